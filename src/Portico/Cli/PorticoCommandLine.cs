@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace Portico.Cli;
+
+/// <summary>The <c>portico</c> command and its subcommands.</summary>
+internal static class PorticoCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Portico: one authenticated, multi-tenant MCP endpoint for your own tools and upstream MCP servers.");
+        root.Subcommands.Add(ServeCommand.Create());
+        return root;
+    }
+
+    public static Option<string> StoreOption() => new("--store")
+    {
+        Description = "The store: a SQLite file path (default portico.db in the working directory).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PORTICO_STORE") ?? "portico.db",
+    };
+
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON instead of text." };
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Portico.Storage;
+
+namespace Portico.Cli;
+
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen (semicolon-separated URLs).",
+            DefaultValueFactory = _ => "http://127.0.0.1:8080",
+        };
+        var store = PorticoCommandLine.StoreOption();
+        var conformance = new Option<bool>("--conformance")
+        {
+            Description = "Development mode for the MCP conformance suite: enables the fixture tools and accepts anonymous callers from loopback only.",
+        };
+        var command = new Command("serve", "Run the Portico server.") { urls, store, conformance };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new ServeSettings
+            {
+                Urls = parse.GetValue(urls)!,
+                Store = parse.GetValue(store)!,
+                Conformance = parse.GetValue(conformance),
+            };
+            return await RunAsync(settings, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ServeSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Conformance && !Program.AreLoopbackOnly(settings.Urls))
+        {
+            await Console.Error.WriteLineAsync($"error: --conformance accepts anonymous callers and may only listen on loopback, but --urls is '{settings.Urls}'.");
+            await Console.Error.WriteLineAsync("hint: use --urls http://127.0.0.1:PORT, or drop --conformance.");
+            return 2;
+        }
+
+        WebApplication app;
+        try
+        {
+            app = Program.BuildServer(settings);
+        }
+        catch (StoreConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync($"hint: {ex.Hint}");
+            return 2;
+        }
+
+        if (settings.Conformance)
+        {
+            await Console.Error.WriteLineAsync("WARNING: conformance mode — fixture tools are enabled and anonymous loopback callers are accepted. Never use this in production.");
+        }
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot listen on {settings.Urls}: {ex.Message}");
+            await Console.Error.WriteLineAsync("hint: another process may hold the port; pick another with --urls http://127.0.0.1:PORT.");
+            return 1;
+        }
+
+        foreach (var url in app.Urls)
+        {
+            Console.WriteLine($"Portico is listening on {url} — MCP endpoint {url.TrimEnd('/')}/mcp, health {url.TrimEnd('/')}/health");
+        }
+
+        await app.WaitForShutdownAsync(cancellationToken);
+        await app.DisposeAsync();
+        return 0;
+    }
+}

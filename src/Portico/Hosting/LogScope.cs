@@ -1,0 +1,20 @@
+namespace Portico.Hosting;
+
+/// <summary>A one-property log scope that structured sinks see as a named property (e.g. <c>SessionId</c>).</summary>
+internal sealed class LogScope(string name, string value) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public int Count => 1;
+
+    public KeyValuePair<string, object?> this[int index] => index == 0
+        ? new(name, value)
+        : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        yield return this[0];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => $"{name}:{value}";
+}

@@ -1,0 +1,91 @@
+using ModelContextProtocol.Server;
+
+namespace Portico.Mcp;
+
+/// <summary>A session this instance is serving now: the SDK transport and server plus Portico's bookkeeping.</summary>
+internal sealed class LiveSession : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _standaloneGate = new();
+    private Task? _standalone;
+    private long _lastSeenTicks;
+    private int _disposed;
+
+    public LiveSession(string id, string ownerId, StreamableHttpServerTransport transport, Func<StreamableHttpServerTransport, McpServer> createServer, DateTimeOffset now)
+    {
+        Id = id;
+        OwnerId = ownerId;
+        Transport = transport;
+        Server = createServer(transport);
+        RunTask = Server.RunAsync(_lifetime.Token);
+        LastPersistedSeen = now;
+        Touch(now);
+    }
+
+    public string Id { get; }
+
+    public string OwnerId { get; }
+
+    public StreamableHttpServerTransport Transport { get; }
+
+    public McpServer Server { get; }
+
+    public Task RunTask { get; }
+
+    public StandaloneStreamRelay Standalone { get; } = new();
+
+    public DateTimeOffset LastSeen => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
+
+    /// <summary>When <see cref="LastSeen"/> was last written to the store (written lazily, not per request).</summary>
+    public DateTimeOffset LastPersistedSeen { get; set; }
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastSeenTicks, now.UtcTicks);
+
+    /// <summary>
+    /// Starts the SDK's standalone stream once, on the first GET; from then on GET responses attach
+    /// to <see cref="Standalone"/> and come and go without the SDK noticing.
+    /// </summary>
+    public void EnsureStandaloneStarted()
+    {
+        lock (_standaloneGate)
+        {
+            _standalone ??= Transport.HandleGetRequestAsync(Standalone, _lifetime.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Standalone.DetachAll();
+        await Transport.DisposeAsync();
+        await _lifetime.CancelAsync();
+        await Server.DisposeAsync();
+        try
+        {
+            await RunTask;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (_standalone is not null)
+        {
+            try
+            {
+                await _standalone;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _lifetime.Dispose();
+        await Standalone.DisposeAsync();
+    }
+}

@@ -1,0 +1,31 @@
+using ModelContextProtocol.Protocol;
+using Portico.Access;
+
+namespace Portico.Mcp;
+
+/// <summary>
+/// Who sent a JSON-RPC message over which HTTP request, carried with the message into the SDK
+/// (in <see cref="JsonRpcMessageContext.Items"/>) so handlers see the caller of their own request.
+/// </summary>
+internal sealed class McpCallContext
+{
+    private const string ItemKey = "portico.call";
+
+    public required string RequestId { get; init; }
+
+    public required string? SessionId { get; init; }
+
+    public required Principal Principal { get; init; }
+
+    public void AttachTo(JsonRpcMessage message)
+    {
+        var context = message.Context ??= new JsonRpcMessageContext();
+        context.Items ??= new Dictionary<string, object?>(1);
+        context.Items[ItemKey] = this;
+    }
+
+    public static McpCallContext From(JsonRpcRequest request)
+        => request.Context?.Items is { } items && items.TryGetValue(ItemKey, out var value) && value is McpCallContext call
+            ? call
+            : throw new InvalidOperationException("The request reached a handler without a Portico call context.");
+}

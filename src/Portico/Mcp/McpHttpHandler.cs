@@ -1,0 +1,422 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Portico.Access;
+using Portico.Hosting;
+
+namespace Portico.Mcp;
+
+/// <summary>
+/// The Streamable HTTP transport on <c>/mcp</c>: POST carries client messages (answered as SSE),
+/// GET opens the session's standalone stream or resumes one, DELETE ends the session.
+/// Every refusal is a JSON-RPC error with a hint.
+/// </summary>
+internal sealed partial class McpHttpHandler(
+    McpSessionManager sessions,
+    McpServerFactory servers,
+    SseEventStore events,
+    IOptions<McpOptions> options,
+    ILogger<McpHttpHandler> logger)
+{
+    private const string AllowedMethods = "GET, POST, DELETE, OPTIONS";
+
+    public Task HandleAsync(HttpContext context) => context.Request.Method switch
+    {
+        "POST" => PostAsync(context),
+        "GET" or "HEAD" => GetAsync(context),
+        "DELETE" => DeleteAsync(context),
+        _ => MethodNotAllowedAsync(context),
+    };
+
+    private async Task PostAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!AcceptsBoth(request))
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status406NotAcceptable, JsonRpcErrorCodes.InvalidRequest,
+                "Not Acceptable: the Accept header must list both application/json and text/event-stream.",
+                "Send 'Accept: application/json, text/event-stream' with every POST.");
+            return;
+        }
+
+        if (!IsJsonContent(request.ContentType))
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status415UnsupportedMediaType, JsonRpcErrorCodes.InvalidRequest,
+                $"Unsupported Media Type: expected 'application/json', got '{(string.IsNullOrEmpty(request.ContentType) ? "none" : request.ContentType)}'.",
+                "Send the JSON-RPC message with 'Content-Type: application/json'.");
+            return;
+        }
+
+        var maxBytes = options.Value.MaxRequestBodyBytes;
+        var (body, length, tooLarge) = await JsonRpcRequestReader.ReadBodyAsync(request, maxBytes, context.RequestAborted);
+        if (tooLarge)
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status413PayloadTooLarge, JsonRpcErrorCodes.InvalidRequest,
+                $"Payload Too Large: the body exceeds {maxBytes} bytes.",
+                "Send large content through a transfer instead of inline, or raise Portico:Mcp:MaxRequestBodyBytes.",
+                json => json.WriteNumber("maxBytes", maxBytes));
+            return;
+        }
+
+        JsonRpcReadResult parsed;
+        try
+        {
+            parsed = JsonRpcRequestReader.Parse(body.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body!);
+        }
+
+        if (parsed.Message is not { } message)
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, parsed.ErrorCode!.Value, parsed.ErrorMessage!, parsed.Hint, id: parsed.Id);
+            return;
+        }
+
+        var protocolVersion = request.Headers[McpProtocol.ProtocolVersionHeader].ToString();
+        if (protocolVersion.Length > 0 && !McpProtocol.IsSupported(protocolVersion))
+        {
+            await UnsupportedVersionAsync(context, protocolVersion, parsed.Id);
+            return;
+        }
+
+        var principal = context.Features.Get<Principal>() ?? Principal.Anonymous;
+        var isInitialize = parsed.Method == RequestMethods.Initialize;
+        var sessionId = request.Headers[McpProtocol.SessionIdHeader].ToString();
+        if (sessionId.Length == 0)
+        {
+            if (isInitialize)
+            {
+                var created = sessions.Create(principal.Id);
+                await DispatchAsync(context, created, message, parsed, protocolVersion: null, principal);
+                return;
+            }
+
+            if (McpProtocol.IsStateless(protocolVersion) || parsed.Method == "server/discover" || DeclaresStatelessRevision(message))
+            {
+                await DispatchStatelessAsync(context, message, protocolVersion, principal);
+                return;
+            }
+
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+                "Bad Request: the Mcp-Session-Id header is required.",
+                "Send 'initialize' first and repeat the Mcp-Session-Id response header on every later request.", id: parsed.Id);
+            return;
+        }
+
+        if (isInitialize)
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+                "Invalid Request: this session is already initialized.",
+                "Send 'initialize' without an Mcp-Session-Id header to start a new session.", id: parsed.Id);
+            return;
+        }
+
+        var session = await FindSessionAsync(context, sessionId, principal, parsed.Id);
+        if (session is not null)
+        {
+            await DispatchAsync(context, session, message, parsed, protocolVersion, principal);
+        }
+    }
+
+    private async Task GetAsync(HttpContext context)
+    {
+        if (!Accepts(context.Request, "text/event-stream"))
+        {
+            await WriteMetadataAsync(context);
+            return;
+        }
+
+        var principal = context.Features.Get<Principal>() ?? Principal.Anonymous;
+        var sessionId = context.Request.Headers[McpProtocol.SessionIdHeader].ToString();
+        if (sessionId.Length == 0)
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+                "Bad Request: the Mcp-Session-Id header is required to open a stream.",
+                "Initialize a session with POST first, then GET with its Mcp-Session-Id header.");
+            return;
+        }
+
+        var session = await FindSessionAsync(context, sessionId, principal, id: null);
+        if (session is null)
+        {
+            return;
+        }
+
+        var lastEventId = context.Request.Headers[McpProtocol.LastEventIdHeader].ToString();
+        SseEventStore.Reader? resumed = null;
+        if (lastEventId.Length > 0)
+        {
+            resumed = events.FindReader(lastEventId);
+            if (resumed is null || resumed.SessionId != session.Id)
+            {
+                await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+                    $"Bad Request: cannot resume after event '{lastEventId}': it is unknown or no longer kept.",
+                    "Open GET /mcp without Last-Event-ID for a fresh stream and re-send requests whose responses you did not receive.");
+                return;
+            }
+        }
+
+        using var scope = BeginSessionScope(session.Id);
+        await sessions.TouchAsync(session, context.RequestAborted);
+        if (resumed is not null && resumed.StreamId != StreamableHttpServerTransport.UnsolicitedMessageStreamId)
+        {
+            StartEventStream(context);
+            await SseWriter.WriteAsync(context.Response.Body, resumed.ReadEventsAsync(follow: true, context.RequestAborted), context.RequestAborted);
+            return;
+        }
+
+        if (!session.Standalone.TryAttach(context.Response.Body, context.RequestAborted, out var detached))
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status409Conflict, JsonRpcErrorCodes.InvalidRequest,
+                "Conflict: this session already has an open GET stream.",
+                "Keep one GET /mcp stream per session; close the other one first.");
+            return;
+        }
+
+        StartEventStream(context);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        if (resumed is not null)
+        {
+            await SseWriter.WriteAsync(context.Response.Body, resumed.ReadEventsAsync(follow: false, context.RequestAborted), context.RequestAborted);
+        }
+
+        session.EnsureStandaloneStarted();
+        try
+        {
+            await detached;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task DeleteAsync(HttpContext context)
+    {
+        var sessionId = context.Request.Headers[McpProtocol.SessionIdHeader].ToString();
+        if (sessionId.Length == 0)
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+                "Bad Request: the Mcp-Session-Id header is required to end a session.",
+                "Send DELETE /mcp with the Mcp-Session-Id of the session to end.");
+            return;
+        }
+
+        var principal = context.Features.Get<Principal>() ?? Principal.Anonymous;
+        var session = await FindSessionAsync(context, sessionId, principal, id: null);
+        if (session is null)
+        {
+            return;
+        }
+
+        await sessions.CloseAsync(session, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext context)
+    {
+        context.Response.Headers.Allow = AllowedMethods;
+        return JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status405MethodNotAllowed, JsonRpcErrorCodes.InvalidRequest,
+            $"Method Not Allowed: {context.Request.Method} is not supported on the MCP endpoint.",
+            $"Use one of: {AllowedMethods}.");
+    }
+
+    private async ValueTask<LiveSession?> FindSessionAsync(HttpContext context, string sessionId, Principal principal, object? id)
+    {
+        if (!McpProtocol.IsWellFormedSessionId(sessionId))
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+                "Bad Request: the Mcp-Session-Id header is malformed.",
+                "Send the Mcp-Session-Id exactly as the server returned it (32 lowercase hex characters), or initialize a new session.", id: id);
+            return null;
+        }
+
+        var session = await sessions.FindAsync(sessionId, context.RequestAborted);
+        if (session is null)
+        {
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status404NotFound, JsonRpcErrorCodes.SessionNotFound,
+                "Session not found",
+                "The session expired or was ended. Send 'initialize' without an Mcp-Session-Id header to start a new one.", id: id);
+            return null;
+        }
+
+        if (session.OwnerId != principal.Id)
+        {
+            LogForeignSession(logger, sessionId, principal.Id);
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status403Forbidden, JsonRpcErrorCodes.Unauthorized,
+                "Forbidden: this session belongs to another principal.",
+                "Use the credentials that created the session, or initialize a new session with yours.", id: id);
+            return null;
+        }
+
+        context.Response.Headers[McpProtocol.SessionIdHeader] = session.Id;
+        return session;
+    }
+
+    private async Task DispatchAsync(HttpContext context, LiveSession session, JsonRpcMessage message, JsonRpcReadResult parsed, string? protocolVersion, Principal principal)
+    {
+        context.Response.Headers[McpProtocol.SessionIdHeader] = session.Id;
+        using var scope = BeginSessionScope(session.Id);
+        if (parsed.Method != RequestMethods.Initialize)
+        {
+            await sessions.TouchAsync(session, context.RequestAborted);
+            if (protocolVersion is { Length: > 0 })
+            {
+                (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
+            }
+        }
+
+        new McpCallContext { RequestId = context.TraceIdentifier, SessionId = session.Id, Principal = principal }.AttachTo(message);
+        StartEventStream(context);
+        var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted);
+        if (!wrote)
+        {
+            Accepted(context);
+        }
+    }
+
+    private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal)
+    {
+        if (protocolVersion.Length > 0)
+        {
+            (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
+        }
+
+        new McpCallContext { RequestId = context.TraceIdentifier, SessionId = null, Principal = principal }.AttachTo(message);
+        var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
+        await using var server = servers.Create(transport);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var run = server.RunAsync(stop.Token);
+        try
+        {
+            StartEventStream(context);
+            var wrote = await transport.HandlePostRequestAsync(message, context.Response.Body, first =>
+            {
+                if (first is JsonRpcError { Error.Code: var code } && StatusForStatelessError(code) is { } status)
+                {
+                    context.Response.StatusCode = status;
+                }
+
+                return ValueTask.CompletedTask;
+            }, context.RequestAborted);
+            if (!wrote)
+            {
+                Accepted(context);
+            }
+        }
+        finally
+        {
+            await transport.DisposeAsync();
+            await stop.CancelAsync();
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Per-request-metadata revisions map request-level protocol errors onto HTTP statuses.</summary>
+    private static int? StatusForStatelessError(int code) => code switch
+    {
+        JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest => StatusCodes.Status400BadRequest,
+        -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
+        _ => null,
+    };
+
+    private static bool DeclaresStatelessRevision(JsonRpcMessage message)
+        => message is JsonRpcRequest { Params: System.Text.Json.Nodes.JsonObject parameters }
+            && parameters["_meta"] is System.Text.Json.Nodes.JsonObject meta
+            && meta["io.modelcontextprotocol/protocolVersion"] is System.Text.Json.Nodes.JsonValue value
+            && value.TryGetValue<string>(out var version)
+            && McpProtocol.IsStateless(version);
+
+    private static Task UnsupportedVersionAsync(HttpContext context, string version, object? id)
+        => JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+            $"Bad Request: unsupported MCP-Protocol-Version '{version}'. Supported: {string.Join(", ", McpProtocol.SupportedVersions)}.",
+            "Send one of the supported versions, normally the one negotiated by initialize.",
+            json =>
+            {
+                json.WriteStartArray("supported");
+                foreach (var supported in McpProtocol.SupportedVersions)
+                {
+                    json.WriteStringValue(supported);
+                }
+
+                json.WriteEndArray();
+            }, id);
+
+    private async Task WriteMetadataAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("name", McpServerFactory.ServerInfo.Name);
+        json.WriteString("title", McpServerFactory.ServerInfo.Title);
+        json.WriteString("version", McpServerFactory.ServerInfo.Version);
+        json.WriteString("transport", "streamable-http");
+        json.WriteStartArray("protocolVersions");
+        foreach (var version in McpProtocol.SupportedVersions)
+        {
+            json.WriteStringValue(version);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("endpoints");
+        json.WriteString("mcp", "/mcp");
+        json.WriteString("health", "/health");
+        json.WriteString("ready", "/health/ready");
+        json.WriteEndObject();
+        json.WriteString("docs", options.Value.DocsUrl);
+        json.WriteString("hint", "POST JSON-RPC messages here with 'Accept: application/json, text/event-stream'; start with 'initialize'.");
+        json.WriteEndObject();
+    }
+
+    private static void StartEventStream(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache, no-store";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static void Accepted(HttpContext context)
+    {
+        context.Response.Headers.ContentType = default;
+        context.Response.Headers.CacheControl = default;
+        context.Response.Headers.Remove("X-Accel-Buffering");
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+    }
+
+    private static bool AcceptsBoth(HttpRequest request) => Accepts(request, "application/json") && Accepts(request, "text/event-stream");
+
+    private static bool Accepts(HttpRequest request, string mediaType)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        foreach (var value in accept)
+        {
+            if (value.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) || value.MatchesAllTypes ||
+                (value.MatchesAllSubTypes && mediaType.StartsWith(value.Type.Value + "/", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsJsonContent(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]
+    private static partial void LogForeignSession(ILogger logger, string sessionId, string principalId);
+}

@@ -1,0 +1,37 @@
+namespace Portico.Mcp;
+
+/// <summary>Settings of the MCP endpoint, bound from <c>Portico:Mcp</c>.</summary>
+internal sealed class McpOptions
+{
+    public const string SectionName = "Portico:Mcp";
+
+    /// <summary>Largest accepted POST body; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>A session unused for this long expires and its id gets 404.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Host header values accepted on MCP paths (DNS-rebinding protection). Loopback names are
+    /// always accepted; add the public host name when serving behind a proxy. <c>*</c> accepts any.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Origins allowed to call MCP paths from a browser (CORS and DNS-rebinding protection).
+    /// Loopback origins are always accepted. <c>*</c> accepts any.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Events kept per SSE stream for resumption with <c>Last-Event-ID</c>.</summary>
+    public int EventsPerStream { get; set; } = 256;
+
+    /// <summary>SSE streams kept per session for resumption; the oldest finished ones go first.</summary>
+    public int StreamsPerSession { get; set; } = 64;
+
+    /// <summary>The <c>retry</c> hint sent with priming events, telling clients how soon to reconnect.</summary>
+    public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where the public metadata (<c>GET /mcp</c>) points people for documentation.</summary>
+    public string DocsUrl { get; set; } = "https://modelcontextprotocol.io/specification/2025-11-25/basic/transports";
+}

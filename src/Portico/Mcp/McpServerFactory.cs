@@ -1,0 +1,88 @@
+using System.Reflection;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Portico.Policy;
+
+namespace Portico.Mcp;
+
+/// <summary>Creates the SDK server of a session (or of one stateless request), wired to the catalog.</summary>
+internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, ILoggerFactory loggerFactory, IServiceProvider services)
+{
+    public static readonly Implementation ServerInfo = new()
+    {
+        Name = "portico",
+        Title = "Portico",
+        Version = typeof(McpServerFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
+    };
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public McpServer Create(StreamableHttpServerTransport transport) => McpServer.Create(transport, CreateOptions(), LoggerFactory, services);
+
+    private McpServerOptions CreateOptions() => new()
+    {
+        ServerInfo = ServerInfo,
+        ServerInstructions = "Portico serves native tools and upstream MCP servers behind one endpoint. Call list_available_tools to see what you may use.",
+        Capabilities = new ServerCapabilities
+        {
+            Tools = new ToolsCapability { ListChanged = true },
+            Resources = new ResourcesCapability { Subscribe = true, ListChanged = true },
+            Prompts = new PromptsCapability { ListChanged = true },
+            Completions = new CompletionsCapability(),
+        },
+        Handlers = new McpServerHandlers
+        {
+            ListToolsHandler = (request, _) => ValueTask.FromResult(new ListToolsResult { Tools = [.. catalog.Tools.Select(t => t.Tool)] }),
+            CallToolHandler = pipeline.InvokeAsync,
+            ListResourcesHandler = (request, _) => ValueTask.FromResult(new ListResourcesResult { Resources = [.. catalog.Resources.Values.Select(r => r.Resource)] }),
+            ListResourceTemplatesHandler = (request, _) => ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. catalog.Templates.Select(t => t.Template)] }),
+            ReadResourceHandler = ReadResourceAsync,
+            SubscribeToResourcesHandler = (request, _) => ValueTask.FromResult(new EmptyResult()),
+            UnsubscribeFromResourcesHandler = (request, _) => ValueTask.FromResult(new EmptyResult()),
+            ListPromptsHandler = (request, _) => ValueTask.FromResult(new ListPromptsResult { Prompts = [.. catalog.Prompts.Values.Select(p => p.Prompt)] }),
+            GetPromptHandler = GetPromptAsync,
+            CompleteHandler = CompleteAsync,
+        },
+    };
+
+    private ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
+    {
+        var uri = request.Params?.Uri ?? throw new McpProtocolException("resources/read needs a 'uri'.", McpErrorCode.InvalidParams);
+        if (catalog.Resources.TryGetValue(uri, out var resource))
+        {
+            return resource.Read(request, cancellationToken);
+        }
+
+        foreach (var template in catalog.Templates)
+        {
+            if (template.TryMatch(uri, out var variables))
+            {
+                return template.Read(request, variables, cancellationToken);
+            }
+        }
+
+        throw new McpProtocolException($"Resource not found: '{uri}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
+    }
+
+    private ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
+    {
+        var name = request.Params?.Name ?? throw new McpProtocolException("prompts/get needs a 'name'.", McpErrorCode.InvalidParams);
+        return catalog.Prompts.TryGetValue(name, out var prompt)
+            ? prompt.Get(request, cancellationToken)
+            : throw new McpProtocolException($"Unknown prompt: '{name}'. Call prompts/list for the prompts this server has.", McpErrorCode.InvalidParams);
+    }
+
+    private ValueTask<CompleteResult> CompleteAsync(RequestContext<CompleteRequestParams> request, CancellationToken cancellationToken)
+    {
+        var complete = request.Params?.Ref switch
+        {
+            PromptReference prompt => catalog.FindCompletion(prompt.Type, prompt.Name),
+            ResourceTemplateReference resource when resource.Uri is not null => catalog.FindCompletion(resource.Type, resource.Uri),
+            _ => null,
+        };
+        return complete is null
+            ? ValueTask.FromResult(new CompleteResult { Completion = new Completion { Values = [] } })
+            : complete(request, cancellationToken);
+    }
+}

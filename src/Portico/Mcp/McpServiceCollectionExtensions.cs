@@ -1,0 +1,25 @@
+using Portico.Policy;
+
+namespace Portico.Mcp;
+
+internal static class McpServiceCollectionExtensions
+{
+    public static IServiceCollection AddPorticoMcp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.SectionName));
+        services.AddSingleton(sp => McpCatalog.Build(sp.GetServices<IMcpPack>()));
+        services.AddSingleton<ToolCallPipeline>();
+        services.AddSingleton<McpServerFactory>();
+        services.AddSingleton<SseEventStore>();
+        services.AddSingleton<McpSessionManager>();
+        services.AddSingleton<McpHttpHandler>();
+        services.AddSingleton<HostOriginPolicy>();
+        services.AddHostedService<SessionSweeper>();
+        return services;
+    }
+
+    /// <summary>Adds a pack's tools, resources and prompts to the catalog.</summary>
+    public static IServiceCollection AddMcpPack<TPack>(this IServiceCollection services)
+        where TPack : class, IMcpPack
+        => services.AddSingleton<IMcpPack, TPack>();
+}

@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Portico.Storage;
+
+namespace Portico.Mcp;
+
+/// <summary>
+/// Owns the sessions this instance serves. Sessions are written to the store when they are
+/// initialized, so a session id outlives the process: after a restart (or on another instance)
+/// the first request that names it restores it by replaying its <c>initialize</c>.
+/// </summary>
+internal sealed partial class McpSessionManager(
+    McpServerFactory servers,
+    SseEventStore events,
+    IServiceScopeFactory scopes,
+    IOptions<McpOptions> options,
+    TimeProvider time,
+    ILogger<McpSessionManager> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, LiveSession> _live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<LiveSession?>>> _restoring = new(StringComparer.Ordinal);
+
+    public int LiveCount => _live.Count;
+
+    /// <summary>Starts a session for an <c>initialize</c> request; it is persisted once the SDK accepts the handshake.</summary>
+    public LiveSession Create(string ownerId)
+    {
+        var id = McpProtocol.NewSessionId();
+        var session = Start(id, ownerId, persistOnInitialize: true);
+        _live[id] = session;
+        LogCreated(logger, id, ownerId);
+        return session;
+    }
+
+    /// <summary>The live session, restored from the store if this instance has not seen it; null when unknown, closed or expired.</summary>
+    public async ValueTask<LiveSession?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(id, out var live) && !live.IsDisposed)
+        {
+            return live;
+        }
+
+        var restore = _restoring.GetOrAdd(id, key => new Lazy<Task<LiveSession?>>(() => RestoreAsync(key, CancellationToken.None)));
+        try
+        {
+            return await restore.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _restoring.TryRemove(new KeyValuePair<string, Lazy<Task<LiveSession?>>>(id, restore));
+        }
+    }
+
+    /// <summary>Records activity; the store hears about it at most once a minute per session.</summary>
+    public async ValueTask TouchAsync(LiveSession session, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        session.Touch(now);
+        if (now - session.LastPersistedSeen < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        session.LastPersistedSeen = now;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        await db.Sessions.Where(s => s.Id == session.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, now), cancellationToken);
+    }
+
+    /// <summary>Ends a session for good (DELETE): it is closed in the store so no instance restores it.</summary>
+    public async Task CloseAsync(LiveSession session, CancellationToken cancellationToken)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            var now = time.GetUtcNow();
+            await db.Sessions.Where(s => s.Id == session.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
+        }
+
+        await EvictAsync(session);
+        LogClosed(logger, session.Id);
+    }
+
+    /// <summary>Drops idle sessions from memory and expires them in the store.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.SessionIdleTimeout;
+        var evicted = 0;
+        foreach (var session in _live.Values)
+        {
+            if (session.LastSeen < cutoff)
+            {
+                await EvictAsync(session);
+                evicted++;
+            }
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        var deleted = await db.Sessions.Where(s => s.LastSeenAt < cutoff || s.ClosedAt != null && s.ClosedAt < cutoff)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (evicted + deleted > 0)
+        {
+            LogSwept(logger, evicted, deleted);
+        }
+
+        return evicted;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _live.Values)
+        {
+            await EvictAsync(session);
+        }
+    }
+
+    private async ValueTask EvictAsync(LiveSession session)
+    {
+        _live.TryRemove(new KeyValuePair<string, LiveSession>(session.Id, session));
+        events.RemoveSession(session.Id);
+        await session.DisposeAsync();
+    }
+
+    private LiveSession Start(string id, string ownerId, bool persistOnInitialize)
+    {
+        var transport = new StreamableHttpServerTransport(servers.LoggerFactory)
+        {
+            SessionId = id,
+            EventStreamStore = events,
+            OnSessionInitialized = persistOnInitialize
+                ? (initialize, cancellationToken) => PersistAsync(id, ownerId, initialize, cancellationToken)
+                : null,
+        };
+        return new LiveSession(id, ownerId, transport, servers.Create, time.GetUtcNow());
+    }
+
+    private async Task<LiveSession?> RestoreAsync(string id, CancellationToken cancellationToken)
+    {
+        SessionRecord? record;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            var cutoff = time.GetUtcNow() - options.Value.SessionIdleTimeout;
+            record = await db.Sessions.AsNoTracking()
+                .FirstOrDefaultAsync(s => s.Id == id && s.ClosedAt == null && s.LastSeenAt >= cutoff, cancellationToken);
+        }
+
+        if (record is null)
+        {
+            return null;
+        }
+
+        var session = Start(record.Id, record.OwnerId, persistOnInitialize: false);
+        try
+        {
+            // Replaying the handshake puts the SDK server in the state the client left it in:
+            // negotiated version, client info and capabilities.
+            var initialize = new JsonRpcRequest
+            {
+                Id = new RequestId("portico-restore"),
+                Method = RequestMethods.Initialize,
+                Params = JsonNode.Parse(record.InitializeParams),
+            };
+            await session.Transport.HandlePostRequestAsync(initialize, Stream.Null, cancellationToken);
+            await session.Transport.HandlePostRequestAsync(
+                new JsonRpcNotification { Method = NotificationMethods.InitializedNotification }, Stream.Null, cancellationToken);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+
+        session.LastPersistedSeen = record.LastSeenAt;
+        var live = _live.GetOrAdd(id, session);
+        if (!ReferenceEquals(live, session))
+        {
+            await session.DisposeAsync();
+        }
+
+        LogRestored(logger, id, record.ProtocolVersion);
+        return live;
+    }
+
+    private async ValueTask PersistAsync(string id, string ownerId, InitializeRequestParams initialize, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        db.Sessions.Add(new SessionRecord
+        {
+            Id = id,
+            OwnerId = ownerId,
+            ProtocolVersion = McpProtocol.IsSupported(initialize.ProtocolVersion) ? initialize.ProtocolVersion : "2025-11-25",
+            InitializeParams = JsonSerializer.Serialize(initialize, McpJson.Options.GetTypeInfo(typeof(InitializeRequestParams))),
+            ClientName = initialize.ClientInfo?.Name,
+            ClientVersion = initialize.ClientInfo?.Version,
+            CreatedAt = now,
+            LastSeenAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Session {SessionId} created for {OwnerId}")]
+    private static partial void LogCreated(ILogger logger, string sessionId, string ownerId);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Session {SessionId} restored from the store (protocol {ProtocolVersion})")]
+    private static partial void LogRestored(ILogger logger, string sessionId, string protocolVersion);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Session {SessionId} closed by the client")]
+    private static partial void LogClosed(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Swept idle sessions: {Evicted} left memory, {Deleted} expired in the store")]
+    private static partial void LogSwept(ILogger logger, int evicted, int deleted);
+}

@@ -1,0 +1,146 @@
+namespace Portico.Mcp;
+
+/// <summary>
+/// The session's standalone SSE stream as the SDK sees it: one stream for the session's whole
+/// life, forwarding to whichever <c>GET /mcp</c> response is attached now. A client whose GET
+/// dropped simply opens another one; while none is attached, events are kept only in the
+/// <see cref="SseEventStore"/> (for clients that resume with <c>Last-Event-ID</c>).
+/// </summary>
+internal sealed class StandaloneStreamRelay : Stream
+{
+    private readonly Lock _gate = new();
+    private Attachment? _current;
+
+    /// <summary>Attaches a GET response; completes when the client leaves or the session ends.</summary>
+    public bool TryAttach(Stream target, CancellationToken requestAborted, out Task detached)
+    {
+        lock (_gate)
+        {
+            if (_current is not null)
+            {
+                detached = Task.CompletedTask;
+                return false;
+            }
+
+            var attachment = new Attachment(target);
+            _current = attachment;
+            attachment.Registration = requestAborted.Register(() => Detach(attachment));
+            detached = attachment.Detached.Task;
+            return true;
+        }
+    }
+
+    public void DetachAll()
+    {
+        Attachment? current;
+        lock (_gate)
+        {
+            current = _current;
+        }
+
+        if (current is not null)
+        {
+            Detach(current);
+        }
+    }
+
+    public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => await WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var attachment = _current;
+        if (attachment is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await attachment.Target.WriteAsync(buffer, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client went away mid-write: forget this GET; the next one picks up from here.
+            Detach(attachment);
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var attachment = _current;
+        if (attachment is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await attachment.Target.FlushAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Detach(attachment);
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+        => throw new NotSupportedException("The standalone stream relay is written asynchronously only.");
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DetachAll();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Detach(Attachment attachment)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_current, attachment))
+            {
+                _current = null;
+            }
+        }
+
+        attachment.Registration.Dispose();
+        attachment.Detached.TrySetResult();
+    }
+
+    private sealed class Attachment(Stream target)
+    {
+        public Stream Target { get; } = target;
+
+        public TaskCompletionSource Detached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Registration { get; set; }
+    }
+}

@@ -1,0 +1,12 @@
+namespace Portico.Policy;
+
+/// <summary>
+/// A set of native tools (and resources, prompts, completions) that registers itself into the
+/// one catalog the MCP endpoint serves. Register a pack with <c>services.AddMcpPack&lt;T&gt;()</c>.
+/// </summary>
+internal interface IMcpPack
+{
+    string Name { get; }
+
+    void Register(CatalogBuilder catalog);
+}

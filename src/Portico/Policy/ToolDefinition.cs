@@ -1,0 +1,25 @@
+using ModelContextProtocol.Protocol;
+
+namespace Portico.Policy;
+
+/// <summary>A tool in the catalog: its protocol description plus what Portico's policy needs to know.</summary>
+internal sealed class ToolDefinition
+{
+    /// <summary>Name, description, input schema and annotations, as served by <c>tools/list</c>.</summary>
+    public required Tool Tool { get; init; }
+
+    public required ToolHandler Handler { get; init; }
+
+    /// <summary>The pack (or upstream) the tool belongs to.</summary>
+    public required string Owner { get; init; }
+
+    /// <summary>The OAuth scope a caller needs, e.g. <c>portico/content.write</c>; null when any caller may use it.</summary>
+    public string? RequiredScope { get; init; }
+
+    /// <summary>Write tools change state; they are rate-limited per caller and tool.</summary>
+    public bool Write { get; init; }
+
+    public string Name => Tool.Name;
+
+    public bool Destructive => Tool.Annotations?.DestructiveHint == true;
+}

@@ -1,0 +1,61 @@
+using Portico.Cli;
+using Portico.Health;
+using Portico.Hosting;
+using Portico.Mcp;
+using Portico.Storage;
+using Portico.Tools.Conformance;
+using Portico.Tools.Diagnostics;
+
+namespace Portico;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => PorticoCommandLine.Create().Parse(args).InvokeAsync();
+
+    /// <summary>The server, feature by feature. Tests build it the same way.</summary>
+    internal static WebApplication BuildServer(ServeSettings settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = settings.Urls,
+            [$"{StoreOptions.SectionName}:Store"] = settings.Store,
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+            ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
+        });
+        builder.Configuration.AddInMemoryCollection(settings.Configuration);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        builder.Services.AddPorticoStorage(builder.Configuration);
+        builder.Services.AddPorticoMcp(builder.Configuration);
+        builder.Services.AddMcpPack<DiagnosticsPack>();
+        if (settings.Conformance)
+        {
+            builder.Services.AddMcpPack<ConformancePack>();
+        }
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<JsonStatusCodeMiddleware>();
+        app.UsePorticoHostOriginCheck();
+        app.MapPorticoHealth();
+        app.MapPorticoMcp();
+        return app;
+    }
+
+    internal static bool AreLoopbackOnly(string urls)
+        => urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).All(url =>
+            Uri.TryCreate(url.Replace("://+", "://plus", StringComparison.Ordinal).Replace("://*", "://star", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            && (uri.IsLoopback || uri.Host == "localhost"));
+}

@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Portico.Storage;
+
+internal static class StorageServiceCollectionExtensions
+{
+    public static IServiceCollection AddPorticoStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.SectionName));
+        services.AddSingleton(sp =>
+        {
+            var options = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
+            return StoreConnection.Parse(options.Store);
+        });
+        services.AddDbContextPool<PorticoDbContext>((sp, options) =>
+        {
+            var store = sp.GetRequiredService<StoreConnection>();
+            options.UseSqlite(store.ConnectionString);
+        });
+        services.AddScoped<StoreMigrator>();
+        services.AddHostedService<StoreStartup>();
+        return services;
+    }
+}

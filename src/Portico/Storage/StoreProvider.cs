@@ -1,0 +1,7 @@
+namespace Portico.Storage;
+
+internal enum StoreProvider
+{
+    Sqlite,
+    Postgres,
+}
