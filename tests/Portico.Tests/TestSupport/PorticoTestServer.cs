@@ -29,6 +29,9 @@ internal sealed class PorticoTestServer : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The server's clock; tests move it instead of sleeping.</summary>
+    public FakeClock Clock { get; } = new();
+
     public static async Task<PorticoTestServer> StartAsync(bool conformance = false, IReadOnlyDictionary<string, string?>? configuration = null, string? directory = null)
     {
         var ownsDirectory = directory is null;
@@ -74,7 +77,7 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     private async Task StartAppAsync(int port = 0)
     {
         var settings = Settings with { Urls = $"http://127.0.0.1:{port}" };
-        _app = Program.BuildServer(settings);
+        _app = Program.BuildServer(settings, services => services.AddSingleton<TimeProvider>(Clock));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
