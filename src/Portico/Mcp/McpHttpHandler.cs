@@ -167,6 +167,9 @@ internal sealed partial class McpHttpHandler(
         if (resumed is not null && resumed.StreamId != StreamableHttpServerTransport.UnsolicitedMessageStreamId)
         {
             StartEventStream(context);
+            // The next event may be far off (the call is still running): send the headers now so the
+            // client knows its resumption was accepted.
+            await context.Response.Body.FlushAsync(context.RequestAborted);
             await SseWriter.WriteAsync(context.Response.Body, resumed.ReadEventsAsync(follow: true, context.RequestAborted), context.RequestAborted);
             return;
         }

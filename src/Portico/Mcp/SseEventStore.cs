@@ -151,13 +151,13 @@ internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStr
             }
         }
 
-        /// <summary>Events after <paramref name="sequence"/>, whether more may come, and a task that completes when something changes.</summary>
-        public (List<(long Sequence, SseItem<JsonRpcMessage?> Item)> Events, bool MoreMayCome, Task Changed) ReadAfter(long sequence)
+        /// <summary>Events after <paramref name="sequence"/>, whether the stream has ended or is polled, and a task that completes when something changes.</summary>
+        public (List<(long Sequence, SseItem<JsonRpcMessage?> Item)> Events, bool Completed, bool Polling, Task Changed) ReadAfter(long sequence)
         {
             lock (_events)
             {
                 var events = _events.Where(e => e.Sequence > sequence).ToList();
-                return (events, !IsCompleted && Mode == SseEventStreamMode.Streaming, _changed.Task);
+                return (events, IsCompleted, Mode == SseEventStreamMode.Polling, _changed.Task);
             }
         }
 
@@ -178,23 +178,30 @@ internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStr
         public IAsyncEnumerable<SseItem<JsonRpcMessage?>> ReadEventsAsync(CancellationToken cancellationToken = default)
             => ReadEventsAsync(follow: true, cancellationToken);
 
-        /// <summary>The kept events after the resume point; with <paramref name="follow"/>, also new ones until the stream ends.</summary>
+        /// <summary>
+        /// The kept events after the resume point; with <paramref name="follow"/>, also new ones until
+        /// the stream ends or, for a polled stream, until at least one message was delivered.
+        /// </summary>
         public async IAsyncEnumerable<SseItem<JsonRpcMessage?>> ReadEventsAsync(bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             var position = after;
+            var delivered = false;
             while (true)
             {
-                var (events, moreMayCome, changed) = stream.ReadAfter(position);
+                var (events, completed, polling, changed) = stream.ReadAfter(position);
                 foreach (var (sequence, item) in events)
                 {
                     position = sequence;
                     if (item.Data is not null)
                     {
+                        delivered = true;
                         yield return item;
                     }
                 }
 
-                if (!follow || !moreMayCome)
+                // A polled stream answers each poll with what is there, but an empty answer would
+                // only send the client straight back: it waits (long-polls) for the next message.
+                if (!follow || completed || (polling && delivered))
                 {
                     yield break;
                 }
