@@ -1,3 +1,4 @@
+using Portico.Access;
 using Portico.Cli;
 using Portico.Health;
 using Portico.Hosting;
@@ -5,6 +6,7 @@ using Portico.Mcp;
 using Portico.Storage;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
+using Portico.Tools.Session;
 
 namespace Portico;
 
@@ -24,6 +26,7 @@ public static class Program
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
             ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
+            [$"{AccessOptions.SectionName}:AllowAnonymousLoopback"] = settings.Conformance ? "true" : "false",
         });
         builder.Configuration.AddInMemoryCollection(settings.Configuration);
         builder.Logging.AddSimpleConsole(o =>
@@ -38,8 +41,10 @@ public static class Program
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
         builder.Services.AddPorticoStorage(builder.Configuration);
+        builder.Services.AddPorticoAccess(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddMcpPack<DiagnosticsPack>();
+        builder.Services.AddMcpPack<SessionPack>();
         if (settings.Conformance)
         {
             builder.Services.AddMcpPack<ConformancePack>();
@@ -49,7 +54,9 @@ public static class Program
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<JsonStatusCodeMiddleware>();
+        app.UseRouting();
         app.UsePorticoHostOriginCheck();
+        app.UsePorticoAuthentication();
         app.MapPorticoHealth();
         app.MapPorticoMcp();
         return app;

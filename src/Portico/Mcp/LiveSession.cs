@@ -41,6 +41,12 @@ internal sealed class LiveSession : IAsyncDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>The group chosen with <c>set-active-group</c> (persisted with the session).</summary>
+    public string? ActiveTenantId { get; set; }
+
+    /// <summary>The credential of the latest request, so a change to that key reaches this session.</summary>
+    public string? LastCredentialId { get; set; }
+
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastSeenTicks, now.UtcTicks);
 
     /// <summary>
@@ -52,6 +58,19 @@ internal sealed class LiveSession : IAsyncDisposable
         lock (_standaloneGate)
         {
             _standalone ??= Transport.HandleGetRequestAsync(Standalone, _lifetime.Token);
+        }
+    }
+
+    /// <summary>Sends <c>notifications/tools/list_changed</c> on the standalone stream (best effort: without an open GET stream the SDK drops it).</summary>
+    public async Task NotifyToolsChangedAsync()
+    {
+        try
+        {
+            await Server.SendNotificationAsync(ModelContextProtocol.Protocol.NotificationMethods.ToolListChangedNotification);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The session is closing; there is nobody left to tell.
         }
     }
 

@@ -13,9 +13,15 @@ internal sealed class McpCallContext
 
     public required string RequestId { get; init; }
 
-    public required string? SessionId { get; init; }
+    /// <summary>The session the message arrived in; null for stateless (2026-07-28) requests.</summary>
+    public required LiveSession? Session { get; init; }
+
+    public string? SessionId => Session?.Id;
 
     public required Principal Principal { get; init; }
+
+    /// <summary>The tenant named by the URL (<c>/{tenantId}/mcp</c>), if any.</summary>
+    public string? UrlTenantId { get; init; }
 
     public void AttachTo(JsonRpcMessage message)
     {

@@ -8,6 +8,7 @@ internal static class McpEndpoints
     {
         var handler = endpoints.ServiceProvider.GetRequiredService<McpHttpHandler>();
         endpoints.Map("/mcp", handler.HandleAsync).WithDisplayName("MCP Streamable HTTP");
+        endpoints.Map("/{tenantId:regex(^[0-9a-f]{{24}}$)}/mcp", handler.HandleAsync).WithDisplayName("MCP Streamable HTTP (tenant)");
         return endpoints;
     }
 }

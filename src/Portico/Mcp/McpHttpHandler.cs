@@ -272,7 +272,8 @@ internal sealed partial class McpHttpHandler(
             await sessions.TouchAsync(session, context.RequestAborted);
         }
 
-        new McpCallContext { RequestId = context.TraceIdentifier, SessionId = session.Id, Principal = principal }.AttachTo(message);
+        session.LastCredentialId = principal.CredentialId;
+        new McpCallContext { RequestId = context.TraceIdentifier, Session = session, Principal = principal, UrlTenantId = UrlTenant(context) }.AttachTo(message);
         StartEventStream(context);
         var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted);
         if (!wrote)
@@ -288,7 +289,7 @@ internal sealed partial class McpHttpHandler(
             (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
         }
 
-        new McpCallContext { RequestId = context.TraceIdentifier, SessionId = null, Principal = principal }.AttachTo(message);
+        new McpCallContext { RequestId = context.TraceIdentifier, Session = null, Principal = principal, UrlTenantId = UrlTenant(context) }.AttachTo(message);
         var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
         await using var server = servers.Create(transport);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -331,6 +332,8 @@ internal sealed partial class McpHttpHandler(
         -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
         _ => null,
     };
+
+    private static string? UrlTenant(HttpContext context) => context.Request.RouteValues["tenantId"] as string;
 
     private static bool DeclaresStatelessRevision(JsonRpcMessage message)
         => message is JsonRpcRequest { Params: System.Text.Json.Nodes.JsonObject parameters }

@@ -2,12 +2,13 @@ using System.Reflection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Access;
 using Portico.Policy;
 
 namespace Portico.Mcp;
 
 /// <summary>Creates the SDK server of a session (or of one stateless request), wired to the catalog.</summary>
-internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, ILoggerFactory loggerFactory, IServiceProvider services)
+internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, SessionContextBuilder sessionContexts, ILoggerFactory loggerFactory, IServiceProvider services)
 {
     public static readonly Implementation ServerInfo = new()
     {
@@ -33,7 +34,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
         },
         Handlers = new McpServerHandlers
         {
-            ListToolsHandler = (request, _) => ValueTask.FromResult(new ListToolsResult { Tools = [.. catalog.Tools.Select(t => t.Tool)] }),
+            ListToolsHandler = pipeline.ListAsync,
             CallToolHandler = pipeline.InvokeAsync,
             ListResourcesHandler = (request, _) => ValueTask.FromResult(new ListResourcesResult { Resources = [.. catalog.Resources.Values.Select(r => r.Resource)] }),
             ListResourceTemplatesHandler = (request, _) => ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. catalog.Templates.Select(t => t.Template)] }),
@@ -44,6 +45,16 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
             GetPromptHandler = GetPromptAsync,
             CompleteHandler = CompleteAsync,
         },
+#pragma warning disable MCPEXP002 // Custom methods are experimental in the SDK; session/get is Portico's own, documented method.
+        RequestHandlers =
+        [
+            new McpServerRequestHandler
+            {
+                Method = "session/get",
+                Handler = async (request, cancellationToken) => await sessionContexts.BuildAsync(McpCallContext.From(request), cancellationToken),
+            },
+        ],
+#pragma warning restore MCPEXP002
     };
 
     private ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)

@@ -7,11 +7,15 @@ internal static class McpServiceCollectionExtensions
     public static IServiceCollection AddPorticoMcp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.SectionName));
+        // The slim builder leaves out the regex route constraint; /{tenantId}/mcp needs it.
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
         services.AddSingleton(sp => McpCatalog.Build(sp.GetServices<IMcpPack>()));
         services.AddSingleton<ToolCallPipeline>();
         services.AddSingleton<McpServerFactory>();
         services.AddSingleton<SseEventStore>();
         services.AddSingleton<McpSessionManager>();
+        services.AddSingleton<SessionRecords>();
+        services.AddSingleton<Access.SessionContextBuilder>();
         services.AddSingleton<McpHttpHandler>();
         services.AddSingleton<HostOriginPolicy>();
         services.AddHostedService<SessionSweeper>();

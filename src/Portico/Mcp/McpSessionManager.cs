@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Access;
 using Portico.Storage;
 
 namespace Portico.Mcp;
@@ -14,16 +15,28 @@ namespace Portico.Mcp;
 /// initialized, so a session id outlives the process: after a restart (or on another instance)
 /// the first request that names it restores it by replaying its <c>initialize</c>.
 /// </summary>
-internal sealed partial class McpSessionManager(
-    McpServerFactory servers,
-    SseEventStore events,
-    IServiceScopeFactory scopes,
-    IOptions<McpOptions> options,
-    TimeProvider time,
-    ILogger<McpSessionManager> logger) : IAsyncDisposable
+internal sealed partial class McpSessionManager : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, LiveSession> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<LiveSession?>>> _restoring = new(StringComparer.Ordinal);
+    private readonly McpServerFactory _servers;
+    private readonly SseEventStore _events;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IOptions<McpOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<McpSessionManager> _logger;
+
+    public McpSessionManager(McpServerFactory servers, SseEventStore events, IServiceScopeFactory scopes, IOptions<McpOptions> options,
+        TimeProvider time, AccessDirectory directory, ILogger<McpSessionManager> logger)
+    {
+        _servers = servers;
+        _events = events;
+        _scopes = scopes;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        directory.Invalidated += OnAccessChanged;
+    }
 
     public int LiveCount => _live.Count;
 
@@ -33,7 +46,7 @@ internal sealed partial class McpSessionManager(
         var id = McpProtocol.NewSessionId();
         var session = Start(id, ownerId, persistOnInitialize: true);
         _live[id] = session;
-        LogCreated(logger, id, ownerId);
+        LogCreated(_logger, id, ownerId);
         return session;
     }
 
@@ -42,7 +55,7 @@ internal sealed partial class McpSessionManager(
     {
         if (_live.TryGetValue(id, out var live) && !live.IsDisposed)
         {
-            if (live.LastSeen >= time.GetUtcNow() - options.Value.SessionIdleTimeout)
+            if (live.LastSeen >= _time.GetUtcNow() - _options.Value.SessionIdleTimeout)
             {
                 return live;
             }
@@ -66,7 +79,7 @@ internal sealed partial class McpSessionManager(
     /// <summary>Records activity; the store hears about it at most once a minute per session.</summary>
     public async ValueTask TouchAsync(LiveSession session, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         session.Touch(now);
         if (now - session.LastPersistedSeen < TimeSpan.FromMinutes(1))
         {
@@ -74,31 +87,50 @@ internal sealed partial class McpSessionManager(
         }
 
         session.LastPersistedSeen = now;
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         await db.Sessions.Where(s => s.Id == session.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, now), cancellationToken);
     }
 
+    private void OnAccessChanged(string topic, string subject)
+    {
+        foreach (var session in _live.Values)
+        {
+            var affected = topic switch
+            {
+                AccessDirectory.KeyTopic => session.LastCredentialId == subject,
+                AccessDirectory.UserTopic => session.OwnerId == subject,
+                // A plan change can show or hide tools for any member; members re-list, others ignore it.
+                AccessDirectory.TenantTopic => true,
+                _ => false,
+            };
+            if (affected)
+            {
+                _ = session.NotifyToolsChangedAsync();
+            }
+        }
+    }
+
     /// <summary>Ends a session for good (DELETE): it is closed in the store so no instance restores it.</summary>
     public async Task CloseAsync(LiveSession session, CancellationToken cancellationToken)
     {
-        await using (var scope = scopes.CreateAsyncScope())
+        await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             await db.Sessions.Where(s => s.Id == session.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
         }
 
         await EvictAsync(session);
-        LogClosed(logger, session.Id);
+        LogClosed(_logger, session.Id);
     }
 
     /// <summary>Drops idle sessions from memory and expires them in the store.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - options.Value.SessionIdleTimeout;
+        var cutoff = _time.GetUtcNow() - _options.Value.SessionIdleTimeout;
         var evicted = 0;
         foreach (var session in _live.Values)
         {
@@ -109,13 +141,13 @@ internal sealed partial class McpSessionManager(
             }
         }
 
-        await using var scope = scopes.CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         var deleted = await db.Sessions.Where(s => s.LastSeenAt < cutoff || s.ClosedAt != null && s.ClosedAt < cutoff)
             .ExecuteDeleteAsync(cancellationToken);
         if (evicted + deleted > 0)
         {
-            LogSwept(logger, evicted, deleted);
+            LogSwept(_logger, evicted, deleted);
         }
 
         return evicted;
@@ -132,30 +164,30 @@ internal sealed partial class McpSessionManager(
     private async ValueTask EvictAsync(LiveSession session)
     {
         _live.TryRemove(new KeyValuePair<string, LiveSession>(session.Id, session));
-        events.RemoveSession(session.Id);
+        _events.RemoveSession(session.Id);
         await session.DisposeAsync();
     }
 
     private LiveSession Start(string id, string ownerId, bool persistOnInitialize)
     {
-        var transport = new StreamableHttpServerTransport(servers.LoggerFactory)
+        var transport = new StreamableHttpServerTransport(_servers.LoggerFactory)
         {
             SessionId = id,
-            EventStreamStore = events,
+            EventStreamStore = _events,
             OnSessionInitialized = persistOnInitialize
                 ? (initialize, cancellationToken) => PersistAsync(id, ownerId, initialize, cancellationToken)
                 : null,
         };
-        return new LiveSession(id, ownerId, transport, servers.Create, time.GetUtcNow());
+        return new LiveSession(id, ownerId, transport, _servers.Create, _time.GetUtcNow());
     }
 
     private async Task<LiveSession?> RestoreAsync(string id, CancellationToken cancellationToken)
     {
         SessionRecord? record;
-        await using (var scope = scopes.CreateAsyncScope())
+        await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var cutoff = time.GetUtcNow() - options.Value.SessionIdleTimeout;
+            var cutoff = _time.GetUtcNow() - _options.Value.SessionIdleTimeout;
             record = await db.Sessions.AsNoTracking()
                 .FirstOrDefaultAsync(s => s.Id == id && s.ClosedAt == null && s.LastSeenAt >= cutoff, cancellationToken);
         }
@@ -187,20 +219,21 @@ internal sealed partial class McpSessionManager(
         }
 
         session.LastPersistedSeen = record.LastSeenAt;
+        session.ActiveTenantId = record.ActiveTenantId;
         var live = _live.GetOrAdd(id, session);
         if (!ReferenceEquals(live, session))
         {
             await session.DisposeAsync();
         }
 
-        LogRestored(logger, id, record.ProtocolVersion);
+        LogRestored(_logger, id, record.ProtocolVersion);
         return live;
     }
 
     private async ValueTask PersistAsync(string id, string ownerId, InitializeRequestParams initialize, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var scope = scopes.CreateAsyncScope();
+        var now = _time.GetUtcNow();
+        await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         db.Sessions.Add(new SessionRecord
         {
@@ -224,6 +257,9 @@ internal sealed partial class McpSessionManager(
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Session {SessionId} closed by the client")]
     private static partial void LogClosed(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Could not notify session {SessionId}: {Reason}")]
+    private static partial void LogNotifyFailed(ILogger logger, string sessionId, string reason);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Swept idle sessions: {Evicted} left memory, {Deleted} expired in the store")]
     private static partial void LogSwept(ILogger logger, int evicted, int deleted);

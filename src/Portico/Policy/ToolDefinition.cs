@@ -19,6 +19,12 @@ internal sealed class ToolDefinition
     /// <summary>Write tools change state; they are rate-limited per caller and tool.</summary>
     public bool Write { get; init; }
 
+    /// <summary>The lowest plan tier of the tenant that may use the tool.</summary>
+    public Access.Tier MinimumTier { get; init; }
+
+    /// <summary>The tool acts on a tenant's data, so a tenant must be resolved before it runs.</summary>
+    public bool NeedsTenant { get; init; }
+
     public string Name => Tool.Name;
 
     public bool Destructive => Tool.Annotations?.DestructiveHint == true;

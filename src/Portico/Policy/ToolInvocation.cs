@@ -6,13 +6,16 @@ using Portico.Mcp;
 namespace Portico.Policy;
 
 /// <summary>Everything a tool handler may use: its arguments, the calling session's server and who called.</summary>
-internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call)
+internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant)
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
     public RequestContext<CallToolRequestParams> Request { get; } = request;
 
     public McpCallContext Call { get; } = call;
+
+    /// <summary>The tenant the call acts on (resolved by the pipeline; required when the tool needs one).</summary>
+    public Access.TenantResolution Tenant { get; } = tenant;
 
     /// <summary>The server of the calling session: for progress, logging, sampling and elicitation.</summary>
     public McpServer Server => Request.Server;

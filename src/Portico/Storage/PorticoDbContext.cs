@@ -6,6 +6,16 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
 {
     public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
 
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+
+    public DbSet<TenantRecord> Tenants => Set<TenantRecord>();
+
+    public DbSet<MembershipRecord> Memberships => Set<MembershipRecord>();
+
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    public DbSet<StoreChangeRecord> Changes => Set<StoreChangeRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(PorticoDbContext).Assembly);
 }

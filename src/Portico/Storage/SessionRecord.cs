@@ -17,6 +17,9 @@ internal sealed class SessionRecord
     /// <summary>Who owns the session; another principal is refused.</summary>
     public required string OwnerId { get; set; }
 
+    /// <summary>The group the client chose with <c>set-active-group</c>.</summary>
+    public string? ActiveTenantId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset LastSeenAt { get; set; }

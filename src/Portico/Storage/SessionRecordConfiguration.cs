@@ -15,6 +15,7 @@ internal sealed class SessionRecordConfiguration : IEntityTypeConfiguration<Sess
         builder.Property(s => s.ClientName).HasColumnName("client_name");
         builder.Property(s => s.ClientVersion).HasColumnName("client_version");
         builder.Property(s => s.OwnerId).HasColumnName("owner_id");
+        builder.Property(s => s.ActiveTenantId).HasColumnName("active_tenant_id");
         builder.Property(s => s.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
         builder.Property(s => s.LastSeenAt).HasColumnName("last_seen_at").HasConversion(StoreTime.Converter);
         builder.Property(s => s.ClosedAt).HasColumnName("closed_at").HasConversion(StoreTime.NullableConverter);

@@ -12,13 +12,18 @@ internal static class StorageServiceCollectionExtensions
             var options = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
             return StoreConnection.Parse(options.Store);
         });
+        services.AddSingleton<StoreMetrics>();
         services.AddDbContextPool<PorticoDbContext>((sp, options) =>
         {
             var store = sp.GetRequiredService<StoreConnection>();
             options.UseSqlite(store.ConnectionString);
+            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>());
         });
+        services.AddSingleton<StoreChanges>();
         services.AddScoped<StoreMigrator>();
+        // Order matters: hosted services start in registration order, and everything else needs the schema.
         services.AddHostedService<StoreStartup>();
+        services.AddHostedService<StoreChangeListener>();
         return services;
     }
 }

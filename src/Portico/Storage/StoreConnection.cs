@@ -26,6 +26,7 @@ internal sealed record StoreConnection(StoreProvider Provider, string Connection
 
         builder.DataSource = Path.GetFullPath(builder.DataSource);
         builder.Pooling = true;
+        builder.ForeignKeys = true;
         builder.DefaultTimeout = 30;
         return new StoreConnection(StoreProvider.Sqlite, builder.ToString(), builder.DataSource);
     }

@@ -14,7 +14,7 @@ public sealed class HealthTests
 
         Assert.Equal("""{"status":"ok"}""", await client.GetStringAsync("/health"));
         Assert.Equal("""{"status":"ok"}""", await client.GetStringAsync("/health/live"));
-        Assert.Equal("""{"status":"ok","store":"sqlite","schemaVersion":1}""", await client.GetStringAsync("/health/ready"));
+        Assert.Equal($$"""{"status":"ok","store":"sqlite","schemaVersion":{{Portico.Storage.StoreMigrations.Latest}}}""", await client.GetStringAsync("/health/ready"));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class HealthTests
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("schema is at version 0, expected 1", body, StringComparison.Ordinal);
+        Assert.Contains($"schema is at version 0, expected {Portico.Storage.StoreMigrations.Latest}", body, StringComparison.Ordinal);
         Assert.Equal("""{"status":"ok"}""", await client.GetStringAsync("/health/live"));
     }
 }

@@ -7,6 +7,8 @@ namespace Portico.Tests.Mcp;
 /// <summary>The official C# SDK client works against /mcp: with the 2026-07-28 probe (stateless) and pinned to a session revision.</summary>
 public sealed class SdkClientTests(PorticoServerFixture fixture) : IClassFixture<PorticoServerFixture>
 {
+    private Dictionary<string, string> Auth => new() { ["Authorization"] = $"Bearer {fixture.Server.ApiKey}" };
+
     [Theory]
     [InlineData(null)]          // default: probes with server/discover (2026-07-28, stateless)
     [InlineData("2025-11-25")]  // pinned: initialize handshake and an Mcp-Session-Id
@@ -19,6 +21,7 @@ public sealed class SdkClientTests(PorticoServerFixture fixture) : IClassFixture
         {
             Endpoint = fixture.Server.McpEndpoint,
             TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = Auth,
         });
         await using var client = await McpClient.CreateAsync(transport, new McpClientOptions
         {
@@ -52,6 +55,7 @@ public sealed class SdkClientTests(PorticoServerFixture fixture) : IClassFixture
         {
             Endpoint = fixture.Server.McpEndpoint,
             OwnsSession = false,
+            AdditionalHeaders = Auth,
         }))
         {
             await using var client = await McpClient.CreateAsync(first, new McpClientOptions { ProtocolVersion = "2025-11-25" }, cancellationToken: ct);
@@ -62,6 +66,7 @@ public sealed class SdkClientTests(PorticoServerFixture fixture) : IClassFixture
         {
             Endpoint = fixture.Server.McpEndpoint,
             KnownSessionId = sessionId,
+            AdditionalHeaders = Auth,
         });
         await using var resumed = await McpClient.ResumeSessionAsync(second, new ResumeClientSessionOptions
         {

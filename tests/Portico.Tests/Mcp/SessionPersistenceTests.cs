@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Mcp;
@@ -17,11 +17,13 @@ public sealed class SessionPersistenceTests
         try
         {
             string sessionId;
+            string apiKey;
             int port;
             await using (var first = await PorticoProcess.StartAsync(store))
             {
                 port = first.BaseAddress.Port;
-                using var client = first.CreateClient();
+                apiKey = first.PrintedApiKey ?? throw new InvalidOperationException($"No demo key printed:\n{first.Output}");
+                using var client = first.CreateClient(apiKey);
                 var mcp = new McpHttp(client);
                 sessionId = await mcp.InitializeAsync();
                 var before = await mcp.CallToolAsync(sessionId, "ping", new JsonObject { ["message"] = "before" });
@@ -31,7 +33,7 @@ public sealed class SessionPersistenceTests
             }
 
             await using var second = await PorticoProcess.StartAsync(store, port);
-            using var client2 = second.CreateClient();
+            using var client2 = second.CreateClient(apiKey);
             var after = await new McpHttp(client2).CallToolAsync(sessionId, "ping", new JsonObject { ["message"] = "after" }, id: 3);
 
             Assert.Equal(HttpStatusCode.OK, after.Status);
@@ -39,6 +41,7 @@ public sealed class SessionPersistenceTests
             Assert.Equal("after", (string?)after.Final["result"]!["content"]![0]!["text"]);
             Assert.Equal(sessionId, (string?)after.Final["result"]!["structuredContent"]!["sessionId"]);
             Assert.Contains($"Session {sessionId} restored", second.Output, StringComparison.Ordinal);
+            Assert.Null(second.PrintedApiKey);
         }
         finally
         {

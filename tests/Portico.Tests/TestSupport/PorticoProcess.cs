@@ -68,7 +68,19 @@ internal sealed class PorticoProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>The demo API key the server printed when it seeded an empty store.</summary>
+    public string? PrintedApiKey => System.Text.RegularExpressions.Regex.Match(Output, @"API key \(shown once, store it now\): (ptk_\S+)") is { Success: true } match ? match.Groups[1].Value : null;
+
+    public HttpClient CreateClient(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {apiKey}");
+        }
+
+        return client;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,8 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Portico.Access;
 using Portico.Cli;
 
 namespace Portico.Tests.TestSupport;
@@ -42,10 +43,15 @@ internal sealed class PorticoTestServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             Store = Path.Combine(directory, "portico.db"),
             Conformance = conformance,
-            Configuration = configuration ?? new Dictionary<string, string?>(),
+            Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Portico:Access:SeedDemo"] = "false" },
         };
         var server = new PorticoTestServer(directory, ownsDirectory, settings);
         await server.StartAppAsync();
+        var tenant = await server.AdminAsync(admin => admin.CreateTenantAsync("Test team", "basic", CancellationToken.None));
+        await server.AdminAsync(admin => admin.AddMemberAsync(tenant.Id, UserEmail, "owner", CancellationToken.None));
+        var key = await server.AdminAsync(admin => admin.CreateKeyAsync(UserEmail, "tests", null, new HashSet<string>(Access.Scopes.AllAreaScopes), null, test: true, CancellationToken.None));
+        server.TenantId = tenant.Id;
+        server.ApiKey = key.Plaintext;
         return server;
     }
 
@@ -57,7 +63,32 @@ internal sealed class PorticoTestServer : IAsyncDisposable
         await StartAppAsync(port);
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>The API key of <see cref="UserEmail"/> (all scopes, member of <see cref="TenantId"/>), created at first start.</summary>
+    public string ApiKey { get; private set; } = "";
+
+    public string TenantId { get; private set; } = "";
+
+    public const string UserEmail = "tester@portico.test";
+
+    /// <summary>A client that authenticates with <see cref="ApiKey"/> (pass null for none).</summary>
+    public HttpClient CreateClient(string? apiKey = "")
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var key = apiKey == "" ? ApiKey : apiKey;
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {key}");
+        }
+
+        return client;
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the server's <see cref="Access.AccessAdmin"/>, as the CLI would.</summary>
+    public async Task<T> AdminAsync<T>(Func<Access.AccessAdmin, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<Access.AccessAdmin>());
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,181 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Storage;
+
+namespace Portico.Access;
+
+/// <summary>
+/// Users, tenants, memberships and API keys: the one place that changes them (CLI, admin API and
+/// tests all come here), so every change also tells the caches.
+/// </summary>
+internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, TimeProvider time)
+{
+    public static readonly string[] Roles = ["owner", "admin", "member"];
+
+    public async Task<UserRecord> EnsureUserAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = NormalizeEmail(email);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        if (user is not null)
+        {
+            return user;
+        }
+
+        user = new UserRecord { Id = Ids.New(), Email = normalized, CreatedAt = time.GetUtcNow() };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public async Task<UserRecord> GetUserAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = NormalizeEmail(email);
+        return await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken)
+            ?? throw new AccessException($"No user '{normalized}'.", "Create one with 'portico members add' or 'portico keys create --user EMAIL'.");
+    }
+
+    public async Task<TenantRecord> CreateTenantAsync(string name, string planKey, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new AccessException("A tenant needs a name.", "Pass --name \"Team name\".");
+        }
+
+        ValidatePlan(planKey);
+        var tenant = new TenantRecord { Id = Ids.New(), Name = name.Trim(), PlanKey = planKey, CreatedAt = time.GetUtcNow() };
+        db.Tenants.Add(tenant);
+        await db.SaveChangesAsync(cancellationToken);
+        return tenant;
+    }
+
+    public Task<List<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken)
+        => db.Tenants.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(cancellationToken);
+
+    public async Task<TenantRecord> SetPlanAsync(string tenantId, string planKey, CancellationToken cancellationToken)
+    {
+        ValidatePlan(planKey);
+        var tenant = await GetTenantAsync(tenantId, cancellationToken);
+        tenant.PlanKey = planKey;
+        changes.Record(db, AccessDirectory.TenantTopic, tenant.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(AccessDirectory.TenantTopic, tenant.Id);
+        return tenant;
+    }
+
+    public async Task<MembershipRecord> AddMemberAsync(string tenantId, string email, string role, CancellationToken cancellationToken)
+    {
+        if (Array.IndexOf(Roles, role) < 0)
+        {
+            throw new AccessException($"Unknown role '{role}'.", $"Use one of: {string.Join(", ", Roles)}.");
+        }
+
+        var tenant = await GetTenantAsync(tenantId, cancellationToken);
+        var user = await EnsureUserAsync(email, cancellationToken);
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.TenantId == tenant.Id && m.UserId == user.Id, cancellationToken);
+        if (membership is null)
+        {
+            membership = new MembershipRecord { TenantId = tenant.Id, UserId = user.Id, Role = role, CreatedAt = time.GetUtcNow() };
+            db.Memberships.Add(membership);
+        }
+        else
+        {
+            membership.Role = role;
+        }
+
+        changes.Record(db, AccessDirectory.UserTopic, user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(AccessDirectory.UserTopic, user.Id);
+        return membership;
+    }
+
+    public async Task RemoveMemberAsync(string tenantId, string email, CancellationToken cancellationToken)
+    {
+        var user = await GetUserAsync(email, cancellationToken);
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
+            ?? throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}'.", "List members with 'portico tenants list --json'.");
+        db.Memberships.Remove(membership);
+        changes.Record(db, AccessDirectory.UserTopic, user.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(AccessDirectory.UserTopic, user.Id);
+    }
+
+    public async Task<CreatedApiKey> CreateKeyAsync(string email, string name, string? tenantId, IReadOnlySet<string> scopes, DateTimeOffset? expiresAt,
+        bool test, CancellationToken cancellationToken)
+    {
+        var user = await EnsureUserAsync(email, cancellationToken);
+        if (tenantId is not null)
+        {
+            await GetTenantAsync(tenantId, cancellationToken);
+            if (!await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken))
+            {
+                throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}', so a key cannot be bound to it.",
+                    $"Add the membership first: portico members add --tenant {tenantId} --user {user.Email}.");
+            }
+        }
+
+        var (id, plaintext, hash) = ApiKeyFormat.Generate(test ? "test" : "live");
+        var record = new ApiKeyRecord
+        {
+            Id = id,
+            UserId = user.Id,
+            Name = string.IsNullOrWhiteSpace(name) ? "default" : name.Trim(),
+            Environment = test ? "test" : "live",
+            SecretHash = hash,
+            Scopes = string.Join(' ', scopes),
+            TenantId = tenantId,
+            CreatedAt = time.GetUtcNow(),
+            ExpiresAt = expiresAt,
+        };
+        db.ApiKeys.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedApiKey(record, plaintext);
+    }
+
+    public Task<List<ApiKeyRecord>> ListKeysAsync(string? userId, CancellationToken cancellationToken)
+        => db.ApiKeys.AsNoTracking().Where(k => userId == null || k.UserId == userId)
+            .OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
+
+    public async Task<ApiKeyRecord> RevokeKeyAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
+            ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'; pass the id part (16 hex), not the whole key.");
+        key.RevokedAt ??= time.GetUtcNow();
+        changes.Record(db, AccessDirectory.KeyTopic, key.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(AccessDirectory.KeyTopic, key.Id);
+        return key;
+    }
+
+    public async Task<ApiKeyRecord> SetKeyScopesAsync(string keyId, IReadOnlySet<string> scopes, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
+            ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'.");
+        key.Scopes = string.Join(' ', scopes);
+        changes.Record(db, AccessDirectory.KeyTopic, key.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(AccessDirectory.KeyTopic, key.Id);
+        return key;
+    }
+
+    private async Task<TenantRecord> GetTenantAsync(string tenantId, CancellationToken cancellationToken)
+        => await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
+            ?? throw new AccessException($"No tenant '{tenantId}'.", "List tenants with 'portico tenants list'.");
+
+    private static void ValidatePlan(string planKey)
+    {
+        if (!Plans.TryGetTier(planKey, out _))
+        {
+            throw new AccessException($"Unknown plan '{planKey}'.", $"Use one of: {string.Join(", ", Plans.Known)}.");
+        }
+    }
+
+    private static string NormalizeEmail(string email)
+    {
+        var trimmed = email.Trim().ToLowerInvariant();
+        if (trimmed.Length is < 3 or > 254 || trimmed.IndexOf('@', StringComparison.Ordinal) is <= 0 || trimmed.EndsWith('@'))
+        {
+            throw new AccessException($"'{email}' is not an email address.", "Pass --user name@example.com.");
+        }
+
+        return trimmed;
+    }
+}

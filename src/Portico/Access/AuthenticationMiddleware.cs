@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Portico.Hosting;
+
+namespace Portico.Access;
+
+/// <summary>
+/// Establishes the <see cref="Principal"/> of every MCP request from <c>Authorization: Bearer ptk_…</c>
+/// (or a raw <c>Authorization: ptk_…</c>). Failures are 401 with JSON-RPC -32001, exactly one
+/// message, a hint, and the <c>WWW-Authenticate</c> header that points OAuth clients at discovery.
+/// </summary>
+internal sealed partial class AuthenticationMiddleware(RequestDelegate next, AccessDirectory directory, IOptionsMonitor<AccessOptions> options, ILogger<AuthenticationMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!McpPaths.IsMcpPath(context.Request.Path) || IsPublic(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString().Trim();
+        if (header.Length == 0)
+        {
+            if (options.CurrentValue.AllowAnonymousLoopback && IsLoopback(context))
+            {
+                context.Features.Set(Principal.Anonymous);
+                await next(context);
+                return;
+            }
+
+            await ChallengeAsync(context, "Authentication required",
+                "Send 'Authorization: Bearer <API key>' (a ptk_live_… key from 'portico keys create'), or follow the resource_metadata URL in WWW-Authenticate to sign in with OAuth.",
+                invalidToken: false);
+            return;
+        }
+
+        var credential = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header;
+        if (!ApiKeyFormat.LooksLikeKey(credential))
+        {
+            await ChallengeAsync(context, AuthenticationResult.InvalidKey, AuthenticationResult.Invalid().Hint!, invalidToken: true);
+            return;
+        }
+
+        var result = await directory.AuthenticateApiKeyAsync(credential, context.RequestAborted);
+        if (result.Principal is null)
+        {
+            LogRefused(logger, result.Error!);
+            await ChallengeAsync(context, result.Error!, result.Hint!, invalidToken: true);
+            return;
+        }
+
+        context.Features.Set(result.Principal);
+        await next(context);
+    }
+
+    /// <summary>The public metadata (<c>GET /mcp</c> without an event stream) and CORS preflight need no credentials.</summary>
+    private static bool IsPublic(HttpRequest request)
+        => HttpMethods.IsOptions(request.Method)
+            || (HttpMethods.IsGet(request.Method) && !request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsLoopback(HttpContext context) => context.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+
+    private static Task ChallengeAsync(HttpContext context, string message, string hint, bool invalidToken)
+    {
+        var request = context.Request;
+        var metadata = $"{request.Scheme}://{request.Host}/.well-known/oauth-protected-resource{request.PathBase}{request.Path}";
+        context.Response.Headers.WWWAuthenticate = invalidToken
+            ? $"Bearer resource_metadata=\"{metadata}\", error=\"invalid_token\", error_description=\"{message}\""
+            : $"Bearer resource_metadata=\"{metadata}\"";
+        return JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status401Unauthorized, Mcp.JsonRpcErrorCodes.Unauthorized, message, hint);
+    }
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Refused credential: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
+}

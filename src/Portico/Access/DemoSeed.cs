@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portico.Storage;
+
+namespace Portico.Access;
+
+/// <summary>
+/// On an empty store, creates a demo user, a demo tenant (plan basic) and an API key, and prints
+/// the key and a ready-to-paste client configuration once — the key is not shown again.
+/// </summary>
+internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<AccessOptions> options, ILogger<DemoSeed> logger) : IHostedService
+{
+    public const string DemoEmail = "demo@portico.local";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.SeedDemo)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        if (await db.Users.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var admin = scope.ServiceProvider.GetRequiredService<AccessAdmin>();
+        var tenant = await admin.CreateTenantAsync("Demo", "basic", cancellationToken);
+        await admin.AddMemberAsync(tenant.Id, DemoEmail, "owner", cancellationToken);
+        var key = await admin.CreateKeyAsync(DemoEmail, "demo", null, new HashSet<string>(Scopes.AllAreaScopes), null, test: false, cancellationToken);
+        LogSeeded(logger, DemoEmail, tenant.Id, key.Record.Id);
+
+        var urls = scope.ServiceProvider.GetRequiredService<IConfiguration>()["urls"]?.Split(';')[0] ?? "http://127.0.0.1:8080";
+        var config = new Dictionary<string, object>
+        {
+            ["mcpServers"] = new Dictionary<string, object>
+            {
+                ["portico"] = new Dictionary<string, object>
+                {
+                    ["type"] = "http",
+                    ["url"] = $"{urls.TrimEnd('/')}/mcp",
+                    ["headers"] = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key.Plaintext}" },
+                },
+            },
+        };
+        Console.WriteLine();
+        Console.WriteLine($"Created demo user {DemoEmail}, tenant 'Demo' ({tenant.Id}, plan basic) and an API key.");
+        Console.WriteLine($"API key (shown once, store it now): {key.Plaintext}");
+        Console.WriteLine("Client configuration:");
+        Console.WriteLine(JsonSerializer.Serialize(config, DemoSeedJsonContext.Default.DictionaryStringObject));
+        Console.WriteLine();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 420, Level = LogLevel.Information, Message = "Seeded demo user {Email}, tenant {TenantId}, key {KeyId}")]
+    private static partial void LogSeeded(ILogger logger, string email, string tenantId, string keyId);
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Storage;
+
+namespace Portico.Mcp;
+
+/// <summary>Small writes to a session's stored record that tools make (kept apart from the session manager, which depends on the catalog).</summary>
+internal sealed class SessionRecords(IServiceScopeFactory scopes)
+{
+    public async Task SetActiveTenantAsync(LiveSession session, string tenantId, CancellationToken cancellationToken)
+    {
+        session.ActiveTenantId = tenantId;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        await db.Sessions.Where(s => s.Id == session.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ActiveTenantId, tenantId), cancellationToken);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Portico.Storage;
+
+/// <summary>Counts store commands and their time: how much of a request the store costs, and proof that hot paths do not touch it.</summary>
+internal sealed class StoreMetrics : DbCommandInterceptor
+{
+    /// <summary>Tag (EF <c>TagWith</c>) of periodic background queries, which are not counted.</summary>
+    public const string BackgroundTag = "portico:background";
+
+    private long _commands;
+    private long _elapsedTicks;
+
+    public long Commands => Interlocked.Read(ref _commands);
+
+    public TimeSpan Elapsed => TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
+
+    public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        Count(command, eventData.Duration);
+        return base.ReaderExecutedAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Count(command, eventData.Duration);
+        return base.NonQueryExecutedAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        Count(command, eventData.Duration);
+        return base.ScalarExecutedAsync(command, eventData, result, cancellationToken);
+    }
+
+    private void Count(DbCommand command, TimeSpan duration)
+    {
+        if (command.CommandText.StartsWith("-- " + BackgroundTag, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _commands);
+        Interlocked.Add(ref _elapsedTicks, duration.Ticks);
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portico.Storage;
+
+internal sealed class UserRecordConfiguration : IEntityTypeConfiguration<UserRecord>
+{
+    public void Configure(EntityTypeBuilder<UserRecord> builder)
+    {
+        builder.ToTable("users");
+        builder.HasKey(u => u.Id);
+        builder.Property(u => u.Id).HasColumnName("id");
+        builder.Property(u => u.Email).HasColumnName("email");
+        builder.Property(u => u.DisplayName).HasColumnName("display_name");
+        builder.Property(u => u.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# End-to-end check of Portico with the official MCP TypeScript SDK client
+# (@modelcontextprotocol/sdk, pinned in tests/e2e/ts-client/package.json): initialize,
+# tools/list, tools/call ping (with and without a message), a second client resuming the same
+# session without initialize, DELETE of the session, and 404 for the terminated session id.
+#
+# Prerequisite: a Release build of src/Portico (this script builds nothing), e.g.
+#   dotnet build -c Release src/Portico
+#
+# Runtime: Node 22 from the npm package `node` (pinned exactly in the project's
+# devDependencies, the same major as tests/e2e/conformance.sh uses), installed by `npm ci`
+# into tests/e2e/ts-client/node_modules (gitignored); the machine's npm runs `npm ci`.
+# `npm ci` is skipped when node_modules already matches package-lock.json.
+#
+# Environment:
+#   E2E_KEEP_WORK_DIR=1   keep the temp dir (store, server log) after the run
+#   PORTICO_E2E_TOKEN     if set, the client sends "Authorization: Bearer $PORTICO_E2E_TOKEN"
+#
+# Exit status: the client's (0 only if every check passed), or 1 if setup failed.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+E2E_NAME="ts-client"
+# shellcheck source=lib.sh
+source "$SCRIPT_DIR/lib.sh"
+
+CLIENT_DIR="$SCRIPT_DIR/ts-client"
+NODE_BIN="$CLIENT_DIR/node_modules/node/bin/node"
+STAMP="$CLIENT_DIR/node_modules/.portico-npm-ci.sha256"
+
+# ---------------------------------------------------------------- npm ci (idempotent)
+lock_hash() { cat "$CLIENT_DIR/package.json" "$CLIENT_DIR/package-lock.json" | sha256sum | cut -d' ' -f1; }
+
+deps_ok() {
+  [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(lock_hash)" ]] || return 1
+  [[ -x "$NODE_BIN" && "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] || return 1
+  [[ -f "$CLIENT_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]]
+}
+
+if deps_ok; then
+  e2e_log "dependencies present (node $("$NODE_BIN" --version))"
+else
+  command -v npm >/dev/null 2>&1 || e2e_die "npm is required (run scripts/install-prereqs.sh)"
+  e2e_log "npm ci in $CLIENT_DIR"
+  # The `node` package fetches its platform binary from its preinstall script: scripts must run.
+  (cd "$CLIENT_DIR" && npm ci --no-audit --no-fund --ignore-scripts=false >&2) \
+    || e2e_die "npm ci failed in $CLIENT_DIR"
+  [[ -x "$NODE_BIN" && "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] \
+    || e2e_die "npm ci did not produce Node 22 at $NODE_BIN"
+  lock_hash >"$STAMP"
+  e2e_log "installed node $("$NODE_BIN" --version), @modelcontextprotocol/sdk $("$NODE_BIN" -p "require('$CLIENT_DIR/node_modules/@modelcontextprotocol/sdk/package.json').version")"
+fi
+
+# ---------------------------------------------------------------- server
+e2e_init
+e2e_start_portico
+e2e_wait_healthy 60
+# The server seeds an empty store with a demo user and prints its API key once.
+if [[ -z "${PORTICO_E2E_TOKEN:-}" ]]; then
+  PORTICO_E2E_TOKEN="$(e2e_demo_api_key)"
+  [[ -n "$PORTICO_E2E_TOKEN" ]] || { e2e_log "the server printed no demo API key"; e2e_dump_server_log 100; exit 1; }
+  export PORTICO_E2E_TOKEN
+fi
+
+# ---------------------------------------------------------------- client
+e2e_log "running the client against $PORTICO_MCP_URL"
+set +e
+(cd "$CLIENT_DIR" && timeout --kill-after=10 180 "$NODE_BIN" client.mjs "$PORTICO_MCP_URL")
+client_rc=$?
+set -e
+
+if ((client_rc != 0)); then
+  ((client_rc == 124)) && e2e_log "the client timed out after 180 s"
+  e2e_log "ts-client FAILED (client exit $client_rc)"
+  e2e_dump_server_log 200
+  exit "$client_rc"
+fi
+e2e_log "ts-client passed"

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The one test command of the repository (CI runs it through .ci/run):
+#
+#   bash tests/run-all.sh
+#
+# Stages, in order; the first failing stage stops the run with a message naming it:
+#   prereqs      scripts/install-prereqs.sh (idempotent; installs only what is missing)
+#   build        dotnet build -c Release Portico.slnx (warnings are errors)
+#   format       dotnet format Portico.slnx --verify-no-changes
+#   unit         dotnet test Portico.slnx -c Release --no-build (xunit v3)
+#   conformance  tests/e2e/conformance.sh (official MCP conformance suite)
+#   ts-client    tests/e2e/ts-client.sh (official MCP TypeScript SDK client)
+#
+# Ends with a table of each stage's duration and, on success, one line adding up the checks
+# the stages reported: "tests: N passed, 0 failed".
+#
+# Environment:
+#   PORTICO_STAGES="build unit"   run only these stages (space-separated, in the order above)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+ALL_STAGES=(prereqs build format unit conformance ts-client)
+read -r -a STAGES <<<"${PORTICO_STAGES:-${ALL_STAGES[*]}}"
+for s in "${STAGES[@]}"; do
+  [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || {
+    echo "run-all: unknown stage '$s' (stages: ${ALL_STAGES[*]})" >&2
+    exit 2
+  }
+done
+
+LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/portico-run-all.XXXXXX")"
+trap 'rm -rf "$LOG_DIR"' EXIT
+
+declare -A STAGE_CMD=(
+  [prereqs]="bash scripts/install-prereqs.sh"
+  [build]="dotnet build -c Release Portico.slnx"
+  # after the build, so no second restore is needed
+  [format]="dotnet format Portico.slnx --verify-no-changes --no-restore"
+  [unit]="dotnet test Portico.slnx -c Release --no-build"
+  [conformance]="bash tests/e2e/conformance.sh"
+  [ts-client]="bash tests/e2e/ts-client.sh"
+)
+
+fmt_duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+declare -A DURATION=() RESULT=()
+run_started=$SECONDS
+failed_stage=""
+
+summary() {
+  echo
+  echo "=== run-all summary ==="
+  local s
+  for s in "${STAGES[@]}"; do
+    printf '  %-12s %-8s %s\n' "$s" "${RESULT[$s]:-skipped}" "${DURATION[$s]:+$(fmt_duration "${DURATION[$s]}")}"
+  done
+  printf '  %-12s %-8s %s\n' total "" "$(fmt_duration $((SECONDS - run_started)))"
+}
+
+for s in "${STAGES[@]}"; do
+  echo
+  echo "=== [$s] ${STAGE_CMD[$s]} ==="
+  started=$SECONDS
+  set +e
+  eval "${STAGE_CMD[$s]}" 2>&1 </dev/null | tee "$LOG_DIR/$s.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  DURATION[$s]=$((SECONDS - started))
+  if ((rc != 0)); then
+    RESULT[$s]="FAILED"
+    failed_stage="$s"
+    break
+  fi
+  RESULT[$s]="ok"
+  echo "=== [$s] ok in $(fmt_duration "${DURATION[$s]}") ==="
+done
+
+summary
+
+if [[ -n "$failed_stage" ]]; then
+  echo
+  echo "run-all: FAILED at stage '$failed_stage' (exit $rc): see its output above"
+  exit 1
+fi
+
+# Add up the checks the stages reported (xunit: "Passed!  - Failed: 0, Passed: N, ...";
+# the e2e scripts: "<name>: N passed, N failed").
+passed=0
+failed=0
+while read -r p f; do
+  passed=$((passed + p))
+  failed=$((failed + f))
+done < <(
+  cat "$LOG_DIR"/*.log 2>/dev/null | sed -nE \
+    -e 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' \
+    -e 's/^(conformance|ts-client): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
+)
+echo
+echo "run-all: all ${#STAGES[@]} stage(s) passed"
+echo "tests: $passed passed, $failed failed"
