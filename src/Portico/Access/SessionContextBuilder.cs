@@ -6,8 +6,10 @@ namespace Portico.Access;
 /// <summary>What <c>get-session-context</c> and <c>session/get</c> answer: who you are, your groups, the active one.</summary>
 internal sealed class SessionContextBuilder(TenantResolver tenants)
 {
-    public async ValueTask<JsonObject> BuildAsync(McpCallContext call, CancellationToken cancellationToken)
+    /// <param name="resolution">The tenant a call would act on now (shown so "which group will my calls use?" has an answer).</param>
+    public async ValueTask<JsonObject> BuildAsync(McpCallContext call, CancellationToken cancellationToken, TenantResolution? resolution = null)
     {
+        resolution ??= await tenants.ResolveAsync(call.Principal, null, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
         var principal = call.Principal;
         var available = await tenants.AvailableAsync(principal, cancellationToken);
         var groups = new JsonArray();
@@ -32,6 +34,9 @@ internal sealed class SessionContextBuilder(TenantResolver tenants)
             ["scopes"] = new JsonArray([.. principal.Scopes.Order(StringComparer.Ordinal).Select(s => JsonValue.Create(s))]),
             ["credential"] = new JsonObject { ["kind"] = principal.Kind, ["id"] = principal.CredentialId, ["boundTenantId"] = principal.BoundTenantId },
             ["sessionId"] = call.SessionId,
+            ["resolvedGroup"] = resolution.Succeeded
+                ? new JsonObject { ["groupId"] = resolution.Tenant!.TenantId, ["tier"] = Plans.Name(resolution.Tier), ["source"] = resolution.Source }
+                : new JsonObject { ["error"] = resolution.ErrorCode, ["message"] = resolution.ErrorMessage, ["hint"] = resolution.Hint },
         };
     }
 }

@@ -13,8 +13,11 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     private readonly bool _ownsDirectory;
     private WebApplication? _app;
 
-    private PorticoTestServer(string directory, bool ownsDirectory, ServeSettings settings)
+    private readonly Action<IServiceCollection>? _services;
+
+    private PorticoTestServer(string directory, bool ownsDirectory, ServeSettings settings, Action<IServiceCollection>? services)
     {
+        _services = services;
         Directory = directory;
         _ownsDirectory = ownsDirectory;
         Settings = settings;
@@ -33,7 +36,8 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     /// <summary>The server's clock; tests move it instead of sleeping.</summary>
     public FakeClock Clock { get; } = new();
 
-    public static async Task<PorticoTestServer> StartAsync(bool conformance = false, IReadOnlyDictionary<string, string?>? configuration = null, string? directory = null)
+    public static async Task<PorticoTestServer> StartAsync(bool conformance = false, IReadOnlyDictionary<string, string?>? configuration = null, string? directory = null,
+        Action<IServiceCollection>? services = null)
     {
         var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "portico-tests", Guid.NewGuid().ToString("N"));
@@ -45,11 +49,11 @@ internal sealed class PorticoTestServer : IAsyncDisposable
             Conformance = conformance,
             Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Portico:Access:SeedDemo"] = "false" },
         };
-        var server = new PorticoTestServer(directory, ownsDirectory, settings);
+        var server = new PorticoTestServer(directory, ownsDirectory, settings, services);
         await server.StartAppAsync();
         var tenant = await server.AdminAsync(admin => admin.CreateTenantAsync("Test team", "basic", CancellationToken.None));
         await server.AdminAsync(admin => admin.AddMemberAsync(tenant.Id, UserEmail, "owner", CancellationToken.None));
-        var key = await server.AdminAsync(admin => admin.CreateKeyAsync(UserEmail, "tests", null, new HashSet<string>(Access.Scopes.AllAreaScopes), null, test: true, CancellationToken.None));
+        var key = await server.AdminAsync(admin => admin.CreateKeyAsync(UserEmail, "tests", null, new HashSet<string>(Scopes.AllAreaScopes), null, test: true, CancellationToken.None));
         server.TenantId = tenant.Id;
         server.ApiKey = key.Plaintext;
         return server;
@@ -83,11 +87,11 @@ internal sealed class PorticoTestServer : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Runs <paramref name="action"/> with the server's <see cref="Access.AccessAdmin"/>, as the CLI would.</summary>
-    public async Task<T> AdminAsync<T>(Func<Access.AccessAdmin, Task<T>> action)
+    /// <summary>Runs <paramref name="action"/> with the server's <see cref="AccessAdmin"/>, as the CLI would.</summary>
+    public async Task<T> AdminAsync<T>(Func<AccessAdmin, Task<T>> action)
     {
         await using var scope = Services.CreateAsyncScope();
-        return await action(scope.ServiceProvider.GetRequiredService<Access.AccessAdmin>());
+        return await action(scope.ServiceProvider.GetRequiredService<AccessAdmin>());
     }
 
     public async ValueTask DisposeAsync()
@@ -108,7 +112,11 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     private async Task StartAppAsync(int port = 0)
     {
         var settings = Settings with { Urls = $"http://127.0.0.1:{port}" };
-        _app = Program.BuildServer(settings, services => services.AddSingleton<TimeProvider>(Clock));
+        _app = Program.BuildServer(settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
+        });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

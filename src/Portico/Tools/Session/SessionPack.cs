@@ -10,7 +10,15 @@ namespace Portico.Tools.Session;
 /// <summary>Who am I, which groups can I use, and which one is active: <c>get-session-context</c>, <c>set-active-group</c>.</summary>
 internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver tenants, SessionRecords records) : IMcpPack
 {
-    private static readonly JsonElement EmptySchema = JsonDocument.Parse("""{"type":"object","properties":{},"additionalProperties":false}""").RootElement;
+    private static readonly JsonElement ContextSchema = JsonDocument.Parse("""
+        {
+          "type": "object",
+          "properties": {
+            "tenantId": { "type": "string", "description": "Optional: preview which group a call with this tenantId would use." }
+          },
+          "additionalProperties": false
+        }
+        """).RootElement;
 
     private static readonly JsonElement SetActiveGroupSchema = JsonDocument.Parse("""
         {
@@ -32,7 +40,7 @@ internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver
             Name = "get-session-context",
             Title = "Get session context",
             Description = "Returns who you are, the groups (tenants) you can use with their tier and your role, the active group, your scopes and the session id.",
-            InputSchema = EmptySchema,
+            InputSchema = ContextSchema,
             Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
         }, GetContextAsync);
 
@@ -47,7 +55,7 @@ internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver
     }
 
     private async ValueTask<CallToolResult> GetContextAsync(ToolInvocation invocation, CancellationToken cancellationToken)
-        => Result(await contexts.BuildAsync(invocation.Call, cancellationToken));
+        => Result(await contexts.BuildAsync(invocation.Call, cancellationToken, invocation.Tenant));
 
     private async ValueTask<CallToolResult> SetActiveGroupAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {

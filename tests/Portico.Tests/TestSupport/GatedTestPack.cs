@@ -1,0 +1,49 @@
+using System.Text.Json;
+using ModelContextProtocol.Protocol;
+using Portico.Access;
+using Portico.Policy;
+
+namespace Portico.Tests.TestSupport;
+
+/// <summary>Tools with each kind of gate, loaded only by tests: a pro_plus tool, a tenant tool, a write tool.</summary>
+internal sealed class GatedTestPack : IMcpPack
+{
+    private static readonly JsonElement Schema = JsonDocument.Parse("""{"type":"object","properties":{"tenantId":{"type":"string"}}}""").RootElement;
+
+    public string Name => "gated-test";
+
+    public void Register(CatalogBuilder catalog)
+    {
+        catalog.AddTool(new ToolDefinition
+        {
+            Tool = new Tool { Name = "premium-report", Description = "pro_plus only", InputSchema = Schema },
+            Handler = Echo,
+            Owner = Name,
+            RequiredScope = Scopes.Read("content"),
+            MinimumTier = Tier.ProPlus,
+            NeedsTenant = true,
+        });
+        catalog.AddTool(new ToolDefinition
+        {
+            Tool = new Tool { Name = "team-note", Description = "needs a tenant", InputSchema = Schema },
+            Handler = Echo,
+            Owner = Name,
+            NeedsTenant = true,
+        });
+        catalog.AddTool(new ToolDefinition
+        {
+            Tool = new Tool { Name = "write-note", Description = "needs records.write", InputSchema = Schema },
+            Handler = Echo,
+            Owner = Name,
+            RequiredScope = Scopes.Write("records"),
+            Write = true,
+        });
+    }
+
+    /// <summary>Answers with the tenant the pipeline resolved, so tests see which one was used.</summary>
+    private static ValueTask<CallToolResult> Echo(ToolInvocation invocation, CancellationToken cancellationToken)
+        => ValueTask.FromResult(new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = invocation.Tenant.Tenant?.TenantId ?? "none" }],
+        });
+}
