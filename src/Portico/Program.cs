@@ -3,6 +3,7 @@ using Portico.Cli;
 using Portico.Health;
 using Portico.Hosting;
 using Portico.Mcp;
+using Portico.Policy;
 using Portico.Storage;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
@@ -42,6 +43,7 @@ public static class Program
 
         builder.Services.AddPorticoStorage(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);
+        builder.Services.AddPorticoPolicy(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddMcpPack<DiagnosticsPack>();
         builder.Services.AddMcpPack<SessionPack>();
@@ -57,6 +59,7 @@ public static class Program
         app.UseRouting();
         app.UsePorticoHostOriginCheck();
         app.UsePorticoAuthentication();
+        app.UsePorticoRateLimits();
         app.MapPorticoHealth();
         app.MapPorticoMcp();
         return app;

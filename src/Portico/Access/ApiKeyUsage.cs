@@ -27,6 +27,7 @@ internal sealed partial class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<A
             return;
         }
 
+        using var background = StoreMetrics.Background();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         foreach (var (keyId, counter) in batch)

@@ -10,7 +10,6 @@ internal static class McpServiceCollectionExtensions
         // The slim builder leaves out the regex route constraint; /{tenantId}/mcp needs it.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
         services.AddSingleton(sp => McpCatalog.Build(sp.GetServices<IMcpPack>()));
-        services.AddSingleton<ToolCallPipeline>();
         services.AddSingleton<McpServerFactory>();
         services.AddSingleton<SseEventStore>();
         services.AddSingleton<McpSessionManager>();

@@ -1,80 +1,60 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
 using Portico.Mcp;
+using Portico.Policy.Audit;
+using Portico.Policy.RateLimiting;
+using Portico.Storage;
 
 namespace Portico.Policy;
 
 /// <summary>
-/// Every <c>tools/call</c> goes through here, in order: resolve the tool, scope, tenant, tier,
-/// invoke. Every refusal and failure comes back in the one error envelope; a tool never throws
+/// Every <c>tools/call</c> goes through here, in the order of ARCHITECTURE.md: resolve the tool,
+/// scope, tenant, tier, destructive confirmation, rate limit, invoke (timeout, cancellation),
+/// audit. Every refusal and failure comes back in the one error envelope; a tool never throws
 /// to the client.
 /// </summary>
-internal sealed partial class ToolCallPipeline(McpCatalog catalog, TenantResolver tenants, ILogger<ToolCallPipeline> logger)
+internal sealed partial class ToolCallPipeline(
+    McpCatalog catalog,
+    TenantResolver tenants,
+    ToolRateLimiter rateLimiter,
+    AuditTrail audit,
+    IOptionsMonitor<PolicyOptions> policy,
+    IOptionsMonitor<AuditOptions> auditOptions,
+    TimeProvider time,
+    ILogger<ToolCallPipeline> logger)
 {
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
-        var name = request.Params?.Name;
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new McpProtocolException("tools/call needs a tool 'name'.", McpErrorCode.InvalidParams);
-        }
-
-        if (!catalog.TryGetTool(name, out var tool))
-        {
-            throw new McpProtocolException($"Unknown tool: '{name}'. Call tools/list for the tools available to you.", McpErrorCode.InvalidParams);
-        }
-
+        var started = time.GetTimestamp();
         var call = McpCallContext.From(request.JsonRpcRequest);
-        if (ToolGate.CheckScope(tool, call.Principal) is { } scopeDenied)
+        var name = request.Params?.Name;
+        if (string.IsNullOrEmpty(name) || !catalog.TryGetTool(name, out var tool))
         {
-            return ToolError.Result(scopeDenied.Code, scopeDenied.Message, scopeDenied.Hint, call.RequestId);
+            Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments);
+            throw new McpProtocolException(
+                string.IsNullOrEmpty(name) ? "tools/call needs a tool 'name'." : $"Unknown tool: '{name}'. Call tools/list for the tools available to you.",
+                McpErrorCode.InvalidParams);
         }
 
-        var argumentTenant = request.Params?.Arguments is { } args && args.TryGetValue("tenantId", out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-        var resolution = await tenants.ResolveAsync(call.Principal, argumentTenant, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
-        if (!resolution.Succeeded && (tool.NeedsTenant || argumentTenant is not null || resolution.ErrorCode == TenantResolution.GroupNotAvailable))
-        {
-            return ToolError.Result(resolution.ErrorCode!, resolution.ErrorMessage!, resolution.Hint, call.RequestId, AvailableGroups(resolution));
-        }
-
-        if (ToolGate.CheckTier(tool, resolution.Tier) is { } tierDenied)
-        {
-            return ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId);
-        }
-
+        TenantResolution? resolution = null;
         CallToolResult result;
         try
         {
-            result = await tool.Handler(new ToolInvocation(request, call, resolution), cancellationToken);
+            (result, resolution) = await RunAsync(tool, request, call, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Audit(call, tool.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments);
             throw;
         }
-        catch (McpProtocolException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            LogToolFailed(logger, ex, tool.Name, call.RequestId);
-            return ToolError.Result("INTERNAL_ERROR", $"Tool '{tool.Name}' failed unexpectedly.", "Retry the call; if it keeps failing, report the request id to the operator.", call.RequestId);
-        }
 
-        if (resolution.Source == "argument" && call.UrlTenantId is { } urlTenant && urlTenant != resolution.Tenant!.TenantId)
-        {
-            result.Content.Add(new TextContentBlock
-            {
-                Text = $"Note: used tenant '{resolution.Tenant.TenantId}' from the tenantId argument; the URL names '{urlTenant}'.",
-            });
-        }
-
+        Audit(call, tool.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments);
         return result;
     }
 
@@ -93,6 +73,125 @@ internal sealed partial class ToolCallPipeline(McpCatalog catalog, TenantResolve
         }
 
         return new ListToolsResult { Tools = tools };
+    }
+
+    private async ValueTask<(CallToolResult, TenantResolution?)> RunAsync(ToolDefinition tool, RequestContext<CallToolRequestParams> request, McpCallContext call, CancellationToken cancellationToken)
+    {
+        if (ToolGate.CheckScope(tool, call.Principal) is { } scopeDenied)
+        {
+            return (ToolError.Result(scopeDenied.Code, scopeDenied.Message, scopeDenied.Hint, call.RequestId), null);
+        }
+
+        var arguments = request.Params?.Arguments;
+        var argumentTenant = arguments is not null && arguments.TryGetValue("tenantId", out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+        var resolution = await tenants.ResolveAsync(call.Principal, argumentTenant, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
+        if (!resolution.Succeeded && (tool.NeedsTenant || argumentTenant is not null || resolution.ErrorCode == TenantResolution.GroupNotAvailable))
+        {
+            return (ToolError.Result(resolution.ErrorCode!, resolution.ErrorMessage!, resolution.Hint, call.RequestId, AvailableGroups(resolution)), resolution);
+        }
+
+        if (ToolGate.CheckTier(tool, resolution.Tier) is { } tierDenied)
+        {
+            return (ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId), resolution);
+        }
+
+        if (tool.Destructive && !(arguments is not null && arguments.TryGetValue("confirm", out var confirm) && confirm.ValueKind == JsonValueKind.True))
+        {
+            return (ToolError.Result("CONFIRMATION_REQUIRED", $"Refusing to delete '{Target(tool, arguments)}' without confirm=true.",
+                "This cannot be undone. Check the target, then call again with \"confirm\": true.", call.RequestId), resolution);
+        }
+
+        if (await rateLimiter.TryAcquireAsync(tool, call.Principal, resolution.Tier, cancellationToken) is { Allowed: false } limited)
+        {
+            return (ToolError.Result("RATE_LIMITED",
+                $"Rate limit reached for '{tool.Name}': {limited.Limit} calls per {(int)limited.Window.TotalSeconds} s.",
+                $"Retry after {limited.RetryAfterSeconds} s. Other tools are not affected.", call.RequestId,
+                new JsonObject { ["retryAfterSeconds"] = limited.RetryAfterSeconds, ["limit"] = limited.Limit, ["windowSeconds"] = (int)limited.Window.TotalSeconds }), resolution);
+        }
+
+        var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution), cancellationToken);
+        if (resolution.Source == "argument" && call.UrlTenantId is { } urlTenant && urlTenant != resolution.Tenant!.TenantId)
+        {
+            result.Content.Add(new TextContentBlock
+            {
+                Text = $"Note: used tenant '{resolution.Tenant.TenantId}' from the tenantId argument; the URL names '{urlTenant}'.",
+            });
+        }
+
+        return (result, resolution);
+    }
+
+    private async ValueTask<CallToolResult> InvokeWithTimeoutAsync(ToolDefinition tool, ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var settings = policy.CurrentValue;
+        var timeout = settings.ToolTimeouts.TryGetValue(tool.Name, out var specific) ? specific : settings.ToolTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await tool.Handler(invocation, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            return ToolError.Result("TIMEOUT", $"Tool '{tool.Name}' did not finish within {timeout.TotalSeconds:0.#} s.",
+                "Retry with a smaller request, or ask an operator to raise Portico:Policy:ToolTimeouts for this tool.", invocation.Call.RequestId);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (McpProtocolException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogToolFailed(logger, ex, tool.Name, invocation.Call.RequestId);
+            return ToolError.Result("INTERNAL_ERROR", $"Tool '{tool.Name}' failed unexpectedly.",
+                "Retry the call; if it keeps failing, report the request id to the operator.", invocation.Call.RequestId);
+        }
+    }
+
+    private void Audit(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started, IDictionary<string, JsonElement>? arguments)
+    {
+        var serialized = arguments is null ? "{}" : JsonSerializer.Serialize(arguments, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));
+        audit.Enqueue(new AuditRecord
+        {
+            At = time.GetUtcNow(),
+            RequestId = call.RequestId,
+            SessionId = call.SessionId,
+            UserId = call.Principal.IsAnonymous ? null : call.Principal.Id,
+            CredentialId = call.Principal.CredentialId,
+            TenantId = resolution?.Tenant?.TenantId,
+            Tool = toolName,
+            Outcome = errorCode is null ? "ok" : "error",
+            ErrorCode = errorCode,
+            DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
+            ArgumentBytes = System.Text.Encoding.UTF8.GetByteCount(serialized),
+            Arguments = auditOptions.CurrentValue.RecordArguments && tool is not null ? AuditRedactor.Redact(arguments, tool.Tool.InputSchema) : null,
+        });
+    }
+
+    private static string? ErrorCodeOf(CallToolResult result)
+        => result.IsError != true ? null
+            : result.StructuredContent is { ValueKind: JsonValueKind.Object } structured && structured.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
+                ? code.GetString()
+                : "TOOL_ERROR";
+
+    private static string Target(ToolDefinition tool, IDictionary<string, JsonElement>? arguments)
+    {
+        foreach (var key in new[] { "id", "name", "target", "path", "uri" })
+        {
+            if (arguments is not null && arguments.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString()!;
+            }
+        }
+
+        return tool.Name;
     }
 
     private static JsonObject AvailableGroups(TenantResolution resolution)

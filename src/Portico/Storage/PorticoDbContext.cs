@@ -16,6 +16,11 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
 
     public DbSet<StoreChangeRecord> Changes => Set<StoreChangeRecord>();
 
+    public DbSet<AuditRecord> Audit => Set<AuditRecord>();
+
+    /// <summary>Tenant-owned records; use <see cref="Tools.Records.TenantRecords"/>, never this set directly.</summary>
+    public DbSet<RecordEntity> Records => Set<RecordEntity>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(PorticoDbContext).Assembly);
 }

@@ -9,10 +9,18 @@ internal sealed class StoreMetrics : DbCommandInterceptor
     /// <summary>Tag (EF <c>TagWith</c>) of periodic background queries, which are not counted.</summary>
     public const string BackgroundTag = "portico:background";
 
+    private static readonly AsyncLocal<bool> InBackground = new();
     private long _commands;
     private long _elapsedTicks;
 
     public long Commands => Interlocked.Read(ref _commands);
+
+    /// <summary>Marks the current async flow as background work (batched writers), which is not counted.</summary>
+    public static IDisposable Background()
+    {
+        InBackground.Value = true;
+        return new BackgroundScope();
+    }
 
     public TimeSpan Elapsed => TimeSpan.FromTicks(Interlocked.Read(ref _elapsedTicks));
 
@@ -36,12 +44,17 @@ internal sealed class StoreMetrics : DbCommandInterceptor
 
     private void Count(DbCommand command, TimeSpan duration)
     {
-        if (command.CommandText.StartsWith("-- " + BackgroundTag, StringComparison.Ordinal))
+        if (InBackground.Value || command.CommandText.StartsWith("-- " + BackgroundTag, StringComparison.Ordinal))
         {
             return;
         }
 
         Interlocked.Increment(ref _commands);
         Interlocked.Add(ref _elapsedTicks, duration.Ticks);
+    }
+
+    private sealed class BackgroundScope : IDisposable
+    {
+        public void Dispose() => InBackground.Value = false;
     }
 }

@@ -128,6 +128,96 @@ internal static class StoreMigrations
                 );
                 ALTER TABLE mcp_sessions ADD COLUMN active_tenant_id text NULL;
                 """),
+        new(3, "records",
+            Sqlite: """
+                CREATE TABLE records (
+                    tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    collection TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    idempotency_key TEXT NULL,
+                    PRIMARY KEY (tenant_id, id)
+                );
+                CREATE INDEX ix_records_tenant_id_created_at ON records (tenant_id, created_at, id);
+                CREATE INDEX ix_records_tenant_id_collection_created_at ON records (tenant_id, collection, created_at, id);
+                CREATE UNIQUE INDEX ux_records_tenant_id_idempotency_key ON records (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+                """,
+            Postgres: """
+                CREATE TABLE records (
+                    tenant_id text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+                    id text NOT NULL,
+                    collection text NOT NULL,
+                    data text NOT NULL,
+                    created_by text NOT NULL,
+                    created_at bigint NOT NULL,
+                    updated_at bigint NOT NULL,
+                    version integer NOT NULL DEFAULT 1,
+                    idempotency_key text NULL,
+                    PRIMARY KEY (tenant_id, id)
+                );
+                CREATE INDEX ix_records_tenant_id_created_at ON records (tenant_id, created_at, id);
+                CREATE INDEX ix_records_tenant_id_collection_created_at ON records (tenant_id, collection, created_at, id);
+                CREATE UNIQUE INDEX ux_records_tenant_id_idempotency_key ON records (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+                """),
+        new(4, "rate_limits_and_audit",
+            Sqlite: """
+                CREATE TABLE rate_limit_events (
+                    key TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX ix_rate_limit_events_key_at ON rate_limit_events (key, at);
+                CREATE TABLE audit_records (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    request_id TEXT NOT NULL,
+                    session_id TEXT NULL,
+                    user_id TEXT NULL,
+                    credential_id TEXT NULL,
+                    tenant_id TEXT NULL,
+                    tool TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    error_code TEXT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    argument_bytes INTEGER NOT NULL,
+                    arguments TEXT NULL
+                );
+                CREATE INDEX ix_audit_records_at ON audit_records (at);
+                CREATE INDEX ix_audit_records_request_id ON audit_records (request_id);
+                CREATE INDEX ix_audit_records_session_id ON audit_records (session_id, at);
+                CREATE INDEX ix_audit_records_tenant_id ON audit_records (tenant_id, at);
+                CREATE INDEX ix_audit_records_tool ON audit_records (tool, at);
+                """,
+            Postgres: """
+                CREATE TABLE rate_limit_events (
+                    key text NOT NULL,
+                    at bigint NOT NULL
+                );
+                CREATE INDEX ix_rate_limit_events_key_at ON rate_limit_events (key, at);
+                CREATE TABLE audit_records (
+                    id bigserial PRIMARY KEY,
+                    at bigint NOT NULL,
+                    request_id text NOT NULL,
+                    session_id text NULL,
+                    user_id text NULL,
+                    credential_id text NULL,
+                    tenant_id text NULL,
+                    tool text NOT NULL,
+                    outcome text NOT NULL,
+                    error_code text NULL,
+                    duration_ms bigint NOT NULL,
+                    argument_bytes bigint NOT NULL,
+                    arguments text NULL
+                );
+                CREATE INDEX ix_audit_records_at ON audit_records (at);
+                CREATE INDEX ix_audit_records_request_id ON audit_records (request_id);
+                CREATE INDEX ix_audit_records_session_id ON audit_records (session_id, at);
+                CREATE INDEX ix_audit_records_tenant_id ON audit_records (tenant_id, at);
+                CREATE INDEX ix_audit_records_tool ON audit_records (tool, at);
+                """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -32,6 +32,13 @@ internal sealed class GatedTestPack : IMcpPack
         });
         catalog.AddTool(new ToolDefinition
         {
+            Tool = new Tool { Name = "write-other", Description = "another write tool with its own budget", InputSchema = Schema },
+            Handler = Echo,
+            Owner = Name,
+            Write = true,
+        });
+        catalog.AddTool(new ToolDefinition
+        {
             Tool = new Tool { Name = "write-note", Description = "needs records.write", InputSchema = Schema },
             Handler = Echo,
             Owner = Name,

@@ -1,0 +1,22 @@
+using Portico.Policy.Audit;
+using Portico.Policy.RateLimiting;
+
+namespace Portico.Policy;
+
+internal static class PolicyServiceCollectionExtensions
+{
+    public static IServiceCollection AddPorticoPolicy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName));
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
+        services.AddSingleton<IRateLimitStore, StoreRateLimitStore>();
+        services.AddSingleton<ToolRateLimiter>();
+        services.AddSingleton<AuditTrail>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());
+        services.AddSingleton<ToolCallPipeline>();
+        return services;
+    }
+
+    public static IApplicationBuilder UsePorticoRateLimits(this IApplicationBuilder app) => app.UseMiddleware<HttpRateLimitMiddleware>();
+}

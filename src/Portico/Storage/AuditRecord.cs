@@ -1,0 +1,34 @@
+namespace Portico.Storage;
+
+/// <summary>One <c>tools/call</c>: who, where, what, how it ended, how long it took. Searchable by request id, session, tenant, tool and time.</summary>
+internal sealed class AuditRecord
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public required string RequestId { get; set; }
+
+    public string? SessionId { get; set; }
+
+    public string? UserId { get; set; }
+
+    public string? CredentialId { get; set; }
+
+    public string? TenantId { get; set; }
+
+    public required string Tool { get; set; }
+
+    /// <summary><c>ok</c> or <c>error</c>.</summary>
+    public required string Outcome { get; set; }
+
+    /// <summary>The envelope's code (e.g. <c>RATE_LIMITED</c>) when <see cref="Outcome"/> is <c>error</c>.</summary>
+    public string? ErrorCode { get; set; }
+
+    public long DurationMs { get; set; }
+
+    public long ArgumentBytes { get; set; }
+
+    /// <summary>The arguments as JSON with secret fields redacted.</summary>
+    public string? Arguments { get; set; }
+}
