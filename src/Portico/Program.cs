@@ -5,6 +5,7 @@ using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy;
 using Portico.Storage;
+using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
 using Portico.Tools.Session;
@@ -47,6 +48,7 @@ public static class Program
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddMcpPack<DiagnosticsPack>();
         builder.Services.AddMcpPack<SessionPack>();
+        builder.Services.AddMcpPack<CatalogPack>();
         if (settings.Conformance)
         {
             builder.Services.AddMcpPack<ConformancePack>();

@@ -9,6 +9,9 @@ internal static class PorticoCommandLine
     {
         var root = new RootCommand("Portico: one authenticated, multi-tenant MCP endpoint for your own tools and upstream MCP servers.");
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(TenantsCommand.Create());
+        root.Subcommands.Add(MembersCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         return root;
     }
 

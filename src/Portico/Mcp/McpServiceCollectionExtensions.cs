@@ -10,6 +10,8 @@ internal static class McpServiceCollectionExtensions
         // The slim builder leaves out the regex route constraint; /{tenantId}/mcp needs it.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
         services.AddSingleton(sp => McpCatalog.Build(sp.GetServices<IMcpPack>()));
+        // Packs that describe the catalog itself (catalog meta-tools) read it lazily: it is built from them.
+        services.AddSingleton<Func<McpCatalog>>(sp => sp.GetRequiredService<McpCatalog>);
         services.AddSingleton<McpServerFactory>();
         services.AddSingleton<SseEventStore>();
         services.AddSingleton<McpSessionManager>();

@@ -25,6 +25,9 @@ internal sealed class ToolDefinition
     /// <summary>The tool acts on a tenant's data, so a tenant must be resolved before it runs.</summary>
     public bool NeedsTenant { get; init; }
 
+    /// <summary>Example argument documents shown by <c>get_tool_details</c>.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> Examples { get; init; } = [];
+
     public string Name => Tool.Name;
 
     public bool Destructive => Tool.Annotations?.DestructiveHint == true;

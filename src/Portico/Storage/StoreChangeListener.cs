@@ -7,9 +7,26 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
+    private long _last;
+
+    /// <summary>
+    /// Remembers where the change log ends before the server takes requests (hosted services start
+    /// before Kestrel), so nothing cached afterwards can miss a change recorded afterwards.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            _last = await db.Changes.TagWith(StoreMetrics.BackgroundTag).MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        long? last = null;
+        var last = _last;
         using var timer = new PeriodicTimer(Period, TimeProvider.System);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -17,8 +34,6 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-                // Start from the newest change: what happened before this instance started is already in the store it reads.
-                last ??= await db.Changes.TagWith(StoreMetrics.BackgroundTag).MaxAsync(c => (long?)c.Id, stoppingToken) ?? 0;
                 var fresh = await db.Changes.TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
                 foreach (var change in fresh)
                 {
@@ -27,7 +42,7 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 }
 
                 // Old change records are only needed by instances that were down; keep a day.
-                if (fresh.Count > 0 && last.Value % 1000 == 0)
+                if (fresh.Count > 0 && last % 1000 == 0)
                 {
                     var cutoff = time.GetUtcNow().AddDays(-1);
                     await db.Changes.Where(c => c.At < cutoff).ExecuteDeleteAsync(stoppingToken);

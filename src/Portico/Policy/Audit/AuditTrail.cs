@@ -14,12 +14,27 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<A
     private const int BatchSize = 500;
     private static readonly TimeSpan RetentionSweepPeriod = TimeSpan.FromHours(1);
     private readonly Channel<AuditRecord> _pending = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 
     public void Enqueue(AuditRecord record) => _pending.Writer.TryWrite(record);
 
     /// <summary>Writes everything queued so far (tests and shutdown).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        // One flush at a time: a caller that flushes waits for records another flush is writing.
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            await FlushQueuedAsync(cancellationToken);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task FlushQueuedAsync(CancellationToken cancellationToken)
     {
         var batch = new List<AuditRecord>(BatchSize);
         while (_pending.Reader.TryRead(out var record))

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Portico.Cli;
+
+namespace Portico.Tests.Cli;
+
+/// <summary>A fresh SQLite store in its own temp directory, and the <c>portico</c> command run in-process against it.</summary>
+internal sealed class CliSandbox : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "portico-tests", Guid.NewGuid().ToString("N"));
+
+    public CliSandbox() => Directory.CreateDirectory(_directory);
+
+    /// <summary>A store file that does not exist yet: the first command creates and migrates it.</summary>
+    public string Store => Path.Combine(_directory, "portico.db");
+
+    public Task<CliResult> RunAsync(params string[] args) => RunOnStoreAsync(Store, args);
+
+    /// <summary>Runs <c>portico ARGS --store STORE</c> with its output captured (not the process-wide console).</summary>
+    public static async Task<CliResult> RunOnStoreAsync(string store, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await PorticoCommandLine.Create().Parse([.. args, "--store", store])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Creates a tenant and returns its id.</summary>
+    public async Task<string> CreateTenantAsync(string name = "Acme", string plan = "basic")
+    {
+        var created = await RunAsync("tenants", "create", "--name", name, "--plan", plan);
+        Assert.Equal(0, created.ExitCode);
+        return created.Output.Trim();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
