@@ -11,6 +11,7 @@ namespace Portico.Cli;
 [JsonSerializable(typeof(List<KeyOutput>))]
 [JsonSerializable(typeof(CreatedKeyOutput))]
 [JsonSerializable(typeof(CliErrorOutput))]
+[JsonSerializable(typeof(List<AuditOutput>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>For a terminal or a script, not a web page: quotes and angle brackets stay as they are (no \u0027).</summary>

@@ -12,6 +12,7 @@ internal static class PorticoCommandLine
         root.Subcommands.Add(TenantsCommand.Create());
         root.Subcommands.Add(MembersCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
         return root;
     }
 

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Portico.Access;
+
+namespace Portico.Cli;
+
+/// <summary><c>portico audit</c>: answers "what happened to request X / in session Y / for tenant Z" from the audit trail.</summary>
+internal static class AuditCommand
+{
+    public static Command Create()
+    {
+        var requestId = new Option<string?>("--request-id") { Description = "Only this request (the X-Request-Id a client or log shows)." };
+        var session = new Option<string?>("--session") { Description = "Only this Mcp-Session-Id." };
+        var tenant = new Option<string?>("--tenant") { Description = "Only this tenant id." };
+        var tool = new Option<string?>("--tool") { Description = "Only this tool." };
+        var since = new Option<string?>("--since") { Description = "Only records newer than this: 30m, 12h, 7d ago, or an ISO-8601 time." };
+        var limit = new Option<int>("--limit") { Description = "At most this many records, newest first (default 100).", DefaultValueFactory = _ => 100 };
+        return AdminCommand.Create("audit", "Search the audit trail of tool calls.", [requestId, session, tenant, tool, since, limit], async (parse, cli, cancellationToken) =>
+        {
+            var query = cli.Db.Audit.AsNoTracking();
+            if (parse.GetValue(requestId) is { } r)
+            {
+                query = query.Where(a => a.RequestId == r);
+            }
+
+            if (parse.GetValue(session) is { } s)
+            {
+                query = query.Where(a => a.SessionId == s);
+            }
+
+            if (parse.GetValue(tenant) is { } t)
+            {
+                query = query.Where(a => a.TenantId == t);
+            }
+
+            if (parse.GetValue(tool) is { } name)
+            {
+                query = query.Where(a => a.Tool == name);
+            }
+
+            if (Since(parse.GetValue(since), cli.Time.GetUtcNow()) is { } from)
+            {
+                query = query.Where(a => a.At >= from);
+            }
+
+            var take = Math.Clamp(parse.GetValue(limit), 1, 10_000);
+            var records = await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
+            if (cli.Json)
+            {
+                await cli.WriteJsonAsync(records.Select(a => new AuditOutput(a.At, a.RequestId, a.SessionId, a.UserId, a.CredentialId, a.TenantId,
+                    a.Tool, a.Outcome, a.ErrorCode, a.DurationMs, a.ArgumentBytes, a.Arguments)).ToList(), CliJsonContext.Relaxed.ListAuditOutput);
+                return;
+            }
+
+            if (records.Count == 0)
+            {
+                await cli.Output.WriteLineAsync("No audit records match.");
+                return;
+            }
+
+            var table = new CliTable("TIME", "REQUEST", "SESSION", "TENANT", "TOOL", "OUTCOME", "MS", "ARG BYTES");
+            foreach (var a in records)
+            {
+                table.Add(CliTable.When(a.At), a.RequestId, a.SessionId ?? "-", a.TenantId ?? "-", a.Tool, a.ErrorCode ?? a.Outcome,
+                    a.DurationMs.ToString(CultureInfo.InvariantCulture), a.ArgumentBytes.ToString(CultureInfo.InvariantCulture));
+            }
+
+            await table.WriteAsync(cli.Output);
+        });
+    }
+
+    private static DateTimeOffset? Since(string? value, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        if (text.Length > 1 && int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            switch (text[^1])
+            {
+                case 'm': return now.AddMinutes(-amount);
+                case 'h': return now.AddHours(-amount);
+                case 'd': return now.AddDays(-amount);
+            }
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? at
+            : throw new AccessException($"'{value}' is not a time.", "Pass --since as 30m, 12h or 7d (ago), or an ISO-8601 time such as 2026-11-21T09:00:00Z.");
+    }
+}
