@@ -54,10 +54,10 @@ internal static class AdminCommand
         {
             return await FailAsync(output, error, json, ex.Message, ex.Hint, Refused);
         }
-        catch (DbException ex)
+        catch (Exception ex) when (StoreFailure.Of(ex) is { } storeError)
         {
-            return await FailAsync(output, error, json, $"The store '{store}' cannot be used: {ex.Message}",
-                "Check that --store names a SQLite file Portico may write, in a directory that exists.", StoreFailed);
+            return await FailAsync(output, error, json, $"The store '{StoreConnection.Redact(store)}' cannot be used: {storeError.Message}",
+                "Check that --store names a SQLite file Portico may write (in a directory that exists) or a reachable PostgreSQL database.", StoreFailed);
         }
     }
 

@@ -61,6 +61,12 @@ internal static class ServeCommand
         {
             await app.StartAsync(cancellationToken);
         }
+        catch (Exception ex) when (StoreFailure.Of(ex) is { } storeError)
+        {
+            await Console.Error.WriteLineAsync($"error: the store '{StoreConnection.Redact(settings.Store)}' cannot be used: {storeError.Message}");
+            await Console.Error.WriteLineAsync("hint: check --store: a SQLite file in a directory that exists, or a reachable PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DB).");
+            return 1;
+        }
         catch (IOException ex)
         {
             await Console.Error.WriteLineAsync($"error: cannot listen on {settings.Urls}: {ex.Message}");

@@ -16,7 +16,15 @@ internal static class StorageServiceCollectionExtensions
         services.AddDbContextPool<PorticoDbContext>((sp, options) =>
         {
             var store = sp.GetRequiredService<StoreConnection>();
-            options.UseSqlite(store.ConnectionString);
+            if (store.Provider == StoreProvider.Postgres)
+            {
+                options.UseNpgsql(store.ConnectionString);
+            }
+            else
+            {
+                options.UseSqlite(store.ConnectionString);
+            }
+
             options.AddInterceptors(sp.GetRequiredService<StoreMetrics>());
         });
         services.AddSingleton<StoreChanges>();

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Portico.Storage;
 
@@ -11,9 +12,13 @@ internal sealed record StoreConnection(StoreProvider Provider, string Connection
         if (store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
             store.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new StoreConfigurationException(
-                $"The store '{Redact(store)}' is PostgreSQL, which this build does not support yet.",
-                "Use a SQLite file path such as --store portico.db.");
+            return ParsePostgresUrl(store);
+        }
+
+        if (store.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            var pg = new NpgsqlConnectionStringBuilder(store);
+            return new StoreConnection(StoreProvider.Postgres, pg.ConnectionString, $"postgres://{pg.Host}:{pg.Port}/{pg.Database}");
         }
 
         var builder = store.Contains('=', StringComparison.Ordinal)
@@ -31,7 +36,49 @@ internal sealed record StoreConnection(StoreProvider Provider, string Connection
         return new StoreConnection(StoreProvider.Sqlite, builder.ToString(), builder.DataSource);
     }
 
-    private static string Redact(string url)
+    private static StoreConnection ParsePostgresUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new StoreConfigurationException($"The store '{Redact(url)}' is not a valid PostgreSQL URL.",
+                "Use postgres://USER:PASSWORD@HOST:PORT/DATABASE (or a Host=…;Database=… connection string).");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } database ? database : "portico",
+            MaxPoolSize = 50,
+        };
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(parts[0]);
+            if (parts.Length == 2)
+            {
+                builder.Password = Uri.UnescapeDataString(parts[1]);
+            }
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (key, value) = pair.Split('=', 2) is [var k, var v] ? (Uri.UnescapeDataString(k), Uri.UnescapeDataString(v)) : (pair, "");
+            try
+            {
+                builder[key == "sslmode" ? "SSL Mode" : key] = value;
+            }
+            catch (ArgumentException)
+            {
+                throw new StoreConfigurationException($"The PostgreSQL URL option '{key}' is not understood.", "Remove it, or pass a full connection string instead of a URL.");
+            }
+        }
+
+        return new StoreConnection(StoreProvider.Postgres, builder.ConnectionString, $"postgres://{builder.Host}:{builder.Port}/{builder.Database}");
+    }
+
+    /// <summary>The store setting with any password replaced, for messages and logs.</summary>
+    public static string Redact(string url)
     {
         var at = url.IndexOf('@', StringComparison.Ordinal);
         var scheme = url.IndexOf("://", StringComparison.Ordinal);

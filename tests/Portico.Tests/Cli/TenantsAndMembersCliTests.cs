@@ -111,10 +111,12 @@ public sealed class TenantsAndMembersCliTests : IDisposable
     [Fact]
     public async Task A_store_that_cannot_be_opened_is_an_error_with_a_hint_not_a_stack_trace()
     {
-        var refused = await CliSandbox.RunOnStoreAsync("postgres://user:secret@db.example.com/portico", "tenants", "list", "--json");
+        // Nothing listens on port 1: the connection is refused at once.
+        var refused = await CliSandbox.RunOnStoreAsync("postgres://user:secret@127.0.0.1:1/portico", "tenants", "list", "--json");
 
-        Assert.Equal(2, refused.ExitCode);
-        Assert.Contains("is PostgreSQL, which this build does not support yet", (string?)refused.Json["error"], StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("cannot be used", (string?)refused.Json["error"], StringComparison.Ordinal);
+        Assert.NotNull((string?)refused.Json["hint"]);
         Assert.DoesNotContain("secret", refused.Output + refused.Error, StringComparison.Ordinal);
         Assert.IsType<JsonObject>(refused.Json);
     }

@@ -1,5 +1,7 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Storage;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Health;
@@ -14,19 +16,17 @@ public sealed class HealthTests
 
         Assert.Equal("""{"status":"ok"}""", await client.GetStringAsync("/health"));
         Assert.Equal("""{"status":"ok"}""", await client.GetStringAsync("/health/live"));
-        Assert.Equal($$"""{"status":"ok","store":"sqlite","schemaVersion":{{Portico.Storage.StoreMigrations.Latest}}}""", await client.GetStringAsync("/health/ready"));
+        var provider = TestStores.IsPostgres(server.Settings.Store) ? "postgres" : "sqlite";
+        Assert.Equal($$"""{"status":"ok","store":"{{provider}}","schemaVersion":{{StoreMigrations.Latest}}}""", await client.GetStringAsync("/health/ready"));
     }
 
     [Fact]
     public async Task Ready_is_503_with_the_reason_when_the_store_is_not_migrated()
     {
         await using var server = await PorticoTestServer.StartAsync();
-        await using (var connection = new SqliteConnection($"Data Source={server.Settings.Store}"))
+        await using (var scope = server.Services.CreateAsyncScope())
         {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM schema_migrations";
-            await command.ExecuteNonQueryAsync();
+            await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Database.ExecuteSqlRawAsync("DELETE FROM schema_migrations");
         }
 
         using var client = server.CreateClient();
@@ -34,7 +34,7 @@ public sealed class HealthTests
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains($"schema is at version 0, expected {Portico.Storage.StoreMigrations.Latest}", body, StringComparison.Ordinal);
+        Assert.Contains($"schema is at version 0, expected {StoreMigrations.Latest}", body, StringComparison.Ordinal);
         Assert.Equal("""{"status":"ok"}""", await client.GetStringAsync("/health/live"));
     }
 }

@@ -45,7 +45,7 @@ internal sealed class PorticoTestServer : IAsyncDisposable
         var settings = new ServeSettings
         {
             Urls = "http://127.0.0.1:0",
-            Store = Path.Combine(directory, "portico.db"),
+            Store = await TestStores.CreateAsync(directory),
             Conformance = conformance,
             Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Portico:Access:SeedDemo"] = "false" },
         };
@@ -97,6 +97,7 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAppAsync();
+        await TestStores.DropAsync(Settings.Store);
         if (_ownsDirectory)
         {
             try

@@ -11,7 +11,7 @@ namespace Portico.Policy.RateLimiting;
 /// window slides. The check-and-count runs in one write transaction, so concurrent callers on any
 /// instance (or process) cannot both take the last slot.
 /// </summary>
-internal sealed class StoreRateLimitStore(IServiceScopeFactory scopes) : IRateLimitStore
+internal sealed class StoreRateLimitStore(IServiceScopeFactory scopes, StoreConnection store) : IRateLimitStore
 {
     public ValueTask<RateLimitDecision> TryAcquireAsync(string key, int limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
         => RunAsync(key, limit, window, now, count: true, cancellationToken);
@@ -27,7 +27,15 @@ internal sealed class StoreRateLimitStore(IServiceScopeFactory scopes) : IRateLi
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+            // SQLite: a write transaction (BEGIN IMMEDIATE) serializes writers across processes.
+            // PostgreSQL: a transaction-scoped advisory lock on the key serializes callers of one key only.
+            var postgres = store.Provider == StoreProvider.Postgres;
+            await using var transaction = await connection.BeginTransactionAsync(postgres ? IsolationLevel.ReadCommitted : IsolationLevel.Serializable, cancellationToken);
+            if (postgres)
+            {
+                await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", cancellationToken, ("@key", key));
+            }
+
             var nowMs = now.ToUnixTimeMilliseconds();
             var since = nowMs - (long)window.TotalMilliseconds;
             await ExecuteAsync(connection, transaction, "DELETE FROM rate_limit_events WHERE key = @key AND at <= @since", cancellationToken, ("@key", key), ("@since", since));

@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace Portico.Tests.TestSupport;
+
+/// <summary>
+/// Where test servers keep their state: a fresh SQLite file by default, or a fresh PostgreSQL
+/// database when <c>PORTICO_TEST_POSTGRES</c> holds a connection string (CI runs the suite both ways).
+/// </summary>
+internal static class TestStores
+{
+    public static string? Postgres => Environment.GetEnvironmentVariable("PORTICO_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
+
+    public static bool IsPostgres(string store) => store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    public static async Task<string> CreateAsync(string directory)
+    {
+        if (Postgres is not { } admin)
+        {
+            return Path.Combine(directory, "portico.db");
+        }
+
+        var database = $"portico_test_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = $"CREATE DATABASE \"{database}\"";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+    }
+
+    public static async Task DropAsync(string store)
+    {
+        if (!IsPostgres(store) || Postgres is not { } admin)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        var database = new NpgsqlConnectionStringBuilder(store).Database;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var drop = connection.CreateCommand();
+        drop.CommandText = $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)";
+        await drop.ExecuteNonQueryAsync();
+    }
+}
