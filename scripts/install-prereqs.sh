@@ -5,7 +5,7 @@
 # (so a second run installs nothing and takes well under 2 s), never reads stdin, and needs
 # only the package registries. Run as root (apt-get); as another user it can only verify.
 #
-# Ensures: curl, python3, ca-certificates, and the coreutils/util-linux/procps tools the e2e
+# Ensures: curl, python3, ca-certificates, postgresql, nginx, and the coreutils/util-linux/procps tools the e2e
 # scripts use (setsid, timeout, sha256sum, mktemp, ps). Verifies: the .NET 10 SDK (present on
 # the CI image, not installed here) and Node.js >= 18 with npm (the e2e scripts install
 # Node 22 itself from the npm registry; the machine's Node/npm only runs `npm ci`/`npm install`).
@@ -38,6 +38,10 @@ for cmd in "${!COMMAND_PACKAGES[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${COMMAND_PACKAGES[$cmd]}")
 done
 pkg_installed ca-certificates || missing+=(ca-certificates)
+# PostgreSQL for the unit-postgres stage (scripts/postgres.sh runs its own throwaway cluster; the
+# Debian service is never started) and nginx for the scale-out cluster in deploy/.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   log "node/npm not found; will install Debian's nodejs and npm"
   missing+=(nodejs npm)

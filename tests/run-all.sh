@@ -7,7 +7,8 @@
 #   prereqs      scripts/install-prereqs.sh (idempotent; installs only what is missing)
 #   build        dotnet build -c Release Portico.slnx (warnings are errors)
 #   format       dotnet format Portico.slnx --verify-no-changes
-#   unit         dotnet test Portico.slnx -c Release --no-build (xunit v3)
+#   unit         dotnet test Portico.slnx -c Release --no-build (xunit v3, SQLite stores)
+#   unit-postgres the same suite on PostgreSQL (scripts/postgres.sh starts a throwaway cluster)
 #   conformance  tests/e2e/conformance.sh (official MCP conformance suite)
 #   ts-client    tests/e2e/ts-client.sh (official MCP TypeScript SDK client)
 #
@@ -22,7 +23,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ALL_STAGES=(prereqs build format unit conformance ts-client)
+ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client)
 read -r -a STAGES <<<"${PORTICO_STAGES:-${ALL_STAGES[*]}}"
 for s in "${STAGES[@]}"; do
   [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || {
@@ -40,6 +41,8 @@ declare -A STAGE_CMD=(
   # after the build, so no second restore is needed
   [format]="dotnet format Portico.slnx --verify-no-changes --no-restore"
   [unit]="dotnet test Portico.slnx -c Release --no-build"
+  # the same suite again, every test server on a fresh PostgreSQL database of a throwaway cluster
+  [unit-postgres]="bash scripts/postgres.sh start && PORTICO_TEST_POSTGRES=\"\$(bash scripts/postgres.sh url)\" dotnet test Portico.slnx -c Release --no-build"
   [conformance]="bash tests/e2e/conformance.sh"
   [ts-client]="bash tests/e2e/ts-client.sh"
 )
