@@ -2,6 +2,7 @@ using Portico.Access;
 using Portico.Cli;
 using Portico.Health;
 using Portico.Hosting;
+using Portico.Identity;
 using Portico.Mcp;
 using Portico.Policy;
 using Portico.Storage;
@@ -44,6 +45,7 @@ public static class Program
 
         builder.Services.AddPorticoStorage(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);
+        builder.Services.AddPorticoIdentity(builder.Configuration);
         builder.Services.AddPorticoPolicy(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddMcpPack<DiagnosticsPack>();
@@ -63,6 +65,7 @@ public static class Program
         app.UsePorticoAuthentication();
         app.UsePorticoRateLimits();
         app.MapPorticoHealth();
+        app.MapPorticoIdentity();
         app.MapPorticoMcp();
         return app;
     }

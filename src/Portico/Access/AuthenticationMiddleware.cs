@@ -1,15 +1,17 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Portico.Hosting;
+using Portico.Identity;
 
 namespace Portico.Access;
 
 /// <summary>
 /// Establishes the <see cref="Principal"/> of every MCP request from <c>Authorization: Bearer ptk_…</c>
-/// (or a raw <c>Authorization: ptk_…</c>). Failures are 401 with JSON-RPC -32001, exactly one
+/// (or a raw <c>Authorization: ptk_…</c>) or from an OAuth access token (a JWT bound to this MCP resource). Failures are 401 with JSON-RPC -32001, exactly one
 /// message, a hint, and the <c>WWW-Authenticate</c> header that points OAuth clients at discovery.
 /// </summary>
-internal sealed partial class AuthenticationMiddleware(RequestDelegate next, AccessDirectory directory, IOptionsMonitor<AccessOptions> options, ILogger<AuthenticationMiddleware> logger)
+internal sealed partial class AuthenticationMiddleware(RequestDelegate next, AccessDirectory directory, AccessTokens accessTokens, IdentityUrls urls,
+    IOptionsMonitor<AccessOptions> options, ILogger<AuthenticationMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -36,6 +38,22 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
         }
 
         var credential = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header;
+        if (!ApiKeyFormat.LooksLikeKey(credential) && credential.Count(c => c == '.') == 2)
+        {
+            var check = await accessTokens.CheckAsync(credential, urls.Issuer(context.Request), urls.Resource(context.Request, context.Request.Path), context.RequestAborted);
+            if (check.Principal is null)
+            {
+                LogRefused(logger, check.Error!);
+                await ChallengeAsync(context, check.Error!,
+                    "Refresh the access token, or follow the resource_metadata URL in WWW-Authenticate to sign in again for this resource.", invalidToken: true);
+                return;
+            }
+
+            context.Features.Set(check.Principal);
+            await next(context);
+            return;
+        }
+
         if (!ApiKeyFormat.LooksLikeKey(credential))
         {
             await ChallengeAsync(context, AuthenticationResult.InvalidKey, AuthenticationResult.Invalid().Hint!, invalidToken: true);
@@ -66,7 +84,7 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
         var request = context.Request;
         var metadata = $"{request.Scheme}://{request.Host}/.well-known/oauth-protected-resource{request.PathBase}{request.Path}";
         context.Response.Headers.WWWAuthenticate = invalidToken
-            ? $"Bearer resource_metadata=\"{metadata}\", error=\"invalid_token\", error_description=\"{message}\""
+            ? $"Bearer resource_metadata=\"{metadata}\", error=\"invalid_token\", error_description=\"{message.Replace('"', '\'')}\""
             : $"Bearer resource_metadata=\"{metadata}\"";
         return JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status401Unauthorized, Mcp.JsonRpcErrorCodes.Unauthorized, message, hint);
     }

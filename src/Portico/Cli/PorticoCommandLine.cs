@@ -13,6 +13,7 @@ internal static class PorticoCommandLine
         root.Subcommands.Add(MembersCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
         return root;
     }
 

@@ -21,6 +21,20 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
     /// <summary>Tenant-owned records; use <see cref="Tools.Records.TenantRecords"/>, never this set directly.</summary>
     public DbSet<RecordEntity> Records => Set<RecordEntity>();
 
+    public DbSet<OAuthClientRecord> OAuthClients => Set<OAuthClientRecord>();
+
+    public DbSet<OAuthGrantRecord> OAuthGrants => Set<OAuthGrantRecord>();
+
+    public DbSet<AuthorizationCodeRecord> AuthorizationCodes => Set<AuthorizationCodeRecord>();
+
+    public DbSet<RefreshTokenRecord> RefreshTokens => Set<RefreshTokenRecord>();
+
+    public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
+
+    public DbSet<BrowserSessionRecord> BrowserSessions => Set<BrowserSessionRecord>();
+
+    public DbSet<DeviceCodeRecord> DeviceCodes => Set<DeviceCodeRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(PorticoDbContext).Assembly);
 }

@@ -218,6 +218,157 @@ internal static class StoreMigrations
                 CREATE INDEX ix_audit_records_tenant_id ON audit_records (tenant_id, at);
                 CREATE INDEX ix_audit_records_tool ON audit_records (tool, at);
                 """),
+        new(5, "identity",
+            Sqlite: """
+                ALTER TABLE users ADD COLUMN password_hash TEXT NULL;
+                ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN locked_until INTEGER NULL;
+                CREATE TABLE oauth_clients (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    secret_hash BLOB NULL,
+                    name TEXT NULL,
+                    auth_method TEXT NOT NULL,
+                    redirect_uris TEXT NOT NULL,
+                    grant_types TEXT NOT NULL,
+                    scope TEXT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE oauth_grants (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                    user_id TEXT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    scopes TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    revoked_at INTEGER NULL
+                );
+                CREATE INDEX ix_oauth_grants_user_id ON oauth_grants (user_id);
+                CREATE TABLE oauth_codes (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    redirect_uri TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    code_challenge TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    used_at INTEGER NULL,
+                    grant_id TEXT NULL
+                );
+                CREATE INDEX ix_oauth_codes_expires_at ON oauth_codes (expires_at);
+                CREATE TABLE oauth_refresh_tokens (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    grant_id TEXT NOT NULL REFERENCES oauth_grants (id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    rotated_at INTEGER NULL
+                );
+                CREATE INDEX ix_oauth_refresh_tokens_grant_id ON oauth_refresh_tokens (grant_id);
+                CREATE TABLE oauth_signing_keys (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    private_key BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    retired_at INTEGER NULL
+                );
+                CREATE TABLE identity_browser_sessions (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE TABLE oauth_device_codes (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    user_code TEXT NOT NULL,
+                    client_id TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                    scopes TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    user_id TEXT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    grant_id TEXT NULL,
+                    session_id TEXT NULL,
+                    interval_seconds INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    last_polled_at INTEGER NULL
+                );
+                CREATE UNIQUE INDEX ux_oauth_device_codes_user_code ON oauth_device_codes (user_code);
+                """,
+            Postgres: """
+                ALTER TABLE users ADD COLUMN password_hash text NULL;
+                ALTER TABLE users ADD COLUMN failed_logins integer NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN locked_until bigint NULL;
+                CREATE TABLE oauth_clients (
+                    id text NOT NULL PRIMARY KEY,
+                    secret_hash bytea NULL,
+                    name text NULL,
+                    auth_method text NOT NULL,
+                    redirect_uris text NOT NULL,
+                    grant_types text NOT NULL,
+                    scope text NULL,
+                    created_at bigint NOT NULL
+                );
+                CREATE TABLE oauth_grants (
+                    id text NOT NULL PRIMARY KEY,
+                    client_id text NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                    user_id text NULL REFERENCES users (id) ON DELETE CASCADE,
+                    scopes text NOT NULL,
+                    resource text NOT NULL,
+                    created_at bigint NOT NULL,
+                    revoked_at bigint NULL
+                );
+                CREATE INDEX ix_oauth_grants_user_id ON oauth_grants (user_id);
+                CREATE TABLE oauth_codes (
+                    id text NOT NULL PRIMARY KEY,
+                    client_id text NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                    user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    redirect_uri text NOT NULL,
+                    scopes text NOT NULL,
+                    resource text NOT NULL,
+                    code_challenge text NOT NULL,
+                    created_at bigint NOT NULL,
+                    expires_at bigint NOT NULL,
+                    used_at bigint NULL,
+                    grant_id text NULL
+                );
+                CREATE INDEX ix_oauth_codes_expires_at ON oauth_codes (expires_at);
+                CREATE TABLE oauth_refresh_tokens (
+                    id text NOT NULL PRIMARY KEY,
+                    grant_id text NOT NULL REFERENCES oauth_grants (id) ON DELETE CASCADE,
+                    created_at bigint NOT NULL,
+                    expires_at bigint NOT NULL,
+                    rotated_at bigint NULL
+                );
+                CREATE INDEX ix_oauth_refresh_tokens_grant_id ON oauth_refresh_tokens (grant_id);
+                CREATE TABLE oauth_signing_keys (
+                    id text NOT NULL PRIMARY KEY,
+                    private_key bytea NOT NULL,
+                    created_at bigint NOT NULL,
+                    retired_at bigint NULL
+                );
+                CREATE TABLE identity_browser_sessions (
+                    id text NOT NULL PRIMARY KEY,
+                    user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at bigint NOT NULL,
+                    expires_at bigint NOT NULL
+                );
+                CREATE TABLE oauth_device_codes (
+                    id text NOT NULL PRIMARY KEY,
+                    user_code text NOT NULL,
+                    client_id text NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                    scopes text NOT NULL,
+                    resource text NOT NULL,
+                    status text NOT NULL,
+                    user_id text NULL REFERENCES users (id) ON DELETE CASCADE,
+                    grant_id text NULL,
+                    session_id text NULL,
+                    interval_seconds integer NOT NULL,
+                    created_at bigint NOT NULL,
+                    expires_at bigint NOT NULL,
+                    last_polled_at bigint NULL
+                );
+                CREATE UNIQUE INDEX ux_oauth_device_codes_user_code ON oauth_device_codes (user_code);
+                """),
     ];
 
     public static int Latest => All[^1].Version;

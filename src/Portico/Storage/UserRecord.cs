@@ -10,4 +10,12 @@ internal sealed class UserRecord
     public string? DisplayName { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>PasswordHasher output (PBKDF2, salted); null for a user who signs in only with API keys.</summary>
+    public string? PasswordHash { get; set; }
+
+    /// <summary>Consecutive failed sign-ins; reset by a successful one.</summary>
+    public int FailedLogins { get; set; }
+
+    public DateTimeOffset? LockedUntil { get; set; }
 }

@@ -13,5 +13,8 @@ internal sealed class UserRecordConfiguration : IEntityTypeConfiguration<UserRec
         builder.Property(u => u.Email).HasColumnName("email");
         builder.Property(u => u.DisplayName).HasColumnName("display_name");
         builder.Property(u => u.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
+        builder.Property(u => u.PasswordHash).HasColumnName("password_hash");
+        builder.Property(u => u.FailedLogins).HasColumnName("failed_logins");
+        builder.Property(u => u.LockedUntil).HasColumnName("locked_until").HasConversion(StoreTime.NullableConverter);
     }
 }

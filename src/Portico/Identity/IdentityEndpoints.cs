@@ -1,0 +1,38 @@
+namespace Portico.Identity;
+
+internal static class IdentityEndpoints
+{
+    /// <summary>The authorization server. Every answer under <c>/oauth</c> and <c>/.well-known</c> is JSON except the three browser pages.</summary>
+    public static IEndpointRouteBuilder MapPorticoIdentity(this IEndpointRouteBuilder app)
+    {
+        var wellKnown = app.MapGroup("/.well-known").AddEndpointFilter(OAuthErrorFilter);
+        wellKnown.MapGet("/oauth-protected-resource", (HttpContext c, IdentityUrls u) => DiscoveryEndpoints.ProtectedResourceAsync(c, u, null));
+        wellKnown.MapGet("/oauth-protected-resource/{**path}", (HttpContext c, IdentityUrls u, string? path) => DiscoveryEndpoints.ProtectedResourceAsync(c, u, path));
+        wellKnown.MapGet("/oauth-authorization-server", DiscoveryEndpoints.AuthorizationServerAsync);
+        wellKnown.MapGet("/openid-configuration", DiscoveryEndpoints.AuthorizationServerAsync);
+
+        var oauth = app.MapGroup("/oauth").AddEndpointFilter(OAuthErrorFilter).DisableAntiforgery();
+        oauth.MapGet("/jwks", DiscoveryEndpoints.JwksAsync);
+        oauth.MapPost("/register", ClientRegistrationEndpoint.HandleAsync);
+        oauth.MapGet(AuthorizeEndpoint.Path["/oauth".Length..], AuthorizeEndpoint.GetAsync);
+        oauth.MapPost(AuthorizeEndpoint.Path["/oauth".Length..], AuthorizeEndpoint.PostAsync);
+        oauth.MapPost("/token", TokenEndpoint.HandleAsync);
+        oauth.MapPost("/revoke", RevocationEndpoint.HandleAsync);
+        oauth.MapPost("/introspect", IntrospectionEndpoint.HandleAsync);
+        return app;
+    }
+
+    /// <summary>Turns an <see cref="OAuthException"/> thrown anywhere in a handler into the RFC 6749 JSON error.</summary>
+    private static async ValueTask<object?> OAuthErrorFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (OAuthException ex) when (!context.HttpContext.Response.HasStarted)
+        {
+            await OAuthJson.WriteErrorAsync(context.HttpContext, ex);
+            return Results.Empty;
+        }
+    }
+}

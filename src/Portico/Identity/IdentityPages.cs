@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Encodings.Web;
+
+namespace Portico.Identity;
+
+/// <summary>
+/// The login, consent and device pages: plain server-rendered HTML with inline styles, no scripts and
+/// no external assets, so they work in any browser and under a strict Content-Security-Policy.
+/// </summary>
+internal static class IdentityPages
+{
+    private const string Style = """
+        body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;justify-content:center}
+        main{background:#fff;margin:3rem 1rem;padding:2rem;border-radius:8px;max-width:26rem;width:100%;box-shadow:0 1px 4px #0002}
+        h1{font-size:1.3rem;margin-top:0}label{display:block;margin:.8rem 0 .3rem}
+        input[type=email],input[type=password],input[type=text]{width:100%;padding:.5rem;box-sizing:border-box;font-size:1rem}
+        button{margin-top:1rem;padding:.55rem 1.2rem;font-size:1rem;border-radius:4px;border:1px solid #2457c5;background:#2457c5;color:#fff;cursor:pointer}
+        button.secondary{background:#fff;color:#2457c5}.error{color:#b00020;background:#fdecee;padding:.6rem;border-radius:4px}
+        ul{padding-left:1.2rem}code{background:#eef;padding:0 .2rem}
+        """;
+
+    public static Task WriteAsync(HttpContext context, string title, string body, int status = StatusCodes.Status200OK)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+        context.Response.Headers["X-Frame-Options"] = "DENY";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        return context.Response.WriteAsync(
+            $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{E(title)} · Portico</title><style>{Style}</style></head><body><main><h1>{E(title)}</h1>{body}</main></body></html>");
+    }
+
+    public static string Login(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string? error, string? email, string intro)
+        => $"""
+            <p>{E(intro)}</p>
+            {Error(error)}
+            <form method="post" action="{E(action)}">
+            {Hidden(hidden, csrf)}
+            <input type="hidden" name="action" value="login">
+            <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="{E(email ?? "")}">
+            <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+            <button type="submit" id="sign-in">Sign in</button>
+            </form>
+            """;
+
+    public static string Consent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientName, string redirectHost, string userEmail,
+        IEnumerable<string> scopes, string resource)
+        => $"""
+            <p><strong>{E(clientName)}</strong> (redirecting to <code>{E(redirectHost)}</code>) asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
+            <ul>{string.Concat(scopes.Select(s => $"<li><code>{E(s)}</code></li>"))}</ul>
+            <form method="post" action="{E(action)}">
+            {Hidden(hidden, csrf)}
+            <button type="submit" name="action" value="approve" id="approve">Allow</button>
+            <button type="submit" name="action" value="deny" id="deny" class="secondary">Deny</button>
+            </form>
+            """;
+
+    public static string Paragraphs(params string[] lines) => string.Concat(lines.Select(l => $"<p>{E(l)}</p>"));
+
+    public static string Error(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>";
+
+    public static string Hidden(IEnumerable<(string Name, string Value)> fields, string csrf)
+    {
+        var html = new StringBuilder();
+        foreach (var (name, value) in fields)
+        {
+            html.Append($"<input type=\"hidden\" name=\"{E(name)}\" value=\"{E(value)}\">");
+        }
+
+        html.Append($"<input type=\"hidden\" name=\"{BrowserSessions.CsrfField}\" value=\"{E(csrf)}\">");
+        return html.ToString();
+    }
+
+    public static string E(string value) => HtmlEncoder.Default.Encode(value);
+}

@@ -1,0 +1,18 @@
+namespace Portico.Identity;
+
+internal static class IdentityServiceCollectionExtensions
+{
+    public static IServiceCollection AddPorticoIdentity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.SectionName));
+        services.AddSingleton<IdentityUrls>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<GrantRevocations>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<DeviceAuthorization>();
+        services.AddScoped<UserAccounts>();
+        services.AddScoped<BrowserSessions>();
+        return services;
+    }
+}

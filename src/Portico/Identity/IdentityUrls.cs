@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using Portico.Hosting;
+
+namespace Portico.Identity;
+
+/// <summary>The issuer and the MCP resource URLs this server answers for, from configuration or the request.</summary>
+internal sealed class IdentityUrls(IOptionsMonitor<IdentityOptions> options)
+{
+    public string Issuer(HttpRequest request)
+        => options.CurrentValue.Issuer is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    /// <summary>The resource URL of an MCP path (RFC 8707 audience of tokens for it).</summary>
+    public string Resource(HttpRequest request, PathString mcpPath) => Issuer(request) + mcpPath;
+
+    public string DefaultResource(HttpRequest request) => Resource(request, "/mcp");
+
+    public string ProtectedResourceMetadata(HttpRequest request, PathString mcpPath) => $"{Issuer(request)}/.well-known/oauth-protected-resource{mcpPath}";
+
+    /// <summary>
+    /// The RFC 8707 <c>resource</c> parameter, checked: absent means <c>/mcp</c>; otherwise an MCP
+    /// endpoint of this server, else <c>invalid_target</c> — a token for another server is never issued here.
+    /// </summary>
+    public string ValidateResource(HttpRequest request, string? resource)
+    {
+        if (string.IsNullOrEmpty(resource))
+        {
+            return DefaultResource(request);
+        }
+
+        var issuer = Issuer(request);
+        var trimmed = resource.TrimEnd('/');
+        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || uri.Query.Length > 0
+            || !trimmed.StartsWith(issuer + "/", StringComparison.OrdinalIgnoreCase) || !McpPaths.IsMcpPath(new PathString(trimmed[issuer.Length..])))
+        {
+            throw new OAuthException("invalid_target",
+                $"The resource '{resource}' is not served here. Use this server's MCP endpoint, e.g. '{DefaultResource(request)}' (see /.well-known/oauth-protected-resource).");
+        }
+
+        return issuer + trimmed[issuer.Length..];
+    }
+}

@@ -1,0 +1,225 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Storage;
+
+namespace Portico.Identity;
+
+/// <summary>
+/// <c>/oauth/token</c>: authorization_code (PKCE S256), refresh_token (rotated; reuse revokes the
+/// family), client_credentials (confidential clients) and device_code. Every <c>invalid_grant</c>
+/// says which cause applies, and a refused request issues nothing.
+/// </summary>
+internal static partial class TokenEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer, GrantRevocations revocations,
+        DeviceAuthorization devices, TimeProvider time, ILogger<TokenIssuer> logger)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            throw OAuthException.InvalidRequest("The token request must be application/x-www-form-urlencoded (RFC 6749 3.2).");
+        }
+
+        var cancellationToken = context.RequestAborted;
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var grantType = form["grant_type"].ToString();
+        if (grantType.Length == 0)
+        {
+            throw OAuthException.InvalidRequest("grant_type is missing.");
+        }
+
+        if (!ClientRegistrationEndpoint.GrantTypes.Contains(grantType))
+        {
+            throw new OAuthException("unsupported_grant_type",
+                $"grant_type '{grantType}' is not supported. Supported: {string.Join(", ", ClientRegistrationEndpoint.GrantTypes)} (OAuth 2.1 has no password or implicit grant).");
+        }
+
+        var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
+        var issuerUrl = urls.Issuer(context.Request);
+        switch (grantType)
+        {
+            case "authorization_code":
+                await AuthorizationCodeAsync(context, form, client, db, urls, issuer, revocations, time, logger);
+                break;
+            case "refresh_token":
+                await RefreshAsync(context, form, client, db, urls, issuer, revocations, time, logger);
+                break;
+            case "client_credentials":
+                await ClientCredentialsAsync(context, form, client, db, urls, issuer);
+                break;
+            default:
+                var grant = await devices.RedeemAsync(form["device_code"].ToString(), client, cancellationToken);
+                var refresh = issuer.NewRefreshToken(db, grant);
+                await db.SaveChangesAsync(cancellationToken);
+                await issuer.WriteResponseAsync(context, issuerUrl, grant, grant.Scopes.Split(' '), refresh);
+                break;
+        }
+    }
+
+    private static async Task AuthorizationCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls,
+        TokenIssuer issuer, GrantRevocations revocations, TimeProvider time, ILogger logger)
+    {
+        var cancellationToken = context.RequestAborted;
+        var presented = form["code"].ToString();
+        if (presented.Length == 0)
+        {
+            throw OAuthException.InvalidRequest("code is missing.");
+        }
+
+        var code = await db.AuthorizationCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Id == Secrets.HashHex(presented), cancellationToken)
+            ?? throw OAuthException.InvalidGrant("The authorization code is invalid: it was not issued by this server. Restart the authorization.");
+        if (code.ClientId != client.Id)
+        {
+            throw OAuthException.InvalidGrant("The authorization code was issued to another client.");
+        }
+
+        if (code.UsedAt is not null)
+        {
+            await RevokeReplayedAsync(db, code, revocations, logger, cancellationToken);
+            throw OAuthException.InvalidGrant("The authorization code was already used. Codes are single-use; the tokens issued with it are now revoked. Restart the authorization.");
+        }
+
+        var now = time.GetUtcNow();
+        if (code.ExpiresAt <= now)
+        {
+            throw OAuthException.InvalidGrant(
+                $"The authorization code expired: codes are valid for {(int)(code.ExpiresAt - code.CreatedAt).TotalSeconds} seconds. Restart the authorization and exchange the code at once.");
+        }
+
+        if (form["redirect_uri"].ToString() is var redirectUri && redirectUri != code.RedirectUri)
+        {
+            throw OAuthException.InvalidGrant(
+                $"redirect_uri mismatch: the token request sent '{redirectUri}', the authorization request used '{code.RedirectUri}'. They must be identical.");
+        }
+
+        var verifier = form["code_verifier"].ToString();
+        if (verifier.Length == 0)
+        {
+            throw OAuthException.InvalidGrant("PKCE verification failed: code_verifier is missing. Send the verifier whose S256 challenge you sent to /oauth/authorize.");
+        }
+
+        if (!Pkce.IsValidVerifier(verifier) || !Pkce.Matches(verifier, code.CodeChallenge))
+        {
+            throw OAuthException.InvalidGrant(
+                "PKCE verification failed: code_verifier does not match the code_challenge sent to /oauth/authorize. Keep the verifier across the redirect.");
+        }
+
+        if (form["resource"].ToString() is { Length: > 0 } resource && urls.ValidateResource(context.Request, resource) != code.Resource)
+        {
+            throw new OAuthException("invalid_target", $"The code was issued for resource '{code.Resource}', not '{resource}'.");
+        }
+
+        var grant = issuer.NewGrant(db, client.Id, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource);
+        var refresh = issuer.NewRefreshToken(db, grant);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The conditional update decides between two racing redemptions, on any instance: only one sees one row.
+        var claimed = await db.AuthorizationCodes.Where(c => c.Id == code.Id && c.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.GrantId, grant.Id), cancellationToken);
+        if (claimed == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            await RevokeReplayedAsync(db, code, revocations, logger, cancellationToken);
+            throw OAuthException.InvalidGrant("The authorization code was already used. Codes are single-use; the tokens issued with it are now revoked. Restart the authorization.");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), refresh);
+    }
+
+    private static async Task RevokeReplayedAsync(PorticoDbContext db, AuthorizationCodeRecord code, GrantRevocations revocations, ILogger logger, CancellationToken cancellationToken)
+    {
+        var grantId = await db.AuthorizationCodes.Where(c => c.Id == code.Id).Select(c => c.GrantId).FirstOrDefaultAsync(cancellationToken);
+        LogCodeReplay(logger, code.ClientId, grantId ?? "-");
+        if (grantId is not null)
+        {
+            await revocations.RevokeAsync(db, grantId, cancellationToken);
+        }
+    }
+
+    private static async Task RefreshAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer,
+        GrantRevocations revocations, TimeProvider time, ILogger logger)
+    {
+        var cancellationToken = context.RequestAborted;
+        var presented = form["refresh_token"].ToString();
+        if (presented.Length == 0)
+        {
+            throw OAuthException.InvalidRequest("refresh_token is missing.");
+        }
+
+        var token = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Secrets.HashHex(presented), cancellationToken)
+            ?? throw OAuthException.InvalidGrant("The refresh token is invalid: it was not issued by this server. Sign in again.");
+        var grant = await db.OAuthGrants.FirstAsync(g => g.Id == token.GrantId, cancellationToken);
+        if (grant.ClientId != client.Id)
+        {
+            throw OAuthException.InvalidGrant("The refresh token was issued to another client.");
+        }
+
+        if (grant.RevokedAt is not null)
+        {
+            throw OAuthException.InvalidGrant("The refresh token was revoked. Sign in again.");
+        }
+
+        var now = time.GetUtcNow();
+        if (token.RotatedAt is null && token.ExpiresAt <= now)
+        {
+            throw OAuthException.InvalidGrant("The refresh token expired. Sign in again.");
+        }
+
+        var granted = grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        IReadOnlyCollection<string> scopes = granted;
+        if (form["scope"].ToString() is { Length: > 0 } requested)
+        {
+            var narrowed = OAuthScopes.Parse(requested);
+            if (narrowed.FirstOrDefault(s => !granted.Contains(s)) is { } extra)
+            {
+                throw new OAuthException("invalid_scope", $"Scope '{extra}' was not granted to this refresh token (granted: {grant.Scopes}). Sign in again to ask for more.");
+            }
+
+            scopes = narrowed;
+        }
+
+        var rotated = token.RotatedAt is null
+            && await db.RefreshTokens.Where(t => t.Id == token.Id && t.RotatedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RotatedAt, now), cancellationToken) == 1;
+        if (!rotated)
+        {
+            LogRefreshReuse(logger, client.Id, grant.Id);
+            await revocations.RevokeAsync(db, grant.Id, cancellationToken);
+            throw OAuthException.InvalidGrant(
+                "Refresh token reused: it was already exchanged (tokens rotate on every use), so it may have been stolen. Every token of this sign-in is now revoked; sign in again.");
+        }
+
+        var refresh = issuer.NewRefreshToken(db, grant);
+        await db.SaveChangesAsync(cancellationToken);
+        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, scopes, refresh);
+    }
+
+    private static async Task ClientCredentialsAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer)
+    {
+        if (client.SecretHash is null)
+        {
+            throw new OAuthException("unauthorized_client", "client_credentials is only for confidential clients; a public client signs a user in with authorization_code.");
+        }
+
+        if (!client.GrantTypes.Split(' ').Contains("client_credentials"))
+        {
+            throw new OAuthException("unauthorized_client", "This client is not registered for client_credentials (grant_types).");
+        }
+
+        var scopes = OAuthScopes.Parse(form["scope"].ToString());
+        if (client.Scope is not null && scopes.FirstOrDefault(s => !client.Scope.Split(' ').Contains(s)) is { } notAllowed)
+        {
+            throw new OAuthException("invalid_scope", $"Scope '{notAllowed}' is not among the scopes this client registered: {client.Scope}.");
+        }
+
+        var resource = urls.ValidateResource(context.Request, form["resource"].ToString());
+        var grant = issuer.NewGrant(db, client.Id, null, scopes, resource);
+        await db.SaveChangesAsync(context.RequestAborted);
+        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, scopes, null);
+    }
+
+    [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Authorization code replayed by client {ClientId}: revoking grant {GrantId}")]
+    private static partial void LogCodeReplay(ILogger logger, string clientId, string grantId);
+
+    [LoggerMessage(EventId = 721, Level = LogLevel.Warning, Message = "Refresh token reused by client {ClientId}: revoking grant {GrantId}")]
+    private static partial void LogRefreshReuse(ILogger logger, string clientId, string grantId);
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+using Portico.Storage;
+
+namespace Portico.Identity;
+
+/// <summary>Creates grants and the tokens of a grant, and writes the RFC 6749 5.1 token response.</summary>
+internal sealed class TokenIssuer(AccessTokens accessTokens, TimeProvider time, IOptions<IdentityOptions> options)
+{
+    public OAuthGrantRecord NewGrant(PorticoDbContext db, string clientId, string? userId, IEnumerable<string> scopes, string resource)
+    {
+        var grant = new OAuthGrantRecord
+        {
+            Id = Secrets.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            ClientId = clientId,
+            UserId = userId,
+            Scopes = OAuthScopes.Format(scopes),
+            Resource = resource,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.OAuthGrants.Add(grant);
+        return grant;
+    }
+
+    /// <summary>Adds a refresh token of <paramref name="grant"/> to <paramref name="db"/> and returns it (only its hash is stored).</summary>
+    public string NewRefreshToken(PorticoDbContext db, OAuthGrantRecord grant)
+    {
+        var token = Secrets.New("prt_");
+        var now = time.GetUtcNow();
+        db.RefreshTokens.Add(new RefreshTokenRecord { Id = Secrets.HashHex(token), GrantId = grant.Id, CreatedAt = now, ExpiresAt = now + options.Value.RefreshTokenLifetime });
+        return token;
+    }
+
+    public async Task WriteResponseAsync(HttpContext context, string issuer, OAuthGrantRecord grant, IReadOnlyCollection<string> scopes, string? refreshToken)
+    {
+        var access = await accessTokens.IssueAsync(issuer, grant.Resource, grant.UserId ?? grant.ClientId, grant.ClientId, scopes, grant.Id, context.RequestAborted);
+        await OAuthJson.WriteAsync(context, StatusCodes.Status200OK, json =>
+        {
+            json.WriteString("access_token", access);
+            json.WriteString("token_type", "Bearer");
+            json.WriteNumber("expires_in", (long)accessTokens.Lifetime.TotalSeconds);
+            if (refreshToken is not null)
+            {
+                json.WriteString("refresh_token", refreshToken);
+            }
+
+            json.WriteString("scope", OAuthScopes.Format(scopes));
+        });
+    }
+}

@@ -1,0 +1,27 @@
+namespace Portico.Storage;
+
+/// <summary>An OAuth client, registered dynamically or by an administrator. Only a SHA-256 of a confidential client's secret is kept.</summary>
+internal sealed class OAuthClientRecord
+{
+    /// <summary>The <c>client_id</c>.</summary>
+    public required string Id { get; set; }
+
+    /// <summary>Null for a public client.</summary>
+    public byte[]? SecretHash { get; set; }
+
+    public string? Name { get; set; }
+
+    /// <summary><c>none</c>, <c>client_secret_basic</c> or <c>client_secret_post</c>.</summary>
+    public required string AuthMethod { get; set; }
+
+    /// <summary>Space-separated; a redirect URI never contains a space.</summary>
+    public required string RedirectUris { get; set; }
+
+    /// <summary>Space-separated.</summary>
+    public required string GrantTypes { get; set; }
+
+    /// <summary>Space-separated scopes the client may ask for; null for all.</summary>
+    public string? Scope { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

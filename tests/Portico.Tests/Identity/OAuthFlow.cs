@@ -1,0 +1,185 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Identity;
+using Portico.Tests.TestSupport;
+
+namespace Portico.Tests.Identity;
+
+/// <summary>Drives Portico's authorization server over real HTTP as a browser and an OAuth client would.</summary>
+internal sealed partial class OAuthFlow : IDisposable
+{
+    public const string Password = "correct horse battery";
+    public const string RedirectUri = "http://127.0.0.1:43110/callback";
+
+    private readonly PorticoTestServer _server;
+
+    public OAuthFlow(PorticoTestServer server)
+    {
+        _server = server;
+        Browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
+        Http = new HttpClient { BaseAddress = server.BaseAddress };
+    }
+
+    /// <summary>Keeps cookies, follows no redirects.</summary>
+    public HttpClient Browser { get; }
+
+    public HttpClient Http { get; }
+
+    public string Verifier { get; } = Secrets.Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public string Challenge => Secrets.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
+
+    public static async Task<OAuthFlow> StartAsync(PorticoTestServer server)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var users = await accounts.ListAsync(CancellationToken.None);
+        if (users.All(u => u.PasswordHash is null || u.Email != PorticoTestServer.UserEmail))
+        {
+            await accounts.AddAsync(PorticoTestServer.UserEmail, Password, null, CancellationToken.None);
+        }
+
+        return new OAuthFlow(server);
+    }
+
+    public async Task<(HttpStatusCode Status, JsonObject Body)> RegisterAsync(JsonObject metadata)
+    {
+        using var response = await Http.PostAsync("/oauth/register", new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json"));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    public async Task<string> RegisterPublicAsync(string redirectUri = RedirectUri)
+    {
+        var (status, body) = await RegisterAsync(new JsonObject
+        {
+            ["client_name"] = "Test client",
+            ["redirect_uris"] = new JsonArray(redirectUri),
+            ["token_endpoint_auth_method"] = "none",
+            ["grant_types"] = new JsonArray("authorization_code", "refresh_token"),
+        });
+        Assert.Equal(HttpStatusCode.Created, status);
+        return body["client_id"]!.GetValue<string>();
+    }
+
+    public async Task<(string Id, string Secret)> RegisterConfidentialAsync(string method = "client_secret_basic")
+    {
+        var (status, body) = await RegisterAsync(new JsonObject
+        {
+            ["client_name"] = "Back end",
+            ["redirect_uris"] = new JsonArray(RedirectUri),
+            ["token_endpoint_auth_method"] = method,
+            ["grant_types"] = new JsonArray("authorization_code", "refresh_token", "client_credentials"),
+        });
+        Assert.Equal(HttpStatusCode.Created, status);
+        return (body["client_id"]!.GetValue<string>(), body["client_secret"]!.GetValue<string>());
+    }
+
+    public string AuthorizeUrl(string clientId, string? scope = null, string? resource = null, string redirectUri = RedirectUri, string method = "S256", string? challenge = null)
+    {
+        var query = new List<string>
+        {
+            "response_type=code",
+            $"client_id={Uri.EscapeDataString(clientId)}",
+            $"redirect_uri={Uri.EscapeDataString(redirectUri)}",
+            $"code_challenge={challenge ?? Challenge}",
+            $"code_challenge_method={method}",
+            "state=xyz",
+        };
+        if (scope is not null)
+        {
+            query.Add($"scope={Uri.EscapeDataString(scope)}");
+        }
+
+        if (resource is not null)
+        {
+            query.Add($"resource={Uri.EscapeDataString(resource)}");
+        }
+
+        return "/oauth/authorize?" + string.Join('&', query);
+    }
+
+    /// <summary>GET authorize → login form → consent form → approve; returns the redirect Location.</summary>
+    public async Task<Uri> AuthorizeAsync(string clientId, string? scope = null, string? resource = null, string redirectUri = RedirectUri)
+    {
+        using var page = await Browser.GetAsync(AuthorizeUrl(clientId, scope, resource, redirectUri));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var login = await page.Content.ReadAsStringAsync();
+        Assert.Contains("name=\"password\"", login, StringComparison.Ordinal);
+        var form = HiddenFields(login);
+        form["action"] = "login";
+        form["email"] = PorticoTestServer.UserEmail;
+        form["password"] = Password;
+        using var consentPage = await Browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(form));
+        var consent = await consentPage.Content.ReadAsStringAsync();
+        Assert.True(consentPage.StatusCode == HttpStatusCode.OK && consent.Contains("id=\"approve\"", StringComparison.Ordinal), consent);
+        var approve = HiddenFields(consent);
+        approve["action"] = "approve";
+        using var redirect = await Browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
+        Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+        return redirect.Headers.Location!;
+    }
+
+    public async Task<string> GetCodeAsync(string clientId, string? scope = null, string? resource = null)
+    {
+        var location = await AuthorizeAsync(clientId, scope, resource);
+        return Query(location)["code"];
+    }
+
+    public Task<(HttpStatusCode Status, JsonObject Body)> TokenAsync(params (string Name, string Value)[] form) => TokenAsync(null, form);
+
+    public async Task<(HttpStatusCode Status, JsonObject Body)> TokenAsync(string? basic, params (string Name, string Value)[] form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth/token")
+        {
+            Content = new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))),
+        };
+        if (basic is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+        }
+
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject());
+    }
+
+    public Task<(HttpStatusCode Status, JsonObject Body)> ExchangeAsync(string clientId, string code, string? verifier = null, string redirectUri = RedirectUri)
+        => TokenAsync(("grant_type", "authorization_code"), ("client_id", clientId), ("code", code), ("code_verifier", verifier ?? Verifier), ("redirect_uri", redirectUri));
+
+    /// <summary>A complete sign-in: the token response.</summary>
+    public async Task<JsonObject> SignInAsync(string clientId, string? scope = null, string? resource = null)
+    {
+        var code = await GetCodeAsync(clientId, scope, resource);
+        var (status, body) = await ExchangeAsync(clientId, code);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        return body;
+    }
+
+    public McpHttp Mcp(string accessToken, string path = "/mcp")
+    {
+        var client = new HttpClient { BaseAddress = _server.BaseAddress };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {accessToken}");
+        return new McpHttp(client, path);
+    }
+
+    public static Dictionary<string, string> Query(Uri location)
+        => location.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p.Length > 1 ? p[1] : ""));
+
+    public static Dictionary<string, string> HiddenFields(string html)
+        => HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
+    public void Dispose()
+    {
+        Browser.Dispose();
+        Http.Dispose();
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">")]
+    private static partial Regex HiddenInput();
+}

@@ -1,0 +1,44 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Portico.Tests.TestSupport;
+
+namespace Portico.Tests.Identity;
+
+public sealed class SecretsAtRestTests
+{
+    [Fact]
+    public async Task The_database_file_holds_no_password_code_refresh_token_or_client_secret_in_plain_text()
+    {
+        string[] secrets;
+        string store;
+        await using (var server = await PorticoTestServer.StartAsync(directory: Path.Combine(Path.GetTempPath(), "portico-tests", Guid.NewGuid().ToString("N"))))
+        {
+            using var flow = await OAuthFlow.StartAsync(server);
+            var (id, secret) = await flow.RegisterConfidentialAsync("client_secret_post");
+            var code = await flow.GetCodeAsync(id);
+            var (_, tokens) = await flow.TokenAsync(("grant_type", "authorization_code"), ("client_id", id), ("client_secret", secret), ("code", code),
+                ("code_verifier", flow.Verifier), ("redirect_uri", OAuthFlow.RedirectUri));
+            var (_, rotated) = await flow.TokenAsync(("grant_type", "refresh_token"), ("client_id", id), ("client_secret", secret),
+                ("refresh_token", tokens["refresh_token"]!.GetValue<string>()));
+            secrets = [OAuthFlow.Password, secret, code, tokens["refresh_token"]!.GetValue<string>(), rotated["refresh_token"]!.GetValue<string>()];
+            store = server.Settings.Store;
+        }
+
+        SqliteConnection.ClearAllPools();
+        var bytes = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(store));
+        var wal = File.Exists(store + "-wal") ? Encoding.Latin1.GetString(await File.ReadAllBytesAsync(store + "-wal")) : "";
+        foreach (var value in secrets)
+        {
+            Assert.DoesNotContain(value, bytes, StringComparison.Ordinal);
+            Assert.DoesNotContain(value, wal, StringComparison.Ordinal);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={store}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT password_hash FROM users WHERE password_hash IS NOT NULL";
+        var hash = (string)(await command.ExecuteScalarAsync())!;
+        Assert.DoesNotContain(OAuthFlow.Password, hash, StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(store)!, recursive: true);
+    }
+}
