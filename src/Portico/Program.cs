@@ -51,6 +51,7 @@ public static class Program
         builder.Services.AddMcpPack<DiagnosticsPack>();
         builder.Services.AddMcpPack<SessionPack>();
         builder.Services.AddMcpPack<CatalogPack>();
+        builder.Services.AddMcpPack<Tools.Records.RecordsPack>();
         if (settings.Conformance)
         {
             builder.Services.AddMcpPack<ConformancePack>();

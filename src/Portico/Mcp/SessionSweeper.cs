@@ -13,6 +13,7 @@ internal sealed partial class SessionSweeper(McpSessionManager sessions, IOption
         {
             try
             {
+                using var background = Storage.StoreMetrics.Background();
                 await sessions.SweepAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -15,8 +15,8 @@ namespace Portico.Policy;
 
 /// <summary>
 /// Every <c>tools/call</c> goes through here, in the order of ARCHITECTURE.md: resolve the tool,
-/// scope, tenant, tier, destructive confirmation, rate limit, invoke (timeout, cancellation),
-/// audit. Every refusal and failure comes back in the one error envelope; a tool never throws
+/// scope, tenant, tier, input schema, destructive confirmation, rate limit, invoke (timeout,
+/// cancellation), audit. Every refusal and failure comes back in the one error envelope; a tool never throws
 /// to the client.
 /// </summary>
 internal sealed partial class ToolCallPipeline(
@@ -29,6 +29,8 @@ internal sealed partial class ToolCallPipeline(
     TimeProvider time,
     ILogger<ToolCallPipeline> logger)
 {
+    private static readonly JsonElement EmptyArguments = JsonDocument.Parse("{}").RootElement;
+
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -97,6 +99,11 @@ internal sealed partial class ToolCallPipeline(
             return (ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId), resolution);
         }
 
+        if (Validate(tool, arguments, call) is { } invalid)
+        {
+            return (invalid, resolution);
+        }
+
         if (tool.Destructive && !(arguments is not null && arguments.TryGetValue("confirm", out var confirm) && confirm.ValueKind == JsonValueKind.True))
         {
             return (ToolError.Result("CONFIRMATION_REQUIRED", $"Refusing to delete '{Target(tool, arguments)}' without confirm=true.",
@@ -152,6 +159,37 @@ internal sealed partial class ToolCallPipeline(
             return ToolError.Result("INTERNAL_ERROR", $"Tool '{tool.Name}' failed unexpectedly.",
                 "Retry the call; if it keeps failing, report the request id to the operator.", invocation.Call.RequestId);
         }
+    }
+
+    /// <summary>Checks the arguments against the tool's schema; every violation is reported at once.</summary>
+    private CallToolResult? Validate(ToolDefinition tool, IDictionary<string, JsonElement>? arguments, McpCallContext call)
+    {
+        var document = arguments is null || arguments.Count == 0
+            ? EmptyArguments
+            : JsonSerializer.SerializeToElement(arguments, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));
+        var violations = catalog.InputSchemaOf(tool).Validate(document);
+        if (violations.Count == 0)
+        {
+            return null;
+        }
+
+        var errors = new JsonArray();
+        foreach (var violation in violations)
+        {
+            errors.Add(new JsonObject
+            {
+                ["path"] = violation.Path,
+                ["expected"] = violation.Expected,
+                ["received"] = violation.Received,
+                ["message"] = violation.Message,
+            });
+        }
+
+        var first = violations[0];
+        var summary = violations.Count == 1 ? first.Message : $"{violations.Count} problems: " + string.Join(" ", violations.Take(5).Select(v => v.Message));
+        return ToolError.Result("VALIDATION_FAILED", $"Invalid arguments for '{tool.Name}': {summary}",
+            "Fix the listed fields and call again; get_tool_details shows the input schema.", call.RequestId,
+            new JsonObject { ["path"] = first.Path, ["expected"] = first.Expected, ["received"] = first.Received, ["errors"] = errors });
     }
 
     private void Audit(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started, IDictionary<string, JsonElement>? arguments)

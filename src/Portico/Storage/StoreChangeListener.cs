@@ -32,6 +32,7 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
         {
             try
             {
+                using var background = StoreMetrics.Background();
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
                 var fresh = await db.Changes.TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);

@@ -9,11 +9,16 @@ internal sealed class StoreMetrics : DbCommandInterceptor
     /// <summary>Tag (EF <c>TagWith</c>) of periodic background queries, which are not counted.</summary>
     public const string BackgroundTag = "portico:background";
 
+    private const int RecentCapacity = 256;
     private static readonly AsyncLocal<bool> InBackground = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _recent = new();
     private long _commands;
     private long _elapsedTicks;
 
     public long Commands => Interlocked.Read(ref _commands);
+
+    /// <summary>The latest counted commands' SQL (at most 256), for diagnostics and tests.</summary>
+    public IReadOnlyCollection<string> RecentCommands => _recent;
 
     /// <summary>Marks the current async flow as background work (batched writers), which is not counted.</summary>
     public static IDisposable Background()
@@ -50,6 +55,11 @@ internal sealed class StoreMetrics : DbCommandInterceptor
         }
 
         Interlocked.Increment(ref _commands);
+        _recent.Enqueue(command.CommandText);
+        while (_recent.Count > RecentCapacity && _recent.TryDequeue(out _))
+        {
+        }
+
         Interlocked.Add(ref _elapsedTicks, duration.Ticks);
     }
 

@@ -9,6 +9,8 @@ public sealed class SecretsAtRestTests
     [Fact]
     public async Task The_database_file_holds_no_password_code_refresh_token_or_client_secret_in_plain_text()
     {
+        // This test reads the SQLite file byte by byte; on PostgreSQL the same code paths are covered by the SQLite run.
+        Assert.SkipWhen(TestStores.Postgres is not null, "reads the SQLite database file");
         string[] secrets;
         string store;
         await using (var server = await PorticoTestServer.StartAsync(directory: Path.Combine(Path.GetTempPath(), "portico-tests", Guid.NewGuid().ToString("N"))))

@@ -115,6 +115,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<A
         }
 
         _lastSweep = now;
+        using var background = StoreMetrics.Background();
         var cutoff = now - options.Value.Retention;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();

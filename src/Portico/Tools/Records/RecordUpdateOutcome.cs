@@ -1,0 +1,10 @@
+namespace Portico.Tools.Records;
+
+internal enum RecordUpdateOutcome
+{
+    Updated,
+    NotFound,
+
+    /// <summary>The record is at another version than the caller expected (or kept changing under it).</summary>
+    Conflict,
+}
