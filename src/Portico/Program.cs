@@ -41,7 +41,8 @@ public static class Program
         });
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.SectionName));
 
         builder.Services.AddPorticoStorage(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);
@@ -68,6 +69,7 @@ public static class Program
         app.MapPorticoHealth();
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
+        app.UsePorticoShutdownDrain();
         return app;
     }
 

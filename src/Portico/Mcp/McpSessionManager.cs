@@ -25,9 +25,10 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     private readonly IOptions<McpOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<McpSessionManager> _logger;
+    private readonly StoreChanges _changes;
 
     public McpSessionManager(McpServerFactory servers, SseEventStore events, IServiceScopeFactory scopes, IOptions<McpOptions> options,
-        TimeProvider time, AccessDirectory directory, ILogger<McpSessionManager> logger)
+        TimeProvider time, AccessDirectory directory, StoreChanges changes, ILogger<McpSessionManager> logger)
     {
         _servers = servers;
         _events = events;
@@ -36,7 +37,10 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         _time = time;
         _logger = logger;
         directory.Invalidated += OnAccessChanged;
+        changes.Changed += OnStoreChanged;
+        _changes = changes;
     }
+
 
     public int LiveCount => _live.Count;
 
@@ -93,6 +97,44 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, now), cancellationToken);
     }
 
+    /// <summary>
+    /// Another instance changed a session this instance also holds (active group, or ended it):
+    /// re-read it, so no instance serves a stale copy.
+    /// </summary>
+    private void OnStoreChanged(string topic, string subject)
+    {
+        if (topic == SessionRecords.SessionTopic && _live.TryGetValue(subject, out var session))
+        {
+            _ = RefreshAsync(session);
+        }
+    }
+
+    private async Task RefreshAsync(LiveSession session)
+    {
+        try
+        {
+            using var background = StoreMetrics.Background();
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            var record = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == session.Id);
+            if (record is null || record.ClosedAt is not null)
+            {
+                await EvictAsync(session);
+                return;
+            }
+
+            if (session.ActiveTenantId != record.ActiveTenantId)
+            {
+                session.ActiveTenantId = record.ActiveTenantId;
+                await session.NotifyToolsChangedAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRefreshFailed(_logger, session.Id, ex);
+        }
+    }
+
     private void OnAccessChanged(string topic, string subject)
     {
         foreach (var session in _live.Values)
@@ -121,6 +163,8 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
             var now = _time.GetUtcNow();
             await db.Sessions.Where(s => s.Id == session.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
+            _changes.Record(db, SessionRecords.SessionTopic, session.Id);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         await EvictAsync(session);
@@ -260,6 +304,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Could not notify session {SessionId}: {Reason}")]
     private static partial void LogNotifyFailed(ILogger logger, string sessionId, string reason);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Refreshing session {SessionId} after a change elsewhere failed")]
+    private static partial void LogRefreshFailed(ILogger logger, string sessionId, Exception exception);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Swept idle sessions: {Evicted} left memory, {Deleted} expired in the store")]
     private static partial void LogSwept(ILogger logger, int evicted, int deleted);

@@ -4,7 +4,7 @@ using Portico.Storage;
 namespace Portico.Mcp;
 
 /// <summary>Small writes to a session's stored record that tools make (kept apart from the session manager, which depends on the catalog).</summary>
-internal sealed class SessionRecords(IServiceScopeFactory scopes)
+internal sealed class SessionRecords(IServiceScopeFactory scopes, StoreChanges changes)
 {
     public async Task SetActiveTenantAsync(LiveSession session, string tenantId, CancellationToken cancellationToken)
     {
@@ -13,5 +13,11 @@ internal sealed class SessionRecords(IServiceScopeFactory scopes)
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         await db.Sessions.Where(s => s.Id == session.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ActiveTenantId, tenantId), cancellationToken);
+
+        // Another instance may hold a live copy of this session: tell it.
+        changes.Record(db, SessionTopic, session.Id);
+        await db.SaveChangesAsync(cancellationToken);
     }
+
+    public const string SessionTopic = "session";
 }

@@ -14,6 +14,7 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     private WebApplication? _app;
 
     private readonly Action<IServiceCollection>? _services;
+    private bool _ownsStore = true;
 
     private PorticoTestServer(string directory, bool ownsDirectory, ServeSettings settings, Action<IServiceCollection>? services)
     {
@@ -59,6 +60,17 @@ internal sealed class PorticoTestServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Another instance on the same store (as behind a load balancer): same API key and tenant,
+    /// its own clock and caches. Disposing it leaves the store to the first.
+    /// </summary>
+    public async Task<PorticoTestServer> StartPeerAsync()
+    {
+        var peer = new PorticoTestServer(Directory, ownsDirectory: false, Settings, _services) { _ownsStore = false, ApiKey = ApiKey, TenantId = TenantId };
+        await peer.StartAppAsync();
+        return peer;
+    }
+
     /// <summary>Stops gracefully and starts a new server process-equivalent on the same store and port.</summary>
     public async Task RestartAsync()
     {
@@ -97,7 +109,11 @@ internal sealed class PorticoTestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAppAsync();
-        await TestStores.DropAsync(Settings.Store);
+        if (_ownsStore)
+        {
+            await TestStores.DropAsync(Settings.Store);
+        }
+
         if (_ownsDirectory)
         {
             try
