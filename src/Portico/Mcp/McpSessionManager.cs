@@ -28,7 +28,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     private readonly StoreChanges _changes;
 
     public McpSessionManager(McpServerFactory servers, SseEventStore events, IServiceScopeFactory scopes, IOptions<McpOptions> options,
-        TimeProvider time, AccessDirectory directory, StoreChanges changes, ILogger<McpSessionManager> logger)
+        TimeProvider time, AccessDirectory directory, StoreChanges changes, Policy.McpCatalog catalog, ILogger<McpSessionManager> logger)
     {
         _servers = servers;
         _events = events;
@@ -38,6 +38,13 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         _logger = logger;
         directory.Invalidated += OnAccessChanged;
         changes.Changed += OnStoreChanged;
+        catalog.Changed += () =>
+        {
+            foreach (var session in _live.Values)
+            {
+                _ = session.NotifyToolsChangedAsync();
+            }
+        };
         _changes = changes;
     }
 

@@ -4,7 +4,10 @@ using Portico.Policy.Schema;
 
 namespace Portico.Policy;
 
-/// <summary>Everything the endpoint serves, looked up by name. Immutable once built.</summary>
+/// <summary>
+/// Everything the endpoint serves, looked up by name: the native packs' registrations (fixed at
+/// start-up) plus the tools of dynamic sources such as upstream servers (merged on every change).
+/// </summary>
 internal sealed class McpCatalog(
     IReadOnlyDictionary<string, ToolDefinition> tools,
     IReadOnlyDictionary<string, ResourceDefinition> resources,
@@ -12,12 +15,18 @@ internal sealed class McpCatalog(
     IReadOnlyDictionary<string, PromptDefinition> prompts,
     IReadOnlyDictionary<(string Type, string Name), Func<RequestContext<CompleteRequestParams>, CancellationToken, ValueTask<CompleteResult>>> completions)
 {
-    private readonly ToolDefinition[] _toolList = [.. tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
+    private readonly ToolDefinition[] _nativeTools = [.. tools.Values.OrderBy(t => t.Name, StringComparer.Ordinal)];
+    private readonly List<IDynamicToolSource> _sources = [];
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ToolDefinition, CompiledSchema> _dynamicSchemas = [];
+    private volatile Snapshot? _merged;
 
     // Compiled once, here: a tool whose schema uses keywords the validator lacks fails start-up, loudly.
     private readonly Dictionary<string, CompiledSchema> _inputSchemas = CompileInputSchemas(tools.Values);
 
-    public IReadOnlyList<ToolDefinition> Tools => _toolList;
+    /// <summary>Raised when a dynamic source's tools changed (sessions should get list_changed).</summary>
+    public event Action? Changed;
+
+    public IReadOnlyList<ToolDefinition> Tools => _merged?.List ?? _nativeTools;
 
     public IReadOnlyDictionary<string, ResourceDefinition> Resources { get; } = resources;
 
@@ -25,10 +34,62 @@ internal sealed class McpCatalog(
 
     public IReadOnlyDictionary<string, PromptDefinition> Prompts { get; } = prompts;
 
-    public bool TryGetTool(string name, out ToolDefinition tool) => tools.TryGetValue(name, out tool!);
+    public bool TryGetTool(string name, out ToolDefinition tool)
+        => tools.TryGetValue(name, out tool!) || (_merged is { } merged && merged.ByName.TryGetValue(name, out tool!));
 
-    /// <summary>The compiled input schema of a catalog tool.</summary>
-    public CompiledSchema InputSchemaOf(ToolDefinition tool) => _inputSchemas[tool.Name];
+    /// <summary>
+    /// The compiled input schema of a catalog tool. Dynamic tools bring theirs or are compiled on
+    /// first use; an unsupported schema throws <see cref="UnsupportedSchemaException"/> (never ignored).
+    /// </summary>
+    public CompiledSchema InputSchemaOf(ToolDefinition tool)
+        => tool.InputValidator
+            ?? (_inputSchemas.TryGetValue(tool.Name, out var native) ? native : _dynamicSchemas.GetValue(tool, t => JsonSchemaCompiler.Compile(t.Tool.InputSchema)));
+
+    /// <summary>Known tools that cannot be called now, across all dynamic sources.</summary>
+    public IEnumerable<UnavailableTool> Unavailable
+    {
+        get
+        {
+            lock (_sources)
+            {
+                return [.. _sources.SelectMany(s => s.Unavailable)];
+            }
+        }
+    }
+
+    /// <summary>Adds a source of run-time tools (done once, at start-up).</summary>
+    public void AddSource(IDynamicToolSource source)
+    {
+        lock (_sources)
+        {
+            _sources.Add(source);
+        }
+
+        source.Changed += Rebuild;
+        Rebuild();
+    }
+
+    private void Rebuild()
+    {
+        IDynamicToolSource[] sources;
+        lock (_sources)
+        {
+            sources = [.. _sources];
+        }
+
+        var byName = new Dictionary<string, ToolDefinition>(StringComparer.Ordinal);
+        foreach (var tool in sources.SelectMany(s => s.Tools))
+        {
+            // A native tool's name always wins; a source must prefix its tools so this never happens.
+            if (!tools.ContainsKey(tool.Name))
+            {
+                byName.TryAdd(tool.Name, tool);
+            }
+        }
+
+        _merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName);
+        Changed?.Invoke();
+    }
 
     public Func<RequestContext<CompleteRequestParams>, CancellationToken, ValueTask<CompleteResult>>? FindCompletion(string type, string name)
         => completions.TryGetValue((type, name), out var complete) ? complete : null;
@@ -53,6 +114,8 @@ internal sealed class McpCatalog(
             ? compiled
             : throw new InvalidOperationException("Some tools' input schemas cannot be validated: " + string.Join("; ", problems));
     }
+
+    private sealed record Snapshot(ToolDefinition[] List, Dictionary<string, ToolDefinition> ByName);
 
     public static McpCatalog Build(IEnumerable<IMcpPack> packs)
     {

@@ -9,6 +9,7 @@ using Portico.Access;
 using Portico.Mcp;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
+using Portico.Policy.Schema;
 using Portico.Storage;
 
 namespace Portico.Policy;
@@ -36,6 +37,12 @@ internal sealed partial class ToolCallPipeline(
         var started = time.GetTimestamp();
         var call = McpCallContext.From(request.JsonRpcRequest);
         var name = request.Params?.Name;
+        if (!string.IsNullOrEmpty(name) && !catalog.TryGetTool(name, out _) && catalog.Unavailable.FirstOrDefault(u => u.Name == name) is { } unavailable)
+        {
+            Audit(call, name, null, null, unavailable.Code, started, request.Params?.Arguments);
+            return ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId);
+        }
+
         if (string.IsNullOrEmpty(name) || !catalog.TryGetTool(name, out var tool))
         {
             Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments);
@@ -167,7 +174,18 @@ internal sealed partial class ToolCallPipeline(
         var document = arguments is null || arguments.Count == 0
             ? EmptyArguments
             : JsonSerializer.SerializeToElement(arguments, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));
-        var violations = catalog.InputSchemaOf(tool).Validate(document);
+        CompiledSchema schema;
+        try
+        {
+            schema = catalog.InputSchemaOf(tool);
+        }
+        catch (UnsupportedSchemaException ex)
+        {
+            return ToolError.Result("SCHEMA_UNSUPPORTED", $"The input schema of '{tool.Name}' cannot be checked: {ex.Message}",
+                "The tool's owner must simplify its schema; until then Portico refuses to call it unchecked.", call.RequestId);
+        }
+
+        var violations = schema.Validate(document);
         if (violations.Count == 0)
         {
             return null;

@@ -28,6 +28,12 @@ internal sealed class ToolDefinition
     /// <summary>Example argument documents shown by <c>get_tool_details</c>.</summary>
     public IReadOnlyList<System.Text.Json.Nodes.JsonObject> Examples { get; init; } = [];
 
+    /// <summary>
+    /// The compiled input schema, when the tool's source compiled it (upstream tools). Native tools
+    /// leave it null and the catalog compiles theirs at start-up.
+    /// </summary>
+    public Schema.CompiledSchema? InputValidator { get; init; }
+
     public string Name => Tool.Name;
 
     public bool Destructive => Tool.Annotations?.DestructiveHint == true;

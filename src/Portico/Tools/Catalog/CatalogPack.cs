@@ -60,6 +60,11 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             }
         }
 
+        foreach (var tool in catalog().Unavailable)
+        {
+            unavailable.Add(new JsonObject { ["name"] = tool.Name, ["reason"] = tool.Code, ["message"] = tool.Message, ["hint"] = tool.Hint });
+        }
+
         var structured = new JsonObject
         {
             ["groupId"] = invocation.Tenant.Tenant?.TenantId,
