@@ -55,9 +55,9 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         ValidatePlan(planKey);
         var tenant = await GetTenantAsync(tenantId, cancellationToken);
         tenant.PlanKey = planKey;
-        changes.Record(db, AccessDirectory.TenantTopic, tenant.Id);
+        var change = changes.Record(db, AccessDirectory.TenantTopic, tenant.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(AccessDirectory.TenantTopic, tenant.Id);
+        changes.Raise(change);
         return tenant;
     }
 
@@ -81,9 +81,9 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
             membership.Role = role;
         }
 
-        changes.Record(db, AccessDirectory.UserTopic, user.Id);
+        var change = changes.Record(db, AccessDirectory.UserTopic, user.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(AccessDirectory.UserTopic, user.Id);
+        changes.Raise(change);
         return membership;
     }
 
@@ -93,9 +93,9 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
             ?? throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}'.", "List members with 'portico tenants list --json'.");
         db.Memberships.Remove(membership);
-        changes.Record(db, AccessDirectory.UserTopic, user.Id);
+        var change = changes.Record(db, AccessDirectory.UserTopic, user.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(AccessDirectory.UserTopic, user.Id);
+        changes.Raise(change);
     }
 
     public async Task<CreatedApiKey> CreateKeyAsync(string email, string name, string? tenantId, IReadOnlySet<string> scopes, DateTimeOffset? expiresAt,
@@ -139,9 +139,9 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'; pass the id part (16 hex), not the whole key.");
         key.RevokedAt ??= time.GetUtcNow();
-        changes.Record(db, AccessDirectory.KeyTopic, key.Id);
+        var change = changes.Record(db, AccessDirectory.KeyTopic, key.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(AccessDirectory.KeyTopic, key.Id);
+        changes.Raise(change);
         return key;
     }
 
@@ -150,9 +150,9 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'.");
         key.Scopes = string.Join(' ', scopes);
-        changes.Record(db, AccessDirectory.KeyTopic, key.Id);
+        var change = changes.Record(db, AccessDirectory.KeyTopic, key.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(AccessDirectory.KeyTopic, key.Id);
+        changes.Raise(change);
         return key;
     }
 

@@ -52,8 +52,8 @@ internal sealed class GrantRevocations
     {
         var now = _time.GetUtcNow();
         await db.OAuthGrants.Where(g => g.Id == grantId && g.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(g => g.RevokedAt, now), cancellationToken);
-        _changes.Record(db, Topic, grantId);
+        var change = _changes.Record(db, Topic, grantId);
         await db.SaveChangesAsync(cancellationToken);
-        _changes.Raise(Topic, grantId);
+        _changes.Raise(change);
     }
 }

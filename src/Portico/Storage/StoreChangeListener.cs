@@ -38,7 +38,7 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 var fresh = await db.Changes.TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
                 foreach (var change in fresh)
                 {
-                    changes.Raise(change.Topic, change.Subject);
+                    changes.RaiseFromStore(change);
                     last = change.Id;
                 }
 
