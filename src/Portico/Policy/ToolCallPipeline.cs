@@ -30,8 +30,6 @@ internal sealed partial class ToolCallPipeline(
     TimeProvider time,
     ILogger<ToolCallPipeline> logger)
 {
-    private static readonly JsonElement EmptyArguments = JsonDocument.Parse("{}").RootElement;
-
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -171,9 +169,7 @@ internal sealed partial class ToolCallPipeline(
     /// <summary>Checks the arguments against the tool's schema; every violation is reported at once.</summary>
     private CallToolResult? Validate(ToolDefinition tool, IDictionary<string, JsonElement>? arguments, McpCallContext call)
     {
-        var document = arguments is null || arguments.Count == 0
-            ? EmptyArguments
-            : JsonSerializer.SerializeToElement(arguments, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));
+        var document = ToolArguments.ToDocument(arguments);
         CompiledSchema schema;
         try
         {
@@ -210,9 +206,22 @@ internal sealed partial class ToolCallPipeline(
             new JsonObject { ["path"] = first.Path, ["expected"] = first.Expected, ["received"] = first.Received, ["errors"] = errors });
     }
 
+    /// <summary>Records the call; a failure to record is logged, never turned into a failed call.</summary>
     private void Audit(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started, IDictionary<string, JsonElement>? arguments)
     {
-        var serialized = arguments is null ? "{}" : JsonSerializer.Serialize(arguments, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));
+        try
+        {
+            AuditUnguarded(call, toolName, tool, resolution, errorCode, started, arguments);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            LogAuditFailed(logger, ex, toolName, call.RequestId);
+        }
+    }
+
+    private void AuditUnguarded(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started, IDictionary<string, JsonElement>? arguments)
+    {
+        var serialized = ToolArguments.ToDocument(arguments).GetRawText();
         audit.Enqueue(new AuditRecord
         {
             At = time.GetUtcNow(),
@@ -252,6 +261,9 @@ internal sealed partial class ToolCallPipeline(
 
     private static JsonObject AvailableGroups(TenantResolution resolution)
         => new() { ["availableGroupIds"] = new JsonArray([.. resolution.Available.Select(m => JsonValue.Create(m.TenantId))]) };
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not audit the call of {Tool} (request {RequestId})")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, string tool, string requestId);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "Tool {Tool} failed (request {RequestId})")]
     private static partial void LogToolFailed(ILogger logger, Exception exception, string tool, string requestId);

@@ -8,8 +8,6 @@ namespace Portico.Policy;
 /// <summary>Everything a tool handler may use: its arguments, the calling session's server and who called.</summary>
 internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant)
 {
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
-
     public RequestContext<CallToolRequestParams> Request { get; } = request;
 
     public McpCallContext Call { get; } = call;
@@ -20,20 +18,10 @@ internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> reque
     /// <summary>The server of the calling session: for progress, logging, sampling and elicitation.</summary>
     public McpServer Server => Request.Server;
 
-    public JsonElement Arguments { get; } = ToElement(request.Params?.Arguments);
+    public JsonElement Arguments { get; } = ToolArguments.ToDocument(request.Params?.Arguments);
 
     public ProgressToken? ProgressToken => Request.Params?.ProgressToken;
 
     public string? GetString(string name)
         => Arguments.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static JsonElement ToElement(IDictionary<string, JsonElement>? arguments)
-    {
-        if (arguments is null || arguments.Count == 0)
-        {
-            return EmptyObject;
-        }
-
-        return JsonSerializer.SerializeToElement(arguments, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));
-    }
 }

@@ -32,6 +32,12 @@ internal sealed class GatedTestPack : IMcpPack
         });
         catalog.AddTool(new ToolDefinition
         {
+            Tool = new Tool { Name = "slow", Description = "runs until cancelled", InputSchema = Schema },
+            Handler = Slow,
+            Owner = Name,
+        });
+        catalog.AddTool(new ToolDefinition
+        {
             Tool = new Tool { Name = "write-other", Description = "another write tool with its own budget", InputSchema = Schema },
             Handler = Echo,
             Owner = Name,
@@ -45,6 +51,13 @@ internal sealed class GatedTestPack : IMcpPack
             RequiredScope = Scopes.Write("records"),
             Write = true,
         });
+    }
+
+    /// <summary>Runs until cancelled (by its timeout or the client).</summary>
+    private static async ValueTask<CallToolResult> Slow(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        return new CallToolResult();
     }
 
     /// <summary>Answers with the tenant the pipeline resolved, so tests see which one was used.</summary>

@@ -24,10 +24,12 @@ internal static class AuditRedactor
         var result = new JsonObject();
         foreach (var (name, value) in arguments)
         {
-            result[name] = secretProperties.Contains(name) || LooksSecret(name) ? Redacted : RedactNode(JsonNode.Parse(value.GetRawText()));
+            result[name] = secretProperties.Contains(name) || LooksSecret(name)
+                ? Redacted
+                : RedactNode(JsonNode.Parse(value.GetRawText(), documentOptions: new JsonDocumentOptions { MaxDepth = ToolArguments.MaxDepth }));
         }
 
-        return result.ToJsonString();
+        return result.ToJsonString(new JsonSerializerOptions { MaxDepth = ToolArguments.MaxDepth });
     }
 
     private static JsonNode? RedactNode(JsonNode? node)
