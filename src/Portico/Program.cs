@@ -1,5 +1,6 @@
 using Portico.Access;
 using Portico.Cli;
+using Portico.Gateway;
 using Portico.Health;
 using Portico.Hosting;
 using Portico.Identity;
@@ -49,6 +50,7 @@ public static class Program
         builder.Services.AddPorticoIdentity(builder.Configuration);
         builder.Services.AddPorticoPolicy(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
+        builder.Services.AddPorticoGateway(builder.Configuration);
         builder.Services.AddMcpPack<DiagnosticsPack>();
         builder.Services.AddMcpPack<SessionPack>();
         builder.Services.AddMcpPack<CatalogPack>();
@@ -69,6 +71,7 @@ public static class Program
         app.MapPorticoHealth();
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
+        app.MapPorticoGateway();
         app.UsePorticoShutdownDrain();
         return app;
     }

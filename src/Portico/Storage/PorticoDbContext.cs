@@ -35,6 +35,8 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
 
     public DbSet<DeviceCodeRecord> DeviceCodes => Set<DeviceCodeRecord>();
 
+    public DbSet<Gateway.UpstreamRecord> Upstreams => Set<Gateway.UpstreamRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(PorticoDbContext).Assembly);
 }

@@ -369,6 +369,43 @@ internal static class StoreMigrations
                 );
                 CREATE UNIQUE INDEX ux_oauth_device_codes_user_code ON oauth_device_codes (user_code);
                 """),
+        new(6, "gateway",
+            Sqlite: """
+                CREATE TABLE gateway_upstreams (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    transport TEXT NOT NULL,
+                    url TEXT NULL,
+                    headers TEXT NOT NULL,
+                    command TEXT NULL,
+                    args TEXT NOT NULL,
+                    env TEXT NOT NULL,
+                    working_directory TEXT NULL,
+                    enabled INTEGER NOT NULL,
+                    allow_tools TEXT NOT NULL,
+                    deny_tools TEXT NOT NULL,
+                    timeout_ms INTEGER NOT NULL,
+                    credential_mode TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE gateway_upstreams (
+                    name text NOT NULL PRIMARY KEY,
+                    transport text NOT NULL,
+                    url text NULL,
+                    headers text NOT NULL,
+                    command text NULL,
+                    args text NOT NULL,
+                    env text NOT NULL,
+                    working_directory text NULL,
+                    enabled boolean NOT NULL,
+                    allow_tools text NOT NULL,
+                    deny_tools text NOT NULL,
+                    timeout_ms bigint NOT NULL,
+                    credential_mode text NOT NULL,
+                    created_at bigint NOT NULL
+                );
+                """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -1,0 +1,14 @@
+namespace Portico.Gateway;
+
+internal static class GatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddPorticoGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
+        services.AddSingleton<UpstreamClientPool>();
+        services.AddSingleton<GatewayToolSource>();
+        services.AddScoped<UpstreamAdmin>();
+        services.AddHostedService<UpstreamHealthMonitor>();
+        return services;
+    }
+}

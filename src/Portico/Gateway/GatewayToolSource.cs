@@ -1,0 +1,317 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using Portico.Policy;
+using Portico.Policy.Schema;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// The upstreams' tools in the catalog, as <c>prefix__tool</c>. An upstream that is down keeps its
+/// tools known but unavailable (<c>UPSTREAM_UNAVAILABLE</c>); every change raises
+/// <see cref="Changed"/>, which sends tools/list_changed to open sessions. Calls go through the
+/// policy pipeline first; <see cref="CallAsync"/> is only its last step.
+/// </summary>
+internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOptionsMonitor<GatewayOptions> options, TimeProvider time, ILogger<GatewayToolSource> logger)
+    : IDynamicToolSource
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, UpstreamState> _states = new(StringComparer.Ordinal);
+    private IReadOnlyList<ToolDefinition> _tools = [];
+    private IReadOnlyList<UnavailableTool> _unavailable = [];
+
+    public IReadOnlyList<ToolDefinition> Tools => _tools;
+
+    public IReadOnlyList<UnavailableTool> Unavailable => _unavailable;
+
+    public event Action? Changed;
+
+    /// <summary>Takes the store's upstreams as they are now: new ones are added, removed or changed ones lose their sessions.</summary>
+    public async Task ApplyAsync(IReadOnlyList<UpstreamDefinition> upstreams)
+    {
+        var closed = new List<string>();
+        lock (_lock)
+        {
+            var wanted = upstreams.Where(u => u.Enabled).ToDictionary(u => u.Name, StringComparer.Ordinal);
+            foreach (var name in _states.Keys.ToList())
+            {
+                if (!wanted.TryGetValue(name, out var definition) || !definition.SameAs(_states[name].Definition))
+                {
+                    _states.Remove(name);
+                    closed.Add(name);
+                }
+            }
+
+            foreach (var upstream in wanted.Values)
+            {
+                _states.TryAdd(upstream.Name, new UpstreamState(upstream));
+            }
+        }
+
+        foreach (var name in closed)
+        {
+            await pool.CloseAsync(name);
+        }
+
+        Publish();
+    }
+
+    /// <summary>The upstreams to check, with the client the check uses.</summary>
+    public IReadOnlyList<UpstreamDefinition> Upstreams()
+    {
+        lock (_lock)
+        {
+            return [.. _states.Values.Select(s => s.Definition)];
+        }
+    }
+
+    public bool NeedsToolList(string name)
+    {
+        lock (_lock)
+        {
+            return _states.TryGetValue(name, out var state) && (state.ToolsStale || state.Status(options.CurrentValue.FailureThreshold) == "down");
+        }
+    }
+
+    public void MarkToolsStale(string name)
+    {
+        lock (_lock)
+        {
+            if (_states.TryGetValue(name, out var state))
+            {
+                state.ToolsStale = true;
+            }
+        }
+    }
+
+    public void RecordSuccess(UpstreamDefinition upstream, long latencyMs, IList<Tool>? listed)
+    {
+        var changed = false;
+        lock (_lock)
+        {
+            if (!_states.TryGetValue(upstream.Name, out var state) || !ReferenceEquals(state.Definition, upstream))
+            {
+                return;
+            }
+
+            changed = state.Status(options.CurrentValue.FailureThreshold) != "up";
+            state.ConsecutiveFailures = 0;
+            state.LastCheckedAt = state.LastSuccessAt = time.GetUtcNow();
+            state.LatencyMs = latencyMs;
+            state.LastError = null;
+            if (listed is not null)
+            {
+                (state.Tools, state.Refused) = Build(upstream, listed);
+                state.ToolsStale = false;
+                state.LastError = state.Refused.Count == 0 ? null : string.Join("; ", state.Refused.Select(r => r.Message));
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            LogUp(logger, upstream.Name, latencyMs);
+            Publish();
+        }
+    }
+
+    public void RecordFailure(UpstreamDefinition upstream, string error)
+    {
+        bool wentDown;
+        int failures;
+        lock (_lock)
+        {
+            if (!_states.TryGetValue(upstream.Name, out var state) || !ReferenceEquals(state.Definition, upstream))
+            {
+                return;
+            }
+
+            var threshold = options.CurrentValue.FailureThreshold;
+            var before = state.Status(threshold);
+            state.ConsecutiveFailures++;
+            state.LastCheckedAt = time.GetUtcNow();
+            state.LastError = error;
+            state.LatencyMs = null;
+            failures = state.ConsecutiveFailures;
+            wentDown = before != "down" && state.Status(threshold) == "down";
+        }
+
+        LogCheckFailed(logger, upstream.Name, failures, error);
+        if (wentDown)
+        {
+            LogDown(logger, upstream.Name, failures);
+            Publish();
+        }
+    }
+
+    public List<VendorHealth> Health()
+    {
+        var threshold = options.CurrentValue.FailureThreshold;
+        lock (_lock)
+        {
+            return [.. _states.Values.OrderBy(s => s.Definition.Name, StringComparer.Ordinal).Select(s => new VendorHealth(
+                s.Definition.Name, s.Status(threshold), s.ConsecutiveFailures, s.LastCheckedAt, s.LastSuccessAt, s.LastError, s.LatencyMs, s.Tools?.Count ?? 0))];
+        }
+    }
+
+    /// <summary>Recomputes the served and the unavailable tools and tells the catalog.</summary>
+    private void Publish()
+    {
+        var threshold = options.CurrentValue.FailureThreshold;
+        var tools = new List<ToolDefinition>();
+        var unavailable = new List<UnavailableTool>();
+        lock (_lock)
+        {
+            foreach (var state in _states.Values)
+            {
+                unavailable.AddRange(state.Refused);
+                if (state.Status(threshold) != "down" && state.Tools is { } served)
+                {
+                    tools.AddRange(served);
+                    continue;
+                }
+
+                var hint = $"The upstream '{state.Definition.Name}' failed its last {state.ConsecutiveFailures} health checks ({state.LastError ?? "not reachable yet"}). "
+                    + "Its tools come back by themselves once it answers again; see /health/vendors.";
+                var message = $"Upstream '{state.Definition.Name}' is unavailable.";
+                var names = state.Tools is { Count: > 0 } known ? known.Select(t => t.Name) : [state.Definition.Name + GatewayToolNames.Separator + "*"];
+                unavailable.AddRange(names.Select(n => new UnavailableTool(n, "UPSTREAM_UNAVAILABLE", message, hint)));
+            }
+
+            _tools = tools;
+            _unavailable = unavailable;
+        }
+
+        Changed?.Invoke();
+    }
+
+    private (IReadOnlyList<ToolDefinition>, IReadOnlyList<UnavailableTool>) Build(UpstreamDefinition upstream, IList<Tool> listed)
+    {
+        var settings = options.CurrentValue;
+        var tools = new List<ToolDefinition>();
+        var refused = new List<UnavailableTool>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var original in listed.Where(t => upstream.Offers(t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var name = GatewayToolNames.Build(upstream.Name, original.Name);
+            if (!taken.Add(name))
+            {
+                LogNameCollision(logger, upstream.Name, original.Name, name);
+                continue;
+            }
+
+            CompiledSchema validator;
+            try
+            {
+                validator = JsonSchemaCompiler.Compile(original.InputSchema);
+            }
+            catch (UnsupportedSchemaException ex)
+            {
+                // Calling it unchecked would bypass validation; refuse it visibly instead.
+                LogSchemaUnsupported(logger, upstream.Name, original.Name, ex.Message);
+                refused.Add(new UnavailableTool(name, "SCHEMA_UNSUPPORTED", $"The input schema of '{original.Name}' on upstream '{upstream.Name}' cannot be validated: {ex.Message}",
+                    "The upstream must simplify the tool's schema, or an operator can deny the tool (upstream deny list)."));
+                continue;
+            }
+
+            var readOnly = original.Annotations?.ReadOnlyHint == true;
+            var upstreamName = original.Name;
+            tools.Add(new ToolDefinition
+            {
+                Tool = new Tool
+                {
+                    Name = name,
+                    Title = original.Title,
+                    Description = original.Description,
+                    InputSchema = original.InputSchema,
+                    OutputSchema = original.OutputSchema,
+                    Annotations = original.Annotations,
+                    Icons = original.Icons,
+                },
+                Owner = upstream.Name,
+                RequiredScope = readOnly ? settings.ReadScope : settings.WriteScope,
+                Write = !readOnly,
+                NeedsTenant = upstream.CredentialMode == UpstreamDefinition.CredentialsTenant,
+                InputValidator = validator,
+                Handler = (invocation, cancellationToken) => CallAsync(upstream, upstreamName, invocation, cancellationToken),
+            });
+        }
+
+        return (tools, refused);
+    }
+
+    /// <summary>The last step of a proxied call: the pooled session of the caller's credential identity, the upstream's timeout, its errors in Portico's envelope.</summary>
+    private async ValueTask<CallToolResult> CallAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var identity = upstream.CredentialMode switch
+        {
+            UpstreamDefinition.CredentialsUser => "user:" + invocation.Call.Principal.Id,
+            UpstreamDefinition.CredentialsTenant => "tenant:" + invocation.Tenant.Tenant?.TenantId,
+            _ => UpstreamClientPool.SharedIdentity,
+        };
+        var arguments = invocation.Request.Params?.Arguments?.ToDictionary(a => a.Key, a => (object?)a.Value) ?? [];
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(upstream.Timeout);
+        CallToolResult result;
+        try
+        {
+            result = await pool.Get(upstream, identity).CallToolAsync(tool, arguments, invocation, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            return ToolError.Result("UPSTREAM_TIMEOUT", $"Upstream '{upstream.Name}' did not answer '{tool}' within {upstream.Timeout.TotalSeconds:0.#} s.",
+                "Retry later, or ask an operator to raise the upstream's timeout (portico upstreams add --timeout).", invocation.Call.RequestId);
+        }
+        catch (McpProtocolException ex)
+        {
+            return ToolError.Result("UPSTREAM_ERROR", $"Upstream '{upstream.Name}' refused '{tool}': {ex.Message}",
+                "Check the arguments against the tool's schema; the message above is the upstream's own.", invocation.Call.RequestId,
+                new System.Text.Json.Nodes.JsonObject { ["upstreamCode"] = (int)ex.ErrorCode });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCallFailed(logger, ex, upstream.Name, tool);
+            return ToolError.Result("UPSTREAM_UNAVAILABLE", $"Upstream '{upstream.Name}' could not be reached for '{tool}': {ex.Message}",
+                "Retry in a moment; /health/vendors shows whether the upstream is down.", invocation.Call.RequestId);
+        }
+
+        return result.IsError == true && !HasEnvelope(result) ? Wrap(upstream, tool, result, invocation.Call.RequestId) : result;
+    }
+
+    private static bool HasEnvelope(CallToolResult result)
+        => result.StructuredContent is { ValueKind: JsonValueKind.Object } structured && structured.TryGetProperty("error", out var error)
+            && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("code", out _);
+
+    /// <summary>An upstream tool error in Portico's envelope, keeping the upstream's own words.</summary>
+    private static CallToolResult Wrap(UpstreamDefinition upstream, string tool, CallToolResult result, string requestId)
+    {
+        var text = string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
+        var wrapped = ToolError.Result("UPSTREAM_TOOL_ERROR", $"Upstream '{upstream.Name}' reported an error from '{tool}': {(text.Length == 0 ? "(no message)" : text)}",
+            "The message is the upstream's; fix the request accordingly or retry.", requestId);
+        foreach (var block in result.Content.Where(b => b is not TextContentBlock))
+        {
+            wrapped.Content.Add(block);
+        }
+
+        return wrapped;
+    }
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "Upstream {Upstream} is up ({LatencyMs} ms)")]
+    private static partial void LogUp(ILogger logger, string upstream, long latencyMs);
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "Upstream {Upstream} health check failed ({Failures} in a row): {Error}")]
+    private static partial void LogCheckFailed(ILogger logger, string upstream, int failures, string error);
+
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Error, Message = "Upstream {Upstream} is down after {Failures} failed checks; its tools are unavailable")]
+    private static partial void LogDown(ILogger logger, string upstream, int failures);
+
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "Upstream {Upstream}: tool {Tool} has an input schema Portico cannot validate ({Reason}); it is not offered")]
+    private static partial void LogSchemaUnsupported(ILogger logger, string upstream, string tool, string reason);
+
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Warning, Message = "Upstream {Upstream}: tool {Tool} maps to {Name}, which another of its tools already has; it is not offered")]
+    private static partial void LogNameCollision(ILogger logger, string upstream, string tool, string name);
+
+    [LoggerMessage(EventId = 1215, Level = LogLevel.Warning, Message = "Upstream {Upstream}: call to {Tool} failed")]
+    private static partial void LogCallFailed(ILogger logger, Exception exception, string upstream, string tool);
+}

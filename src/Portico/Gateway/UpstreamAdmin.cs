@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Access;
+using Portico.Storage;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// Adds, lists and removes upstreams in the store. Every change is recorded as a store change
+/// (topic <see cref="Topic"/>), so every running instance applies it without a restart.
+/// </summary>
+internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, TimeProvider time)
+{
+    public const string Topic = "gateway.upstreams";
+
+    public async Task<UpstreamDefinition> AddAsync(UpstreamDefinition upstream, CancellationToken cancellationToken)
+    {
+        if (upstream.Problem() is { } problem)
+        {
+            throw new AccessException(problem, "See 'portico upstreams add --help' for the options.");
+        }
+
+        if (await db.Upstreams.AnyAsync(u => u.Name == upstream.Name, cancellationToken))
+        {
+            throw new AccessException($"An upstream named '{upstream.Name}' already exists.",
+                $"Pick another name, or remove it first with 'portico upstreams remove --name {upstream.Name}'.");
+        }
+
+        db.Upstreams.Add(upstream.ToRecord(time.GetUtcNow()));
+        var change = changes.Record(db, Topic, upstream.Name);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(change);
+        return upstream;
+    }
+
+    public async Task<IReadOnlyList<UpstreamDefinition>> ListAsync(CancellationToken cancellationToken)
+        => [.. (await db.Upstreams.AsNoTracking().OrderBy(u => u.Name).ToListAsync(cancellationToken)).Select(UpstreamDefinition.FromRecord)];
+
+    public async Task<UpstreamDefinition> GetAsync(string name, CancellationToken cancellationToken)
+        => await db.Upstreams.AsNoTracking().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) is { } record
+            ? UpstreamDefinition.FromRecord(record)
+            : throw NotFound(name);
+
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        var record = await db.Upstreams.FirstOrDefaultAsync(u => u.Name == name, cancellationToken) ?? throw NotFound(name);
+        db.Upstreams.Remove(record);
+        var change = changes.Record(db, Topic, name);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(change);
+    }
+
+    private static AccessException NotFound(string name)
+        => new($"No upstream named '{name}'.", "List the upstreams with 'portico upstreams list'.");
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// Upstream sessions by (upstream, credential identity). An identity is a user, a tenant or
+/// "shared" depending on the upstream's credential mode, so two users of a per-user upstream
+/// never share a session (nor the state an upstream keeps in one).
+/// </summary>
+internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposable
+{
+    public const string SharedIdentity = "shared";
+    public const string HealthIdentity = "health";
+
+    private readonly ConcurrentDictionary<(string Upstream, string Identity), UpstreamConnection> _connections = new();
+    private readonly ILogger _logger = loggers.CreateLogger<UpstreamConnection>();
+
+    public UpstreamConnection Get(UpstreamDefinition upstream, string identity)
+    {
+        while (true)
+        {
+            var connection = _connections.GetOrAdd((upstream.Name, identity), _ => new UpstreamConnection(upstream, loggers, _logger));
+            if (connection.Upstream.SameAs(upstream))
+            {
+                return connection;
+            }
+
+            // The upstream was reconfigured: its old sessions go with the old definition.
+            if (_connections.TryRemove(new((upstream.Name, identity), connection)))
+            {
+                _ = connection.DisposeAsync().AsTask();
+            }
+        }
+    }
+
+    /// <summary>Closes every session of an upstream (removed or reconfigured).</summary>
+    public async Task CloseAsync(string upstream)
+    {
+        foreach (var entry in _connections.Where(e => e.Key.Upstream == upstream).ToList())
+        {
+            if (_connections.TryRemove(entry))
+            {
+                await entry.Value.DisposeAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var key in _connections.Keys.ToList())
+        {
+            if (_connections.TryRemove(key, out var connection))
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+}

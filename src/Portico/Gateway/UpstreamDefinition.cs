@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Portico.Gateway;
+
+/// <summary>An upstream's configuration, parsed from its record and checked: what the gateway connects to and how.</summary>
+internal sealed partial record UpstreamDefinition
+{
+    public const string Http = "http";
+    public const string Stdio = "stdio";
+    public const string CredentialsNone = "none";
+    public const string CredentialsTenant = "tenant";
+    public const string CredentialsUser = "user";
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    public required string Name { get; init; }
+
+    public required string Transport { get; init; }
+
+    public Uri? Url { get; init; }
+
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public string? Command { get; init; }
+
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public string? WorkingDirectory { get; init; }
+
+    public bool Enabled { get; init; } = true;
+
+    public IReadOnlyList<string> AllowTools { get; init; } = [];
+
+    public IReadOnlyList<string> DenyTools { get; init; } = [];
+
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    public string CredentialMode { get; init; } = CredentialsNone;
+
+    /// <summary>Whether both describe the same configuration (the collections compare by content).</summary>
+    public bool SameAs(UpstreamDefinition other)
+        => ReferenceEquals(this, other) || Fingerprint() == other.Fingerprint();
+
+    private string Fingerprint()
+    {
+        var record = ToRecord(DateTimeOffset.UnixEpoch);
+        return string.Join('\n', record.Name, record.Transport, record.Url, record.HeadersJson, record.Command, record.ArgsJson, record.EnvJson,
+            record.WorkingDirectory, record.Enabled, record.AllowToolsJson, record.DenyToolsJson, record.TimeoutMs, record.CredentialMode);
+    }
+
+    /// <summary>Whether the upstream tool <paramref name="tool"/> is offered (allow list, then deny list).</summary>
+    public bool Offers(string tool) => (AllowTools.Count == 0 || AllowTools.Contains(tool)) && !DenyTools.Contains(tool);
+
+    /// <summary>Where it is, for lists and logs (never the headers: they may carry secrets).</summary>
+    public string Target => Transport == Http ? Url!.ToString() : string.Join(' ', [Command!, .. Args]);
+
+    /// <summary>
+    /// Names are prefixes of tool names (<c>name__tool</c>), so they are short, lower case and
+    /// never contain the separator; a name that breaks this is refused, not mangled.
+    /// </summary>
+    public static string? CheckName(string name)
+        => NamePattern().IsMatch(name) && !name.Contains("__", StringComparison.Ordinal) ? null
+            : $"'{name}' is not a valid upstream name: use 1-32 lower-case letters, digits, '-' or '_' (starting with a letter or digit, no '__').";
+
+    public static UpstreamDefinition FromRecord(UpstreamRecord record) => new()
+    {
+        Name = record.Name,
+        Transport = record.Transport,
+        Url = record.Url is null ? null : new Uri(record.Url),
+        Headers = Map(record.HeadersJson),
+        Command = record.Command,
+        Args = List(record.ArgsJson),
+        Env = Map(record.EnvJson),
+        WorkingDirectory = record.WorkingDirectory,
+        Enabled = record.Enabled,
+        AllowTools = List(record.AllowToolsJson),
+        DenyTools = List(record.DenyToolsJson),
+        Timeout = record.TimeoutMs > 0 ? TimeSpan.FromMilliseconds(record.TimeoutMs) : DefaultTimeout,
+        CredentialMode = record.CredentialMode,
+    };
+
+    public UpstreamRecord ToRecord(DateTimeOffset createdAt) => new()
+    {
+        Name = Name,
+        Transport = Transport,
+        Url = Url?.ToString(),
+        HeadersJson = JsonSerializer.Serialize(Headers, GatewayJsonContext.Default.IReadOnlyDictionaryStringString),
+        Command = Command,
+        ArgsJson = JsonSerializer.Serialize(Args, GatewayJsonContext.Default.IReadOnlyListString),
+        EnvJson = JsonSerializer.Serialize(Env, GatewayJsonContext.Default.IReadOnlyDictionaryStringString),
+        WorkingDirectory = WorkingDirectory,
+        Enabled = Enabled,
+        AllowToolsJson = JsonSerializer.Serialize(AllowTools, GatewayJsonContext.Default.IReadOnlyListString),
+        DenyToolsJson = JsonSerializer.Serialize(DenyTools, GatewayJsonContext.Default.IReadOnlyListString),
+        TimeoutMs = (long)Timeout.TotalMilliseconds,
+        CredentialMode = CredentialMode,
+        CreatedAt = createdAt,
+    };
+
+    /// <summary>Every problem with this definition, as one readable message; null when it is usable.</summary>
+    public string? Problem()
+    {
+        if (CheckName(Name) is { } badName)
+        {
+            return badName;
+        }
+
+        return Transport switch
+        {
+            Http when Url is null || !(Url.Scheme == Uri.UriSchemeHttp || Url.Scheme == Uri.UriSchemeHttps) => "An http upstream needs an absolute http(s) URL (--url).",
+            Http when Command is not null => "An http upstream takes a URL, not a command.",
+            Stdio when string.IsNullOrWhiteSpace(Command) => "A stdio upstream needs a command (--command).",
+            Stdio when Url is not null => "A stdio upstream takes a command, not a URL.",
+            Http or Stdio => CredentialMode is CredentialsNone or CredentialsTenant or CredentialsUser ? null
+                : $"Unknown credential mode '{CredentialMode}': use none, tenant or user.",
+            _ => $"Unknown transport '{Transport}': use http or stdio.",
+        };
+    }
+
+    private static Dictionary<string, string> Map(string json)
+        => JsonSerializer.Deserialize(json, GatewayJsonContext.Default.DictionaryStringString) ?? [];
+
+    private static List<string> List(string json)
+        => JsonSerializer.Deserialize(json, GatewayJsonContext.Default.ListString) ?? [];
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Portico.Policy;
+using Portico.Storage;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// Loads the upstreams from the store (again whenever any instance or the CLI changes them) and
+/// checks each one every interval with a timeout: a ping, plus a tools/list when its tools are
+/// not known or changed. Checks run side by side, so one slow upstream never delays another.
+/// </summary>
+internal sealed partial class UpstreamHealthMonitor(
+    GatewayToolSource source,
+    UpstreamClientPool pool,
+    McpCatalog catalog,
+    StoreChanges changes,
+    IServiceScopeFactory scopes,
+    IOptionsMonitor<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<UpstreamHealthMonitor> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+    private volatile bool _reload = true;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        catalog.AddSource(source);
+        changes.Changed += (topic, _) =>
+        {
+            if (topic == UpstreamAdmin.Topic)
+            {
+                _reload = true;
+                _wake.Release();
+            }
+        };
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (_reload)
+                {
+                    _reload = false;
+                    await ReloadAsync(stoppingToken);
+                }
+
+                await Task.WhenAll(source.Upstreams().Select(u => CheckAsync(u, stoppingToken)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogCycleFailed(logger, ex);
+            }
+
+            try
+            {
+                // Sleeps one interval, or less when the upstreams changed.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(options.CurrentValue.HealthCheckInterval, time, wait.Token);
+                await Task.WhenAny(delay, _wake.WaitAsync(wait.Token));
+                await wait.CancelAsync();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        using var background = StoreMetrics.Background();
+        await using var scope = scopes.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<UpstreamAdmin>();
+        await source.ApplyAsync(await admin.ListAsync(cancellationToken));
+    }
+
+    private async Task CheckAsync(UpstreamDefinition upstream, CancellationToken stoppingToken)
+    {
+        var settings = options.CurrentValue;
+        var connection = pool.Get(upstream, upstream.CredentialMode == UpstreamDefinition.CredentialsNone ? UpstreamClientPool.SharedIdentity : UpstreamClientPool.HealthIdentity);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(settings.HealthCheckTimeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var listed = source.NeedsToolList(upstream.Name)
+                ? await connection.RunAsync(async (client, ct) => (IList<ModelContextProtocol.Protocol.Tool>?)[.. (await client.ListToolsAsync(cancellationToken: ct)).Select(t => t.ProtocolTool)], timeout.Token)
+                : await connection.RunAsync(async (client, ct) =>
+                {
+                    await client.PingAsync(cancellationToken: ct);
+                    return (IList<ModelContextProtocol.Protocol.Tool>?)null;
+                }, timeout.Token);
+            source.RecordSuccess(upstream, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, listed);
+            Subscribe(connection, upstream);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            var error = ex is OperationCanceledException ? $"no answer within {settings.HealthCheckTimeout.TotalSeconds:0.#} s" : ex.Message;
+            source.RecordFailure(upstream, error);
+            // The next check starts from a fresh session rather than a half-dead one.
+            await connection.ResetAsync(CancellationToken.None);
+        }
+    }
+
+    private readonly HashSet<UpstreamConnection> _subscribed = [];
+
+    /// <summary>An upstream that announces a new tool list gets listed again at once.</summary>
+    private void Subscribe(UpstreamConnection connection, UpstreamDefinition upstream)
+    {
+        lock (_subscribed)
+        {
+            if (!_subscribed.Add(connection))
+            {
+                return;
+            }
+        }
+
+        connection.ToolsChanged += () =>
+        {
+            source.MarkToolsStale(upstream.Name);
+            _wake.Release();
+        };
+    }
+
+    [LoggerMessage(EventId = 1220, Level = LogLevel.Error, Message = "Upstream health cycle failed; retrying next interval")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception);
+}

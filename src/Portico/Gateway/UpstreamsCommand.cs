@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Portico.Access;
+using Portico.Cli;
+using Portico.Storage;
+
+namespace Portico.Gateway;
+
+/// <summary><c>portico upstreams add | list | remove | test</c>. Running servers apply a change within a second.</summary>
+internal static class UpstreamsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("upstreams", "Manage the upstream MCP servers Portico serves behind its endpoint.");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Remove());
+        command.Subcommands.Add(Test());
+        return command;
+    }
+
+    private static UpstreamAdmin Admin(AdminContext cli) => new(cli.Db, new StoreChanges(cli.Time), cli.Time);
+
+    private static Command Add()
+    {
+        var name = NameOption();
+        var url = new Option<string>("--url") { Description = "A Streamable HTTP upstream's URL." };
+        var headers = new Option<string[]>("--header") { Description = "A static request header 'Name: value' (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var command = new Option<string>("--command") { Description = "A stdio upstream's command." };
+        var args = new Option<string[]>("--arg") { Description = "An argument of the command (repeatable, in order)." };
+        var env = new Option<string[]>("--env") { Description = "An environment variable NAME=value of the command (repeatable)." };
+        var cwd = new Option<string>("--cwd") { Description = "The command's working directory." };
+        var allow = new Option<string[]>("--allow") { Description = "Offer only these upstream tools (repeatable)." };
+        var deny = new Option<string[]>("--deny") { Description = "Never offer these upstream tools (repeatable)." };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds a call may take.", DefaultValueFactory = _ => UpstreamDefinition.DefaultTimeout.TotalSeconds };
+        var credentials = new Option<string>("--credentials") { Description = "Credential mode: none, tenant or user.", DefaultValueFactory = _ => UpstreamDefinition.CredentialsNone };
+        var disabled = new Option<bool>("--disabled") { Description = "Store it without serving it yet." };
+        return AdminCommand.Create("add", "Add an upstream (http with --url, or stdio with --command).",
+            [name, url, headers, command, args, env, cwd, allow, deny, timeout, credentials, disabled], async (parse, cli, cancellationToken) =>
+            {
+                var input = new UpstreamInput
+                {
+                    Name = parse.GetValue(name),
+                    Url = parse.GetValue(url),
+                    Headers = Pairs(parse.GetValue(headers), ':', "--header", "Name: value"),
+                    Command = parse.GetValue(command),
+                    Args = [.. parse.GetValue(args) ?? []],
+                    Env = Pairs(parse.GetValue(env), '=', "--env", "NAME=value"),
+                    WorkingDirectory = parse.GetValue(cwd),
+                    AllowTools = [.. parse.GetValue(allow) ?? []],
+                    DenyTools = [.. parse.GetValue(deny) ?? []],
+                    TimeoutSeconds = parse.GetValue(timeout),
+                    CredentialMode = parse.GetValue(credentials),
+                    Enabled = !parse.GetValue(disabled),
+                };
+                if (input.Url is not null && input.Command is not null)
+                {
+                    throw new AccessException("Give either --url (http) or --command (stdio), not both.", "An upstream has one transport.");
+                }
+
+                var added = await Admin(cli).AddAsync(input.ToDefinition(), cancellationToken);
+                if (cli.Json)
+                {
+                    await cli.Output.WriteLineAsync(JsonSerializer.Serialize(UpstreamOutput.From(added), GatewayJsonContext.Relaxed.UpstreamOutput));
+                    return;
+                }
+
+                await cli.Output.WriteLineAsync($"Added upstream '{added.Name}' ({added.Transport}: {added.Target}); its tools appear as {added.Name}__<tool>.");
+            });
+    }
+
+    private static Command List()
+        => AdminCommand.Create("list", "List the upstreams.", [], async (parse, cli, cancellationToken) =>
+        {
+            var upstreams = await Admin(cli).ListAsync(cancellationToken);
+            if (cli.Json)
+            {
+                await cli.Output.WriteLineAsync(JsonSerializer.Serialize(upstreams.Select(UpstreamOutput.From).ToList(), GatewayJsonContext.Relaxed.ListUpstreamOutput));
+                return;
+            }
+
+            if (upstreams.Count == 0)
+            {
+                await cli.Output.WriteLineAsync("No upstreams yet. Add one with: portico upstreams add --name docs --url https://example.com/mcp");
+                return;
+            }
+
+            var table = new CliTable("NAME", "TRANSPORT", "TARGET", "ENABLED", "CREDENTIALS", "TIMEOUT");
+            foreach (var u in upstreams)
+            {
+                table.Add(u.Name, u.Transport, u.Target, u.Enabled ? "yes" : "no", u.CredentialMode, $"{u.Timeout.TotalSeconds:0.#} s");
+            }
+
+            await table.WriteAsync(cli.Output);
+        });
+
+    private static Command Remove()
+    {
+        var name = NameOption();
+        return AdminCommand.Create("remove", "Remove an upstream; its tools leave every running server.", [name], async (parse, cli, cancellationToken) =>
+        {
+            await Admin(cli).RemoveAsync(parse.GetValue(name)!, cancellationToken);
+            await (cli.Json ? cli.Output.WriteLineAsync("{}") : cli.Output.WriteLineAsync($"Removed upstream '{parse.GetValue(name)}'."));
+        });
+    }
+
+    private static Command Test()
+    {
+        var name = NameOption();
+        return AdminCommand.Create("test", "Connect to an upstream as Portico would and list its tools.", [name], async (parse, cli, cancellationToken) =>
+        {
+            var upstream = await Admin(cli).GetAsync(parse.GetValue(name)!, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            UpstreamTestOutput output;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(upstream.Timeout);
+                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null, timeout.Token);
+                var tools = await session.Client.ListToolsAsync(cancellationToken: timeout.Token);
+                output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                output = new UpstreamTestOutput(upstream.Name, false, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [], ex.Message);
+            }
+
+            if (cli.Json)
+            {
+                await cli.Output.WriteLineAsync(JsonSerializer.Serialize(output, GatewayJsonContext.Relaxed.UpstreamTestOutput));
+            }
+            else if (output.Ok)
+            {
+                await cli.Output.WriteLineAsync($"OK: '{output.Name}' is {output.ServerName} {output.ServerVersion}, answered in {output.LatencyMs} ms with {output.Tools.Count} tools: {string.Join(", ", output.Tools)}");
+            }
+
+            if (!output.Ok)
+            {
+                throw new AccessException($"Upstream '{output.Name}' cannot be reached: {output.Error}", "Check the URL or command with 'portico upstreams list', and that the upstream runs.");
+            }
+        });
+    }
+
+    private static Option<string> NameOption() => new("--name") { Description = "The upstream's name (also the prefix of its tools).", Required = true };
+
+    private static Dictionary<string, string> Pairs(string[]? items, char separator, string option, string shape)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items ?? [])
+        {
+            var at = item.IndexOf(separator, StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                throw new AccessException($"{option} '{item}' is not of the form {shape}.", $"Write it as {option} \"{shape}\".");
+            }
+
+            pairs[item[..at].Trim()] = item[(at + 1)..].Trim();
+        }
+
+        return pairs;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Portico.Tests.Gateway;
+
+/// <summary>Real upstream MCP servers (server-everything, server-memory) behind Portico's one endpoint, reached with the C# SDK client.</summary>
+public sealed class GatewayProxyTests
+{
+    private static readonly string[] Observations = ["fronts upstreams"];
+    private static readonly int[] ThreeSteps = [1, 2, 3];
+
+    [Fact]
+    public async Task Stdio_upstreams_are_aggregated_behind_mcp_with_prefixed_tools_progress_and_sampling_relayed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayHarness.StartAsync();
+        await gateway.AddStdioAsync("everything", UpstreamServers.Everything, "stdio");
+        await gateway.AddStdioAsync("memory", UpstreamServers.Memory);
+        await gateway.WaitUpAsync("everything");
+        await gateway.WaitUpAsync("memory");
+
+#pragma warning disable MCP9005 // sampling is deprecated by 2026-07-28 but is what 2025-11-25 upstreams use; the relay is under test
+        await using var client = await gateway.ConnectAsync(new McpClientHandlers
+        {
+            SamplingHandler = (request, _, _) => ValueTask.FromResult(new CreateMessageResult
+            {
+                Content = [new TextContentBlock { Text = "sampled by the test client" }],
+                Model = "test-model",
+                Role = Role.Assistant,
+            }),
+        });
+#pragma warning restore MCP9005
+        var tools = await client.ListToolsAsync(cancellationToken: ct);
+        var echo = await client.CallToolAsync("everything__echo", new Dictionary<string, object?> { ["message"] = "through Portico" }, cancellationToken: ct);
+        var created = await client.CallToolAsync("memory__create_entities", new Dictionary<string, object?>
+        {
+            ["entities"] = new[] { new Dictionary<string, object?> { ["name"] = "Portico", ["entityType"] = "gateway", ["observations"] = Observations } },
+        }, cancellationToken: ct);
+        var graph = await client.CallToolAsync("memory__read_graph", cancellationToken: ct);
+        var steps = new List<ProgressNotificationValue>();
+        var progress = new SynchronousProgress(steps);
+        var longRunning = await client.CallToolAsync("everything__trigger-long-running-operation",
+            new Dictionary<string, object?> { ["duration"] = 0.3, ["steps"] = 3 }, progress, cancellationToken: ct);
+        var sampled = await client.CallToolAsync("everything__trigger-sampling-request",
+            new Dictionary<string, object?> { ["prompt"] = "say hi", ["maxTokens"] = 10 }, cancellationToken: ct);
+
+        Assert.Contains(tools, t => t.Name == "everything__echo" && t.Description is { Length: > 0 });
+        Assert.Contains(tools, t => t.Name == "memory__read_graph");
+        Assert.Contains(tools, t => t.Name == "ping"); // native tools stay beside upstream ones
+        Assert.All(tools, t => Assert.True(t.Name.Length <= 64, t.Name));
+        Assert.Equal(true, tools.Single(t => t.Name == "everything__trigger-long-running-operation").ProtocolTool.Annotations?.ReadOnlyHint);
+        Assert.Equal("Echo: through Portico", Assert.IsType<TextContentBlock>(Assert.Single(echo.Content)).Text);
+        Assert.NotEqual(true, created.IsError);
+        Assert.Contains("fronts upstreams", Text(graph), StringComparison.Ordinal);
+        Assert.NotEqual(true, longRunning.IsError);
+        var relayedSteps = await progress.WaitForAsync(3);
+        Assert.Equal(ThreeSteps, relayedSteps);
+        Assert.NotEqual(true, sampled.IsError);
+        Assert.Contains("sampled by the test client", Text(sampled), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upstream_arguments_are_validated_against_the_upstream_schema_before_the_call()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayHarness.StartAsync();
+        await gateway.AddStdioAsync("everything", UpstreamServers.Everything, "stdio");
+        await gateway.WaitUpAsync("everything");
+        await using var client = await gateway.ConnectAsync();
+
+        var result = await client.CallToolAsync("everything__echo", new Dictionary<string, object?> { ["message"] = 42 }, cancellationToken: ct);
+
+        Assert.Equal(true, result.IsError);
+        Assert.Equal("VALIDATION_FAILED", result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task An_upstream_restarted_between_two_calls_of_one_session_is_reinitialized_and_the_second_call_succeeds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Checks every 10 minutes: the restart must be handled by the call itself, not noticed by a health check.
+        await using var gateway = await GatewayHarness.StartAsync(interval: TimeSpan.FromMinutes(10));
+        await using var upstream = await HttpUpstreamProcess.StartAsync();
+        await gateway.AddAsync(new { name = "web", url = upstream.Url.ToString() });
+        await gateway.WaitUpAsync("web");
+        await using var client = await gateway.ConnectAsync();
+
+        var first = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "one" }, cancellationToken: ct);
+        await upstream.KillAsync();
+        await upstream.StartAsync(ct);
+        var second = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "two" }, cancellationToken: ct);
+
+        Assert.Equal("Echo: one", Text(first));
+        Assert.True(second.IsError != true, Text(second));
+        Assert.Equal("Echo: two", Text(second));
+    }
+
+    [Fact]
+    public async Task A_killed_upstream_goes_down_alone_and_comes_back_by_itself()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var upstream = await HttpUpstreamProcess.StartAsync();
+        await gateway.AddAsync(new { name = "web", url = upstream.Url.ToString() });
+        await gateway.AddStdioAsync("memory", UpstreamServers.Memory);
+        await gateway.WaitUpAsync("web");
+        await gateway.WaitUpAsync("memory");
+        var listChanged = 0;
+        await using var client = await gateway.ConnectAsync();
+        await using var registration = client.RegisterNotificationHandler(NotificationMethods.ToolListChangedNotification, (_, _) =>
+        {
+            Interlocked.Increment(ref listChanged);
+            return ValueTask.CompletedTask;
+        });
+        Assert.Equal("Echo: before", Text(await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "before" }, cancellationToken: ct)));
+
+        await upstream.KillAsync();
+        var down = await gateway.WaitForVendorAsync("web", v => (string?)v["status"] == "down", "down");
+        var later = await gateway.WaitForVendorAsync("web", v => (int)v["consecutiveFailures"]! > (int)down["consecutiveFailures"]!, "more failed");
+        var toolsWhileDown = await client.ListToolsAsync(cancellationToken: ct);
+        var refused = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "during" }, cancellationToken: ct);
+        var memoryWhileDown = await client.CallToolAsync("memory__read_graph", cancellationToken: ct);
+        var memoryHealth = (await gateway.VendorsAsync()).Single(v => (string?)v!["name"] == "memory")!;
+
+        Assert.NotNull(down["lastCheckedAt"]);
+        Assert.NotNull(down["lastSuccessAt"]);
+        Assert.False(string.IsNullOrEmpty((string?)down["lastError"]));
+        Assert.True((int)later["consecutiveFailures"]! > (int)down["consecutiveFailures"]!);
+        Assert.DoesNotContain(toolsWhileDown, t => t.Name.StartsWith("web__", StringComparison.Ordinal));
+        Assert.Contains(toolsWhileDown, t => t.Name == "memory__read_graph");
+        Assert.Equal(true, refused.IsError);
+        Assert.Equal("UPSTREAM_UNAVAILABLE", refused.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString());
+        Assert.NotEqual(true, memoryWhileDown.IsError);
+        Assert.Equal("up", (string?)memoryHealth["status"]);
+        Assert.True(Volatile.Read(ref listChanged) > 0);
+
+        await upstream.StartAsync(ct);
+        await gateway.WaitUpAsync("web");
+        var toolsAfter = await client.ListToolsAsync(cancellationToken: ct);
+        var after = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "after" }, cancellationToken: ct);
+
+        Assert.Contains(toolsAfter, t => t.Name == "web__echo");
+        Assert.Equal("Echo: after", Text(after));
+    }
+
+    private static string Text(CallToolResult result)
+        => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
+
+    /// <summary>Records progress as it is reported (Progress&lt;T&gt; would post to a thread pool and race the assertion).</summary>
+    private sealed class SynchronousProgress(List<ProgressNotificationValue> steps) : IProgress<ProgressNotificationValue>
+    {
+        /// <summary>The SDK client runs notification handlers concurrently with the call's completion, so the last step may land just after the result.</summary>
+        public async Task<int[]> WaitForAsync(int count)
+        {
+            for (var i = 0; i < 40 && Snapshot().Length < count; i++)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+
+            return Snapshot();
+        }
+
+        private int[] Snapshot()
+        {
+            lock (steps)
+            {
+                return [.. steps.Select(s => (int)s.Progress)];
+            }
+        }
+
+        public void Report(ProgressNotificationValue value)
+        {
+            lock (steps)
+            {
+                steps.Add(value);
+            }
+        }
+    }
+}
