@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using Portico.Access;
 using Portico.Cli;
 using Portico.Gateway;
@@ -22,14 +23,22 @@ public static class Program
     internal static WebApplication BuildServer(ServeSettings settings, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Defaults go first, so the environment (Portico__…, Logging__…) overrides them;
+        // the command line's own flags go last and override everything.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
+            },
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["urls"] = settings.Urls,
             [$"{StoreOptions.SectionName}:Store"] = settings.Store,
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
-            ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
             [$"{AccessOptions.SectionName}:AllowAnonymousLoopback"] = settings.Conformance ? "true" : "false",
         });
         builder.Configuration.AddInMemoryCollection(settings.Configuration);

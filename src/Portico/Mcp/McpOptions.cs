@@ -26,8 +26,12 @@ internal sealed class McpOptions
     /// <summary>Events kept per SSE stream for resumption with <c>Last-Event-ID</c>.</summary>
     public int EventsPerStream { get; set; } = 256;
 
-    /// <summary>SSE streams kept per session for resumption; the oldest finished ones go first.</summary>
-    public int StreamsPerSession { get; set; } = 64;
+    /// <summary>
+    /// SSE streams kept per session for resumption; the oldest finished ones go first. Small on
+    /// purpose: a client resumes the stream it just lost, and every kept stream is memory the
+    /// garbage collector must walk (64 made most collections gen1 under load).
+    /// </summary>
+    public int StreamsPerSession { get; set; } = 8;
 
     /// <summary>The <c>retry</c> hint sent with priming events, telling clients how soon to reconnect.</summary>
     public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(1);

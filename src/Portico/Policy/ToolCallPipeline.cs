@@ -34,16 +34,18 @@ internal sealed partial class ToolCallPipeline(
     {
         var started = time.GetTimestamp();
         var call = McpCallContext.From(request.JsonRpcRequest);
+        // Built once; validation, the tool and the audit all read this one document.
+        var document = ToolArguments.ToDocument(request.Params?.Arguments);
         var name = request.Params?.Name;
         if (!string.IsNullOrEmpty(name) && !catalog.TryGetTool(name, out _) && catalog.Unavailable.FirstOrDefault(u => u.Name == name) is { } unavailable)
         {
-            Audit(call, name, null, null, unavailable.Code, started, request.Params?.Arguments);
+            Audit(call, name, null, null, unavailable.Code, started, request.Params?.Arguments, document);
             return ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId);
         }
 
         if (string.IsNullOrEmpty(name) || !catalog.TryGetTool(name, out var tool))
         {
-            Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments);
+            Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(name) ? "tools/call needs a tool 'name'." : $"Unknown tool: '{name}'. Call tools/list for the tools available to you.",
                 McpErrorCode.InvalidParams);
@@ -53,15 +55,15 @@ internal sealed partial class ToolCallPipeline(
         CallToolResult result;
         try
         {
-            (result, resolution) = await RunAsync(tool, request, call, cancellationToken);
+            (result, resolution) = await RunAsync(tool, request, call, document, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Audit(call, tool.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments);
+            Audit(call, tool.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document);
             throw;
         }
 
-        Audit(call, tool.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments);
+        Audit(call, tool.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document);
         return result;
     }
 
@@ -82,7 +84,8 @@ internal sealed partial class ToolCallPipeline(
         return new ListToolsResult { Tools = tools };
     }
 
-    private async ValueTask<(CallToolResult, TenantResolution?)> RunAsync(ToolDefinition tool, RequestContext<CallToolRequestParams> request, McpCallContext call, CancellationToken cancellationToken)
+    private async ValueTask<(CallToolResult, TenantResolution?)> RunAsync(ToolDefinition tool, RequestContext<CallToolRequestParams> request, McpCallContext call,
+        JsonElement document, CancellationToken cancellationToken)
     {
         if (ToolGate.CheckScope(tool, call.Principal) is { } scopeDenied)
         {
@@ -104,7 +107,7 @@ internal sealed partial class ToolCallPipeline(
             return (ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId), resolution);
         }
 
-        if (Validate(tool, arguments, call) is { } invalid)
+        if (Validate(tool, document, call) is { } invalid)
         {
             return (invalid, resolution);
         }
@@ -123,7 +126,7 @@ internal sealed partial class ToolCallPipeline(
                 new JsonObject { ["retryAfterSeconds"] = limited.RetryAfterSeconds, ["limit"] = limited.Limit, ["windowSeconds"] = (int)limited.Window.TotalSeconds }), resolution);
         }
 
-        var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution), cancellationToken);
+        var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution, document), cancellationToken);
         if (resolution.Source == "argument" && call.UrlTenantId is { } urlTenant && urlTenant != resolution.Tenant!.TenantId)
         {
             result.Content.Add(new TextContentBlock
@@ -167,9 +170,8 @@ internal sealed partial class ToolCallPipeline(
     }
 
     /// <summary>Checks the arguments against the tool's schema; every violation is reported at once.</summary>
-    private CallToolResult? Validate(ToolDefinition tool, IDictionary<string, JsonElement>? arguments, McpCallContext call)
+    private CallToolResult? Validate(ToolDefinition tool, JsonElement document, McpCallContext call)
     {
-        var document = ToolArguments.ToDocument(arguments);
         CompiledSchema schema;
         try
         {
@@ -207,11 +209,12 @@ internal sealed partial class ToolCallPipeline(
     }
 
     /// <summary>Records the call; a failure to record is logged, never turned into a failed call.</summary>
-    private void Audit(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started, IDictionary<string, JsonElement>? arguments)
+    private void Audit(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
+        IDictionary<string, JsonElement>? arguments, JsonElement document)
     {
         try
         {
-            AuditUnguarded(call, toolName, tool, resolution, errorCode, started, arguments);
+            AuditUnguarded(call, toolName, tool, resolution, errorCode, started, arguments, document);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
@@ -219,9 +222,10 @@ internal sealed partial class ToolCallPipeline(
         }
     }
 
-    private void AuditUnguarded(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started, IDictionary<string, JsonElement>? arguments)
+    private void AuditUnguarded(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
+        IDictionary<string, JsonElement>? arguments, JsonElement document)
     {
-        var serialized = ToolArguments.ToDocument(arguments).GetRawText();
+        var serialized = document.GetRawText();
         audit.Enqueue(new AuditRecord
         {
             At = time.GetUtcNow(),

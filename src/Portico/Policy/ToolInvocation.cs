@@ -6,7 +6,7 @@ using Portico.Mcp;
 namespace Portico.Policy;
 
 /// <summary>Everything a tool handler may use: its arguments, the calling session's server and who called.</summary>
-internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant)
+internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant, JsonElement arguments)
 {
     public RequestContext<CallToolRequestParams> Request { get; } = request;
 
@@ -18,7 +18,8 @@ internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> reque
     /// <summary>The server of the calling session: for progress, logging, sampling and elicitation.</summary>
     public McpServer Server => Request.Server;
 
-    public JsonElement Arguments { get; } = ToolArguments.ToDocument(request.Params?.Arguments);
+    /// <summary>The arguments as one JSON object (never null: <c>{}</c> when the client sent none).</summary>
+    public JsonElement Arguments { get; } = arguments;
 
     public ProgressToken? ProgressToken => Request.Params?.ProgressToken;
 

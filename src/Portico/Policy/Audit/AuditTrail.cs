@@ -90,8 +90,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<A
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            db.Audit.AddRange(batch);
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditBatchInsert.WriteAsync(db, batch, cancellationToken);
         }
         catch
         {
