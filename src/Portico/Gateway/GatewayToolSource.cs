@@ -250,7 +250,7 @@ internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOption
             UpstreamDefinition.CredentialsTenant => "tenant:" + invocation.Tenant.Tenant?.TenantId,
             _ => UpstreamClientPool.SharedIdentity,
         };
-        var arguments = invocation.Request.Params?.Arguments?.ToDictionary(a => a.Key, a => (object?)a.Value) ?? [];
+        var arguments = invocation.Request.Params?.Arguments;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(upstream.Timeout);
         CallToolResult result;

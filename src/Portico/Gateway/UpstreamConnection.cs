@@ -4,6 +4,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -25,6 +26,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, IL
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<long, ToolInvocation> _calls = new();
+    private readonly ConcurrentDictionary<string, ProgressRelay> _progress = new(StringComparer.Ordinal);
     private long _nextCall;
     private UpstreamSession? _session;
     private bool _disposed;
@@ -51,16 +53,32 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, IL
         }
     }
 
-    /// <summary>Calls an upstream tool on behalf of <paramref name="invocation"/>, relaying its progress to the caller.</summary>
-    public async Task<CallToolResult> CallToolAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ToolInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Calls an upstream tool on behalf of <paramref name="invocation"/>, relaying its progress to
+    /// the caller. Progress is matched by a token of Portico's own, registered for the whole call
+    /// and a short grace after it: the SDK hands notifications to handlers concurrently with the
+    /// result, so the last step can arrive just after it.
+    /// </summary>
+    public async Task<CallToolResult> CallToolAsync(string tool, IDictionary<string, JsonElement>? arguments, ToolInvocation invocation, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref _nextCall);
         _calls[id] = invocation;
-        var progress = invocation.ProgressToken is { } token ? new ProgressRelay(invocation.Server, token) : null;
+        var token = $"portico-{id}";
+        var progress = invocation.ProgressToken is { } clientToken ? new ProgressRelay(invocation.Server, clientToken) : null;
+        if (progress is not null)
+        {
+            _progress[token] = progress;
+        }
+
         try
         {
-            return await RunAsync((client, ct) => client.CallToolAsync(tool, arguments, progress, new RequestOptions { JsonSerializerOptions = McpJson.Options }, ct).AsTask(),
-                cancellationToken);
+            var request = new CallToolRequestParams
+            {
+                Name = tool,
+                Arguments = arguments,
+                Meta = progress is null ? null : new JsonObject { ["progressToken"] = token },
+            };
+            return await RunAsync((client, ct) => client.CallToolAsync(request, ct).AsTask(), cancellationToken);
         }
         finally
         {
@@ -69,6 +87,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, IL
             {
                 // Progress goes out before the result, so the client sees every step of its call.
                 await progress.DrainAsync(ProgressGrace);
+                _progress.TryRemove(token, out _);
             }
         }
     }
@@ -197,6 +216,16 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, IL
                 {
                     await caller.Server.SendMessageAsync(new JsonRpcNotification { Method = notification.Method, Params = notification.Params }, cancellationToken);
                 }
+            }),
+            new(NotificationMethods.ProgressNotification, (notification, _) =>
+            {
+                if (notification.Params?.Deserialize(McpJson.Options.GetTypeInfo(typeof(ProgressNotificationParams))) is ProgressNotificationParams step
+                    && step.ProgressToken.Token is string token && _progress.TryGetValue(token, out var relay))
+                {
+                    relay.Report(step.Progress);
+                }
+
+                return ValueTask.CompletedTask;
             }),
             new(NotificationMethods.ToolListChangedNotification, (_, _) =>
             {
