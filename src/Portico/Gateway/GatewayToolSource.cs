@@ -244,12 +244,12 @@ internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOption
     /// <summary>The last step of a proxied call: the pooled session of the caller's credential identity, the upstream's timeout, its errors in Portico's envelope.</summary>
     private async ValueTask<CallToolResult> CallAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        var identity = upstream.CredentialMode switch
-        {
-            UpstreamDefinition.CredentialsUser => "user:" + invocation.Call.Principal.Id,
-            UpstreamDefinition.CredentialsTenant => "tenant:" + invocation.Tenant.Tenant?.TenantId,
-            _ => UpstreamClientPool.SharedIdentity,
-        };
+        // Pooled per credential identity AND per user: an upstream session is never shared between
+        // users (one shared session leaks state — subscriptions, sampling requests — between clients).
+        var user = "user:" + invocation.Call.Principal.Id;
+        var identity = upstream.CredentialMode == UpstreamDefinition.CredentialsTenant
+            ? $"tenant:{invocation.Tenant.Tenant?.TenantId}|{user}"
+            : user;
         var arguments = invocation.Request.Params?.Arguments;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(upstream.Timeout);
