@@ -22,7 +22,9 @@ namespace Portico.Gateway;
 /// </summary>
 internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, ILoggerFactory loggers, ILogger logger) : IAsyncDisposable
 {
-    private static readonly TimeSpan ProgressGrace = TimeSpan.FromMilliseconds(200);
+    // Only waited out when an upstream reported progress without reaching its total; generous,
+    // because on a loaded machine the SDK may run the last progress handler well after the result.
+    private static readonly TimeSpan ProgressGrace = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<long, ToolInvocation> _calls = new();
