@@ -39,10 +39,17 @@ public sealed class GatewayProxyTests
             ["entities"] = new[] { new Dictionary<string, object?> { ["name"] = "Portico", ["entityType"] = "gateway", ["observations"] = Observations } },
         }, cancellationToken: ct);
         var graph = await client.CallToolAsync("memory__read_graph", cancellationToken: ct);
-        var steps = new List<ProgressNotificationValue>();
-        var progress = new SynchronousProgress(steps);
-        var longRunning = await client.CallToolAsync("everything__trigger-long-running-operation",
-            new Dictionary<string, object?> { ["duration"] = 0.3, ["steps"] = 3 }, progress, cancellationToken: ct);
+        // Progress is checked on the wire: the SDK client runs notification handlers concurrently
+        // with the response and may drop a last step that Portico did send before the result.
+        using var raw = gateway.Server.CreateClient();
+        var http = new TestSupport.McpHttp(raw);
+        var rawSession = await http.InitializeAsync();
+        var longRunning = await http.PostAsync("""
+            {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"everything__trigger-long-running-operation","arguments":{"duration":0.3,"steps":3},"_meta":{"progressToken":"p-9"}}}
+            """, rawSession);
+        var relayed = longRunning.Messages.TakeWhile(m => !m.ContainsKey("id"))
+            .Where(m => (string?)m["method"] == "notifications/progress")
+            .Select(m => ((string?)m["params"]!["progressToken"], (int)(double)m["params"]!["progress"]!)).ToList();
         var sampled = await client.CallToolAsync("everything__trigger-sampling-request",
             new Dictionary<string, object?> { ["prompt"] = "say hi", ["maxTokens"] = 10 }, cancellationToken: ct);
 
@@ -54,9 +61,9 @@ public sealed class GatewayProxyTests
         Assert.Equal("Echo: through Portico", Assert.IsType<TextContentBlock>(Assert.Single(echo.Content)).Text);
         Assert.NotEqual(true, created.IsError);
         Assert.Contains("fronts upstreams", Text(graph), StringComparison.Ordinal);
-        Assert.NotEqual(true, longRunning.IsError);
-        var relayedSteps = await progress.WaitForAsync(3);
-        Assert.Equal(ThreeSteps, relayedSteps);
+        Assert.NotEqual(true, (bool?)longRunning.Final["result"]!["isError"]);
+        Assert.Equal(ThreeSteps, relayed.Select(r => r.Item2));
+        Assert.All(relayed, r => Assert.Equal("p-9", r.Item1));
         Assert.NotEqual(true, sampled.IsError);
         Assert.Contains("sampled by the test client", Text(sampled), StringComparison.Ordinal);
     }
@@ -147,35 +154,4 @@ public sealed class GatewayProxyTests
 
     private static string Text(CallToolResult result)
         => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
-
-    /// <summary>Records progress as it is reported (Progress&lt;T&gt; would post to a thread pool and race the assertion).</summary>
-    private sealed class SynchronousProgress(List<ProgressNotificationValue> steps) : IProgress<ProgressNotificationValue>
-    {
-        /// <summary>The SDK client runs notification handlers concurrently with the call's completion, so the last step may land just after the result.</summary>
-        public async Task<int[]> WaitForAsync(int count)
-        {
-            for (var i = 0; i < 40 && Snapshot().Length < count; i++)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-
-            return Snapshot();
-        }
-
-        private int[] Snapshot()
-        {
-            lock (steps)
-            {
-                return [.. steps.Select(s => (int)s.Progress)];
-            }
-        }
-
-        public void Report(ProgressNotificationValue value)
-        {
-            lock (steps)
-            {
-                steps.Add(value);
-            }
-        }
-    }
 }
