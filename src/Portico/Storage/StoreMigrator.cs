@@ -17,6 +17,13 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
                 : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
                 cancellationToken);
 
+            if (store.Provider == StoreProvider.Postgres)
+            {
+                // Several instances may start at once on one database: one migrates, the others wait
+                // here and then find the schema current (the lock is released when the connection closes).
+                await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(735173)", cancellationToken);
+            }
+
             var current = await GetVersionAsync(connection, cancellationToken);
             if (current > StoreMigrations.Latest)
             {
@@ -49,6 +56,11 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
         }
         finally
         {
+            if (store.Provider == StoreProvider.Postgres)
+            {
+                await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock(735173)", CancellationToken.None);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
     }
