@@ -7,6 +7,9 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How far below the highest seen id each poll looks for late commits.</summary>
+    private const long LookBack = 200;
+
     private long _last;
 
     /// <summary>
@@ -27,6 +30,10 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var last = _last;
+        // Ids come from a sequence, and a transaction holding a lower id can commit after a higher id
+        // was read. So each poll looks back a little below the highest id seen, and remembers which
+        // ids of that window it already raised.
+        var seen = new HashSet<long>();
         using var timer = new PeriodicTimer(Period, TimeProvider.System);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -35,12 +42,19 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 using var background = StoreMetrics.Background();
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-                var fresh = await db.Changes.TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > last).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
+                var from = last - LookBack;
+                var fresh = await db.Changes.TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > from).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
                 foreach (var change in fresh)
                 {
-                    changes.RaiseFromStore(change);
-                    last = change.Id;
+                    if (change.Id > _last && seen.Add(change.Id))
+                    {
+                        changes.RaiseFromStore(change);
+                    }
+
+                    last = Math.Max(last, change.Id);
                 }
+
+                seen.RemoveWhere(id => id <= last - LookBack);
 
                 // Old change records are only needed by instances that were down; keep a day.
                 if (fresh.Count > 0 && last % 1000 == 0)
