@@ -128,7 +128,7 @@ internal sealed partial class McpHttpHandler(
     {
         if (!Accepts(context.Request, "text/event-stream"))
         {
-            await WriteMetadataAsync(context);
+            await McpServerMetadata.WriteAsync(context, options.Value.DocsUrl);
             return;
         }
 
@@ -356,32 +356,6 @@ internal sealed partial class McpHttpHandler(
 
                 json.WriteEndArray();
             }, id);
-
-    private async Task WriteMetadataAsync(HttpContext context)
-    {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
-        json.WriteStartObject();
-        json.WriteString("name", McpServerFactory.ServerInfo.Name);
-        json.WriteString("title", McpServerFactory.ServerInfo.Title);
-        json.WriteString("version", McpServerFactory.ServerInfo.Version);
-        json.WriteString("transport", "streamable-http");
-        json.WriteStartArray("protocolVersions");
-        foreach (var version in McpProtocol.SupportedVersions)
-        {
-            json.WriteStringValue(version);
-        }
-
-        json.WriteEndArray();
-        json.WriteStartObject("endpoints");
-        json.WriteString("mcp", "/mcp");
-        json.WriteString("health", "/health");
-        json.WriteString("ready", "/health/ready");
-        json.WriteEndObject();
-        json.WriteString("docs", options.Value.DocsUrl);
-        json.WriteString("hint", "POST JSON-RPC messages here with 'Accept: application/json, text/event-stream'; start with 'initialize'.");
-        json.WriteEndObject();
-    }
 
     private static void StartEventStream(HttpContext context)
     {
