@@ -11,6 +11,8 @@ namespace Portico.Cli;
 [JsonSerializable(typeof(List<KeyOutput>))]
 [JsonSerializable(typeof(CreatedKeyOutput))]
 [JsonSerializable(typeof(CliErrorOutput))]
+[JsonSerializable(typeof(UserOutput))]
+[JsonSerializable(typeof(List<UserOutput>))]
 [JsonSerializable(typeof(List<AuditOutput>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {

@@ -50,7 +50,7 @@ internal static class UsersCommand
             var users = (await Accounts(cli).ListAsync(cancellationToken)).Select(ToOutput).ToList();
             if (cli.Json)
             {
-                await cli.Output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(users, UsersJsonContext.Relaxed.ListUserOutput));
+                await cli.Output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(users, CliJsonContext.Relaxed.ListUserOutput));
                 return;
             }
 
@@ -94,7 +94,7 @@ internal static class UsersCommand
     {
         if (cli.Json)
         {
-            await cli.Output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(ToOutput(user), UsersJsonContext.Relaxed.UserOutput));
+            await cli.Output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(ToOutput(user), CliJsonContext.Relaxed.UserOutput));
             return;
         }
 

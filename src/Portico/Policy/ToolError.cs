@@ -21,11 +21,6 @@ internal static class ToolError
             ["requestId"] = requestId,
         };
         var text = hint is null ? $"{code}: {message}" : $"{code}: {message}\nHint: {hint}";
-        return new CallToolResult
-        {
-            IsError = true,
-            Content = [new TextContentBlock { Text = $"{text}\n(request id: {requestId})" }],
-            StructuredContent = JsonSerializer.SerializeToElement(new JsonObject { ["error"] = error }, Mcp.McpJson.Options.GetTypeInfo(typeof(JsonObject))),
-        };
+        return ToolResults.Structured($"{text}\n(request id: {requestId})", new JsonObject { ["error"] = error }, isError: true);
     }
 }

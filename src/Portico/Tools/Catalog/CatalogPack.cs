@@ -113,11 +113,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         return Result(text, structured);
     }
 
-    private static CallToolResult Result(string text, JsonObject structured) => new()
-    {
-        Content = [new TextContentBlock { Text = text }],
-        StructuredContent = JsonSerializer.SerializeToElement(structured, McpJson.Options.GetTypeInfo(typeof(JsonObject))),
-    };
+    private static CallToolResult Result(string text, JsonObject structured) => ToolResults.Structured(text, structured);
 
     /// <summary>Edit distance, for "did you mean".</summary>
     private static int Distance(string a, string b)

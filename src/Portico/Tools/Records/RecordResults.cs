@@ -12,11 +12,7 @@ internal static class RecordResults
 {
     private const int PreviewLength = 120;
 
-    public static CallToolResult Success(string text, JsonObject structured) => new()
-    {
-        Content = [new TextContentBlock { Text = text }],
-        StructuredContent = JsonSerializer.SerializeToElement(structured, McpJson.Options.GetTypeInfo(typeof(JsonObject))),
-    };
+    public static CallToolResult Success(string text, JsonObject structured) => ToolResults.Structured(text, structured);
 
     public static JsonObject ToJson(StoredRecord record) => new()
     {

@@ -86,9 +86,5 @@ internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver
         return Result(await contexts.BuildAsync(call, cancellationToken));
     }
 
-    private static CallToolResult Result(JsonObject context) => new()
-    {
-        Content = [new TextContentBlock { Text = context.ToJsonString() }],
-        StructuredContent = JsonSerializer.SerializeToElement(context, McpJson.Options.GetTypeInfo(typeof(JsonObject))),
-    };
+    private static CallToolResult Result(JsonObject context) => ToolResults.Structured(context.ToJsonString(), context);
 }
