@@ -430,6 +430,20 @@ internal static class StoreMigrations
                 );
                 CREATE INDEX ix_rate_limit_windows_touched_at ON rate_limit_windows (touched_at);
                 """),
+        // PostgreSQL tells listening instances about each change as it commits (LISTEN/NOTIFY), whoever
+        // wrote it (a server or the CLI); SQLite instances keep polling the log.
+        new(10, "store_changes_notify",
+            Sqlite: "SELECT 1;",
+            Postgres: """
+                CREATE FUNCTION portico_store_changes_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('portico_store_changes', NEW.id::text);
+                    RETURN NEW;
+                END;
+                $$;
+                CREATE TRIGGER store_changes_notify AFTER INSERT ON store_changes
+                    FOR EACH ROW EXECUTE FUNCTION portico_store_changes_notify();
+                """),
     ];
 
     public static int Latest => All[^1].Version;
