@@ -294,6 +294,15 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
+        if (message is JsonRpcResponse or JsonRpcError)
+        {
+            // The answer to a server→client request (sampling, elicitation, roots). Without sticky sessions
+            // the request may be waiting on another instance, so every instance holding the session gets it.
+            await sessions.RelayClientResponseAsync(session, message, context.RequestAborted);
+            Accepted(context);
+            return;
+        }
+
         var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted);
         if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled)
         {

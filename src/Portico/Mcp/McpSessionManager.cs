@@ -52,6 +52,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     /// <summary>The change-log topic of a cancellation for a request that may be running on another instance.</summary>
     public const string CancelledTopic = "request-cancelled";
 
+    /// <summary>The change-log topic of a client's answer to a server→client request.</summary>
+    public const string ClientResponseTopic = "client-response";
+
     public int LiveCount => _live.Count;
 
     /// <summary>Starts a session for an <c>initialize</c> request; it is persisted once the SDK accepts the handshake.</summary>
@@ -120,6 +123,44 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         else if (topic == CancelledTopic)
         {
             _ = CancelFromStoreAsync(subject);
+        }
+        else if (topic == ClientResponseTopic)
+        {
+            _ = DeliverClientResponseAsync(subject);
+        }
+    }
+
+    /// <summary>
+    /// Hands a client's answer to a server→client request to every instance holding the session: it is
+    /// written to the change log and raised here at once; the SDK of the instance that sent the request
+    /// matches it by id, the others drop it as unknown.
+    /// </summary>
+    public async Task RelayClientResponseAsync(LiveSession session, JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        var payload = JsonSerializer.Serialize(message, McpJson.Options.GetTypeInfo(typeof(JsonRpcMessage)));
+        var change = _changes.Record(db, ClientResponseTopic, session.Id + " " + payload);
+        await db.SaveChangesAsync(cancellationToken);
+        _changes.Raise(change);
+    }
+
+    private async Task DeliverClientResponseAsync(string subject)
+    {
+        try
+        {
+            var space = subject.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0 || !_live.TryGetValue(subject[..space], out var session)
+                || JsonSerializer.Deserialize(subject.AsSpan(space + 1), McpJson.Options.GetTypeInfo(typeof(JsonRpcMessage))) is not JsonRpcMessage message)
+            {
+                return;
+            }
+
+            await session.Transport.HandlePostRequestAsync(message, Stream.Null, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ObjectDisposedException)
+        {
+            LogDeliverFailed(_logger, ex);
         }
     }
 
@@ -375,4 +416,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Cancelling a request from the change log failed ({Subject})")]
     private static partial void LogCancelFailed(ILogger logger, string subject, Exception exception);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Delivering a client's answer to a server request failed")]
+    private static partial void LogDeliverFailed(ILogger logger, Exception exception);
 }
