@@ -22,6 +22,12 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         var settings = options.Value;
         // Unredeemed codes past their expiry are of no use to anyone. A redeemed row stays: a session's sign-in refers to it.
         await db.DeviceCodes.Where(d => d.ExpiresAt <= now && d.Status != DeviceFlow.Used).ExecuteDeleteAsync(cancellationToken);
+        if (sessionId is not null)
+        {
+            // A session signs in with its latest authenticate call; an earlier code of it left open would only mislead the user.
+            await db.DeviceCodes.Where(d => d.SessionId == sessionId && d.Status != DeviceFlow.Used).ExecuteDeleteAsync(cancellationToken);
+        }
+
         string userCode;
         string userCodeHash;
         do
