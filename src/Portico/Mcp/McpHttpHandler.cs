@@ -278,7 +278,7 @@ internal sealed partial class McpHttpHandler(
         session.LastCredentialId = principal.CredentialId;
         // The one place a session's own sign-in (authenticate/check_auth_status) replaces the request's credential; ownership was checked above with the credential.
         var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
-        CallContext(context, session, caller).AttachTo(message);
+        McpCallContext.For(context, session, caller, urls).AttachTo(message);
         StartEventStream(context);
         var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted);
         if (!wrote)
@@ -294,7 +294,7 @@ internal sealed partial class McpHttpHandler(
             (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
         }
 
-        CallContext(context, null, principal).AttachTo(message);
+        McpCallContext.For(context, null, principal, urls).AttachTo(message);
         var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
         await using var server = servers.Create(transport);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -336,16 +336,6 @@ internal sealed partial class McpHttpHandler(
         JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest => StatusCodes.Status400BadRequest,
         -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
         _ => null,
-    };
-
-    private McpCallContext CallContext(HttpContext context, LiveSession? session, Principal principal) => new()
-    {
-        RequestId = context.TraceIdentifier,
-        Session = session,
-        Principal = principal,
-        UrlTenantId = context.Request.RouteValues["tenantId"] as string,
-        Issuer = urls.Issuer(context.Request),
-        Resource = urls.Resource(context.Request, context.Request.Path),
     };
 
     private static bool DeclaresStatelessRevision(JsonRpcMessage message)

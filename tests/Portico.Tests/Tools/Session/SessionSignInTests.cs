@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +83,32 @@ public sealed class SessionSignInTests
         server.Clock.Advance(TimeSpan.FromSeconds(601));
         Assert.Equal("expired", Structured(await mcp.CallToolAsync(session, "check_auth_status"))["status"]!.GetValue<string>());
         AssertError(await mcp.CallToolAsync(session, "write-note"), "SCOPE_NOT_ALLOWED");
+    }
+
+    [Fact]
+    public async Task Sign_in_completed_on_one_instance_reaches_the_instance_already_serving_the_session()
+    {
+        await using var a = await PorticoTestServer.StartAsync(services: s => s.AddGatedTestPack());
+        await using var b = await a.StartPeerAsync();
+        using var flow = await OAuthFlow.StartAsync(a);
+        var readOnly = await a.AdminAsync(x => x.CreateKeyAsync(PorticoTestServer.UserEmail, "ro", null, Scopes.Parse("records.read"), null, test: true, CancellationToken.None));
+        using var clientA = a.CreateClient(readOnly.Plaintext);
+        using var clientB = b.CreateClient(readOnly.Plaintext);
+        var viaA = new McpHttp(clientA);
+        var viaB = new McpHttp(clientB);
+        var session = await viaA.InitializeAsync();
+        AssertError(await viaB.CallToolAsync(session, "write-note"), "SCOPE_NOT_ALLOWED");
+
+        var started = Structured(await viaA.CallToolAsync(session, "authenticate"));
+        await flow.AnswerDeviceAsync(started["verification_uri_complete"]!.GetValue<string>());
+        Assert.Equal("approved", Structured(await viaA.CallToolAsync(session, "check_auth_status"))["status"]!.GetValue<string>());
+
+        var clock = Stopwatch.StartNew();
+        while ((await viaB.CallToolAsync(session, "write-note")).Final["result"]!["isError"] is not null)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the instance serving the session did not see the sign-in within 5 s");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     private static JsonObject Structured(McpHttpResponse response)
