@@ -20,8 +20,10 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
-        // Unredeemed codes past their expiry are of no use to anyone. A redeemed row stays: a session's sign-in refers to it.
-        await db.DeviceCodes.Where(d => d.ExpiresAt <= now && d.Status != DeviceFlow.Used).ExecuteDeleteAsync(cancellationToken);
+        // Codes past their expiry are of no use, except a redeemed row of a session that still exists: it is that session's sign-in.
+        await db.DeviceCodes.Where(d => d.ExpiresAt <= now
+                && (d.Status != DeviceFlow.Used || d.SessionId == null || !db.Sessions.Any(s => s.Id == d.SessionId)))
+            .ExecuteDeleteAsync(cancellationToken);
         if (sessionId is not null)
         {
             // A session signs in with its latest authenticate call; an earlier code of it left open would only mislead the user.

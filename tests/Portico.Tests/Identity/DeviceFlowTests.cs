@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portico.Identity;
+using Portico.Storage;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Identity;
@@ -64,6 +67,11 @@ public sealed partial class DeviceFlowTests
         Assert.Equal(HttpStatusCode.BadRequest, expiredPage.StatusCode);
         Assert.Contains("not valid", await expiredPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await OAuthAssert.GrantCountAsync(server));
+
+        // The next authorization clears both expired rows (redeemed or not): they belong to no session.
+        await flow.DeviceAuthorizationAsync(("client_id", clientId));
+        await using var scope = server.Services.CreateAsyncScope();
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().DeviceCodes.CountAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
