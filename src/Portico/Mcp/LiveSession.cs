@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Portico.Mcp;
@@ -7,6 +9,7 @@ internal sealed class LiveSession : IAsyncDisposable
 {
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _standaloneGate = new();
+    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _posts = new();
     private Task? _standalone;
     private long _lastSeenTicks;
     private int _disposed;
@@ -62,6 +65,46 @@ internal sealed class LiveSession : IAsyncDisposable
         {
             _standalone ??= Transport.HandleGetRequestAsync(Standalone, _lifetime.Token);
         }
+    }
+
+    /// <summary>
+    /// Tracks the POST that carries request <paramref name="id"/> on this instance. The SDK sends no
+    /// response to a cancelled request, so the POST would wait forever: <see cref="EndCancelledPost"/>
+    /// ends it through the returned token.
+    /// </summary>
+    public CancellationTokenSource TrackPost(RequestId id, CancellationToken requestAborted)
+    {
+        var post = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        _posts[id] = post;
+        return post;
+    }
+
+    public void UntrackPost(RequestId id, CancellationTokenSource post)
+    {
+        _posts.TryRemove(new KeyValuePair<RequestId, CancellationTokenSource>(id, post));
+        post.Dispose();
+    }
+
+    public bool IsRunning(RequestId id) => _posts.ContainsKey(id);
+
+    /// <summary>Ends the POST of a request the client cancelled; false when that request is not running here.</summary>
+    public bool EndCancelledPost(RequestId id)
+    {
+        if (!_posts.TryGetValue(id, out var post))
+        {
+            return false;
+        }
+
+        try
+        {
+            post.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It ended on its own meanwhile.
+        }
+
+        return true;
     }
 
     /// <summary>Sends <c>notifications/tools/list_changed</c> on the standalone stream (best effort: without an open GET stream the SDK drops it).</summary>

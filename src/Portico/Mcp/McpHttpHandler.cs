@@ -280,7 +280,31 @@ internal sealed partial class McpHttpHandler(
         var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
         McpCallContext.For(context, session, caller, urls).AttachTo(message);
         StartEventStream(context);
+        if (message is JsonRpcRequest call)
+        {
+            var post = session.TrackPost(call.Id, context.RequestAborted);
+            try
+            {
+                await session.Transport.HandlePostRequestAsync(message, context.Response.Body, post.Token);
+            }
+            catch (OperationCanceledException) when (post.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                // The client cancelled this request (notifications/cancelled): MCP sends no response, the stream just ends.
+            }
+            finally
+            {
+                session.UntrackPost(call.Id, post);
+            }
+
+            return;
+        }
+
         var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted);
+        if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled)
+        {
+            await sessions.CancelRequestAsync(session, cancelled, context.RequestAborted);
+        }
+
         if (!wrote)
         {
             Accepted(context);

@@ -52,6 +52,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     }
 
 
+    /// <summary>The change-log topic of a cancellation for a request that may be running on another instance.</summary>
+    public const string CancelledTopic = "request-cancelled";
+
     public int LiveCount => _live.Count;
 
     /// <summary>Starts a session for an <c>initialize</c> request; it is persisted once the SDK accepts the handshake.</summary>
@@ -116,6 +119,58 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         if (topic == SessionRecords.SessionTopic && _live.TryGetValue(subject, out var session))
         {
             _ = RefreshAsync(session);
+        }
+        else if (topic == CancelledTopic)
+        {
+            _ = CancelFromStoreAsync(subject);
+        }
+    }
+
+    /// <summary>
+    /// A client cancelled one of its requests (the SDK has already been told). Without sticky sessions
+    /// the request may be running on another instance: when it is not running here, the cancellation is
+    /// written to the change log and the instance running it cancels it there.
+    /// </summary>
+    public async Task CancelRequestAsync(LiveSession session, JsonRpcNotification notification, CancellationToken cancellationToken)
+    {
+        if (notification.Params?["requestId"] is not JsonValue requestId || (requestId.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number)))
+        {
+            return;
+        }
+
+        var id = requestId.Deserialize<RequestId>(McpJson.Options);
+        if (session.EndCancelledPost(id))
+        {
+            return;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        var change = _changes.Record(db, CancelledTopic, session.Id + " " + notification.Params.ToJsonString());
+        await db.SaveChangesAsync(cancellationToken);
+        _changes.Raise(change);
+    }
+
+    private async Task CancelFromStoreAsync(string subject)
+    {
+        try
+        {
+            var space = subject.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0 || !_live.TryGetValue(subject[..space], out var session)
+                || JsonNode.Parse(subject[(space + 1)..]) is not JsonObject parameters
+                || parameters["requestId"]?.Deserialize<RequestId>(McpJson.Options) is not { } id
+                || !session.IsRunning(id))
+            {
+                return;
+            }
+
+            var notification = new JsonRpcNotification { Method = NotificationMethods.CancelledNotification, Params = parameters };
+            await session.Transport.HandlePostRequestAsync(notification, Stream.Null, CancellationToken.None);
+            session.EndCancelledPost(id);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ObjectDisposedException)
+        {
+            LogCancelFailed(_logger, subject, ex);
         }
     }
 
@@ -323,4 +378,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Swept idle sessions: {Evicted} left memory, {Deleted} expired in the store")]
     private static partial void LogSwept(ILogger logger, int evicted, int deleted);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Cancelling a request from the change log failed ({Subject})")]
+    private static partial void LogCancelFailed(ILogger logger, string subject, Exception exception);
 }

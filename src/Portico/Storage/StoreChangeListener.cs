@@ -1,11 +1,28 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Portico.Storage;
 
-/// <summary>Reads changes other processes recorded and raises them locally (within a quarter second).</summary>
-internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, StoreChanges changes, TimeProvider time, ILogger<StoreChangeListener> logger) : BackgroundService
+/// <summary>
+/// Reads changes other processes recorded and raises them locally. On PostgreSQL a dedicated
+/// connection LISTENs for the notification each committed change sends (migration 10), so a change
+/// arrives in milliseconds; the log is still read every few seconds in case a notification was lost
+/// with a connection, and every quarter second while the LISTEN connection is down. On SQLite the log
+/// is read every quarter second.
+/// </summary>
+internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, StoreChanges changes, StoreConnection store, TimeProvider time,
+    ILogger<StoreChangeListener> logger) : BackgroundService
 {
+    public const string Channel = "portico_store_changes";
+
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ListeningPeriod = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private volatile bool _listening;
+
+    /// <summary>True while a PostgreSQL LISTEN connection is up (changes arrive as they commit).</summary>
+    public bool IsListening => _listening;
 
     /// <summary>How far below the highest seen id each poll looks for late commits.</summary>
     private const long LookBack = 200;
@@ -34,9 +51,18 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
         // was read. So each poll looks back a little below the highest id seen, and remembers which
         // ids of that window it already raised.
         var seen = new HashSet<long>();
-        using var timer = new PeriodicTimer(Period, TimeProvider.System);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var listen = store.Provider == StoreProvider.Postgres ? ListenAsync(stoppingToken) : Task.CompletedTask;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                await _signal.WaitAsync(_listening ? ListeningPeriod : Period, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
             try
             {
                 using var background = StoreMetrics.Background();
@@ -68,8 +94,77 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 LogPollFailed(logger, ex);
             }
         }
+
+        await listen;
+    }
+
+    /// <summary>Holds a LISTEN connection and wakes the reader on every notification; reconnects after a failure.</summary>
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(store.ConnectionString);
+                connection.Notification += (_, _) => Wake();
+                await connection.OpenAsync(stoppingToken);
+                await using (var command = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await command.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                _listening = true;
+                Wake(); // read once: changes committed while the connection was down sent no notification to us
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _listening = false;
+                LogListenFailed(logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A read is already due; it will see this change too.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping.
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _signal.Dispose();
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Reading store changes failed; retrying")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Listening for store changes failed; reading the change log every 250 ms until the connection is back")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
 }

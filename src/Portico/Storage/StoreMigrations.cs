@@ -406,6 +406,44 @@ internal static class StoreMigrations
                     created_at bigint NOT NULL
                 );
                 """),
+        // The rate-limit log becomes one row per key, so a check is one atomic statement (an upsert
+        // that prunes, counts and appends) instead of a locked transaction of four. Windows in flight
+        // at the upgrade start afresh.
+        new(8, "rate_limit_windows",
+            Sqlite: """
+                DROP TABLE rate_limit_events;
+                CREATE TABLE rate_limit_windows (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    hits TEXT NOT NULL,
+                    granted INTEGER NOT NULL,
+                    touched_at INTEGER NOT NULL
+                );
+                CREATE INDEX ix_rate_limit_windows_touched_at ON rate_limit_windows (touched_at);
+                """,
+            Postgres: """
+                DROP TABLE rate_limit_events;
+                CREATE TABLE rate_limit_windows (
+                    key text NOT NULL PRIMARY KEY,
+                    hits bigint[] NOT NULL,
+                    granted bigint NOT NULL,
+                    touched_at bigint NOT NULL
+                );
+                CREATE INDEX ix_rate_limit_windows_touched_at ON rate_limit_windows (touched_at);
+                """),
+        // PostgreSQL tells listening instances about each change as it commits (LISTEN/NOTIFY), whoever
+        // wrote it (a server or the CLI); SQLite instances keep polling the log.
+        new(10, "store_changes_notify",
+            Sqlite: "SELECT 1;",
+            Postgres: """
+                CREATE FUNCTION portico_store_changes_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('portico_store_changes', NEW.id::text);
+                    RETURN NEW;
+                END;
+                $$;
+                CREATE TRIGGER store_changes_notify AFTER INSERT ON store_changes
+                    FOR EACH ROW EXECUTE FUNCTION portico_store_changes_notify();
+                """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -24,16 +24,18 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
                 await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(735173)", cancellationToken);
             }
 
-            var current = await GetVersionAsync(connection, cancellationToken);
-            if (current > StoreMigrations.Latest)
+            var done = await GetAppliedAsync(connection, cancellationToken);
+            if (done.Count > 0 && done.Max() > StoreMigrations.Latest)
             {
                 throw new StoreConfigurationException(
-                    $"The store is at schema version {current}, newer than this Portico build knows ({StoreMigrations.Latest}).",
+                    $"The store is at schema version {done.Max()}, newer than this Portico build knows ({StoreMigrations.Latest}).",
                     "Run a Portico release at least as new as the one that last migrated this store.");
             }
 
+            // Every step not yet recorded, in order (not only those above the highest: a step merged
+            // from a parallel branch with a lower number still runs).
             var applied = 0;
-            foreach (var migration in StoreMigrations.All.Where(m => m.Version > current))
+            foreach (var migration in StoreMigrations.All.Where(m => !done.Contains(m.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, transaction, migration.SqlFor(store.Provider), cancellationToken);
@@ -65,14 +67,15 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
         }
     }
 
-    /// <summary>The schema version the store is at, or 0 when it was never migrated.</summary>
+    /// <summary>The schema version the store is at (the last step applied with every step before it), or 0 when it was never migrated.</summary>
     public async Task<int> GetVersionAsync(CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            return await GetVersionAsync(connection, cancellationToken);
+            var applied = await GetAppliedAsync(connection, cancellationToken);
+            return StoreMigrations.All.TakeWhile(m => applied.Contains(m.Version)).LastOrDefault()?.Version ?? 0;
         }
         catch (DbException)
         {
@@ -84,11 +87,18 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
         }
     }
 
-    private static async Task<int> GetVersionAsync(DbConnection connection, CancellationToken cancellationToken)
+    private static async Task<HashSet<int>> GetAppliedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT version FROM schema_migrations";
+        var versions = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return versions;
     }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Policy.RateLimiting;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Policy;
@@ -85,6 +87,29 @@ public sealed class RateLimitTests
 
         server.Clock.Advance(TimeSpan.FromSeconds(45));
         Assert.Equal(HttpStatusCode.OK, (await mcp.CallToolAsync(session, "ping", id: 6)).Status);
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_on_two_instances_never_take_more_than_the_limit()
+    {
+        await using var a = await PorticoTestServer.StartAsync();
+        await using var b = await a.StartPeerAsync();
+        var stores = new[] { a.Services.GetRequiredService<IRateLimitStore>(), b.Services.GetRequiredService<IRateLimitStore>() };
+        var now = a.Clock.GetUtcNow();
+
+        // 200 checks at once, alternating instances, for a limit of 30: exactly 30 are counted.
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+            await stores[i % 2].TryAcquireAsync("race", 30, TimeSpan.FromMinutes(1), now, CancellationToken.None))));
+
+        Assert.Equal(30, decisions.Count(d => d.Allowed));
+        Assert.All(decisions.Where(d => !d.Allowed), d => Assert.Equal(30, d.Used));
+        var peek = await stores[1].PeekAsync("race", 30, TimeSpan.FromMinutes(1), now.AddSeconds(1), CancellationToken.None);
+        Assert.Equal((false, 30), (peek.Allowed, peek.Used));
+        Assert.Equal(59, peek.RetryAfterSeconds);
+
+        // A minute later the whole window has slid: the key starts afresh.
+        var later = await stores[0].TryAcquireAsync("race", 30, TimeSpan.FromMinutes(1), now.AddMinutes(1).AddSeconds(1), CancellationToken.None);
+        Assert.Equal((true, 1), (later.Allowed, later.Used));
     }
 
     private static async Task CallManyAsync(McpHttp mcp, string session, string tool, int count)
