@@ -72,11 +72,7 @@ internal sealed record AuthorizationRequest(OAuthClientRecord Client, string Red
         string resource;
         try
         {
-            scopes = OAuthScopes.Parse(get("scope"));
-            if (client.Scope is not null && scopes.FirstOrDefault(s => !client.Scope.Split(' ').Contains(s)) is { } notAllowed)
-            {
-                throw new OAuthException("invalid_scope", $"Scope '{notAllowed}' is not among the scopes this client registered: {client.Scope}.");
-            }
+            scopes = OAuthScopes.ParseFor(client, get("scope"));
 
             resource = urls.ValidateResource(request, get("resource"));
         }

@@ -39,7 +39,7 @@ internal static class DiscoveryEndpoints
             json.WriteString("registration_endpoint", $"{issuer}/oauth/register");
             json.WriteString("revocation_endpoint", $"{issuer}/oauth/revoke");
             json.WriteString("introspection_endpoint", $"{issuer}/oauth/introspect");
-            json.WriteString("device_authorization_endpoint", $"{issuer}/oauth/device_authorization");
+            json.WriteString("device_authorization_endpoint", issuer + DeviceFlow.AuthorizationPath);
             json.WriteString("jwks_uri", $"{issuer}/oauth/jwks");
             OAuthJson.WriteArray(json, "response_types_supported", ["code"]);
             OAuthJson.WriteArray(json, "response_modes_supported", ["query"]);

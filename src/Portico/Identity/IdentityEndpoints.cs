@@ -16,6 +16,9 @@ internal static class IdentityEndpoints
         oauth.MapPost("/register", ClientRegistrationEndpoint.HandleAsync);
         oauth.MapGet(AuthorizeEndpoint.Path["/oauth".Length..], AuthorizeEndpoint.GetAsync);
         oauth.MapPost(AuthorizeEndpoint.Path["/oauth".Length..], AuthorizeEndpoint.PostAsync);
+        oauth.MapPost(DeviceFlow.AuthorizationPath["/oauth".Length..], DeviceAuthorizationEndpoint.HandleAsync);
+        oauth.MapGet(DeviceFlow.VerificationPath["/oauth".Length..], DevicePage.GetAsync);
+        oauth.MapPost(DeviceFlow.VerificationPath["/oauth".Length..], DevicePage.PostAsync);
         oauth.MapPost("/token", TokenEndpoint.HandleAsync);
         oauth.MapPost("/revoke", RevocationEndpoint.HandleAsync);
         oauth.MapPost("/introspect", IntrospectionEndpoint.HandleAsync);

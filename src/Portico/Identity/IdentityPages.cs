@@ -57,6 +57,32 @@ internal static class IdentityPages
             </form>
             """;
 
+    /// <summary>The device page's first step: type the code the device shows.</summary>
+    public static string DeviceCode(string action, string csrf, string? error, string? typed)
+        => $"""
+            <p>Enter the code shown on the device or in the app that sent you here.</p>
+            {Error(error)}
+            <form method="post" action="{E(action)}">
+            {Hidden([], csrf)}
+            <input type="hidden" name="action" value="code">
+            <label for="user_code">Code</label><input id="user_code" name="user_code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" required placeholder="BCDF-GHJK" value="{E(typed ?? "")}">
+            <button type="submit" id="continue">Continue</button>
+            </form>
+            """;
+
+    public static string DeviceConsent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientName, string userCode, string userEmail,
+        IEnumerable<string> scopes, string resource)
+        => $"""
+            <p><strong>{E(clientName)}</strong> asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
+            <ul>{string.Concat(scopes.Select(s => $"<li><code>{E(s)}</code></li>"))}</ul>
+            <p>Allow only if your device shows the code <strong><code>{E(userCode)}</code></strong>.</p>
+            <form method="post" action="{E(action)}">
+            {Hidden(hidden, csrf)}
+            <button type="submit" name="action" value="approve" id="approve">Allow</button>
+            <button type="submit" name="action" value="deny" id="deny" class="secondary">Deny</button>
+            </form>
+            """;
+
     public static string Paragraphs(params string[] lines) => string.Concat(lines.Select(l => $"<p>{E(l)}</p>"));
 
     public static string Error(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>";

@@ -10,7 +10,7 @@ internal static class IdentityServiceCollectionExtensions
         services.AddSingleton<GrantRevocations>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<DeviceAuthorization>();
+        services.AddScoped<DeviceAuthorization>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<BrowserSessions>();
         return services;

@@ -36,6 +36,18 @@ internal static class OAuthScopes
         return result;
     }
 
+    /// <summary><see cref="Parse"/>, then refuses a scope the client did not register (<c>invalid_scope</c>).</summary>
+    public static IReadOnlySet<string> ParseFor(Storage.OAuthClientRecord client, string? scope)
+    {
+        var scopes = Parse(scope);
+        if (client.Scope is not null && scopes.FirstOrDefault(s => !client.Scope.Split(' ').Contains(s)) is { } notAllowed)
+        {
+            throw new OAuthException("invalid_scope", $"Scope '{notAllowed}' is not among the scopes this client registered: {client.Scope}.");
+        }
+
+        return scopes;
+    }
+
     public static string Format(IEnumerable<string> scopes) => string.Join(' ', scopes);
 
     /// <summary>The supported scope nearest to <paramref name="unknown"/>: same letters ignoring punctuation and case, else within a small edit distance.</summary>

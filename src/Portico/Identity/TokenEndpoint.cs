@@ -33,7 +33,6 @@ internal static partial class TokenEndpoint
         }
 
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
-        var issuerUrl = urls.Issuer(context.Request);
         switch (grantType)
         {
             case "authorization_code":
@@ -46,12 +45,35 @@ internal static partial class TokenEndpoint
                 await ClientCredentialsAsync(context, form, client, db, urls, issuer);
                 break;
             default:
-                var grant = await devices.RedeemAsync(form["device_code"].ToString(), client, cancellationToken);
-                var refresh = issuer.NewRefreshToken(db, grant);
-                await db.SaveChangesAsync(cancellationToken);
-                await issuer.WriteResponseAsync(context, issuerUrl, grant, grant.Scopes.Split(' '), refresh);
+                await DeviceCodeAsync(context, form, client, urls, issuer, devices);
                 break;
         }
+    }
+
+    /// <summary>RFC 8628 3.4: one poll; <see cref="DeviceAuthorization.PollAsync"/> throws pending, slow_down, expired or denied.</summary>
+    private static async Task DeviceCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, IdentityUrls urls, TokenIssuer issuer, DeviceAuthorization devices)
+    {
+        var cancellationToken = context.RequestAborted;
+        var presented = form["device_code"].ToString();
+        if (presented.Length == 0)
+        {
+            throw OAuthException.InvalidRequest("device_code is missing.");
+        }
+
+        var code = await devices.FindAsync(presented, cancellationToken);
+        // A session's device code is never shown to anyone (the authenticate tool polls it itself), so presenting one means it was not issued here.
+        if (code is null || code.SessionId is not null)
+        {
+            throw OAuthException.InvalidGrant($"The device code is invalid: it was not issued by this server. Start a new device authorization at {DeviceFlow.AuthorizationPath}.");
+        }
+
+        if (code.ClientId != client.Id)
+        {
+            throw OAuthException.InvalidGrant("The device code was issued to another client.");
+        }
+
+        var (grant, refresh) = await devices.PollAsync(code, withRefreshToken: true, cancellationToken);
+        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), refresh);
     }
 
     private static async Task AuthorizationCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls,
@@ -205,11 +227,7 @@ internal static partial class TokenEndpoint
             throw new OAuthException("unauthorized_client", "This client is not registered for client_credentials (grant_types).");
         }
 
-        var scopes = OAuthScopes.Parse(form["scope"].ToString());
-        if (client.Scope is not null && scopes.FirstOrDefault(s => !client.Scope.Split(' ').Contains(s)) is { } notAllowed)
-        {
-            throw new OAuthException("invalid_scope", $"Scope '{notAllowed}' is not among the scopes this client registered: {client.Scope}.");
-        }
+        var scopes = OAuthScopes.ParseFor(client, form["scope"].ToString());
 
         var resource = urls.ValidateResource(context.Request, form["resource"].ToString());
         var grant = issuer.NewGrant(db, client.Id, null, scopes, resource);

@@ -47,6 +47,9 @@ internal sealed class LiveSession : IAsyncDisposable
     /// <summary>The group chosen with <c>set-active-group</c> (persisted with the session).</summary>
     public string? ActiveTenantId { get; set; }
 
+    /// <summary>The user's sign-in attached by <c>check_auth_status</c> (see <see cref="SessionAuthorizations"/>); null until then.</summary>
+    public SessionAuthorization? Authorization { get; set; }
+
     /// <summary>The credential of the latest request, so a change to that key reaches this session.</summary>
     public string? LastCredentialId { get; set; }
 

@@ -18,10 +18,27 @@ internal sealed class McpCallContext
 
     public string? SessionId => Session?.Id;
 
+    /// <summary>Whom the call acts as: the request's credential, or the user who signed the session in (see <see cref="SessionAuthorizations"/>).</summary>
     public required Principal Principal { get; init; }
+
+    /// <summary>This server's public base URL as the client reached it (the OAuth issuer), for links a tool hands out.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>The MCP resource URL the request was sent to (what a token for it would be bound to).</summary>
+    public string? Resource { get; init; }
 
     /// <summary>The tenant named by the URL (<c>/{tenantId}/mcp</c>), if any.</summary>
     public string? UrlTenantId { get; init; }
+
+    public static McpCallContext For(HttpContext context, LiveSession? session, Principal principal, Identity.IdentityUrls urls) => new()
+    {
+        RequestId = context.TraceIdentifier,
+        Session = session,
+        Principal = principal,
+        UrlTenantId = context.Request.RouteValues["tenantId"] as string,
+        Issuer = urls.Issuer(context.Request),
+        Resource = urls.Resource(context.Request, context.Request.Path),
+    };
 
     public void AttachTo(JsonRpcMessage message)
     {

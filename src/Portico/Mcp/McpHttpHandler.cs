@@ -7,6 +7,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
 using Portico.Hosting;
+using Portico.Identity;
 
 namespace Portico.Mcp;
 
@@ -19,6 +20,8 @@ internal sealed partial class McpHttpHandler(
     McpSessionManager sessions,
     McpServerFactory servers,
     SseEventStore events,
+    SessionAuthorizations authorizations,
+    IdentityUrls urls,
     IOptions<McpOptions> options,
     ILogger<McpHttpHandler> logger)
 {
@@ -273,7 +276,9 @@ internal sealed partial class McpHttpHandler(
         }
 
         session.LastCredentialId = principal.CredentialId;
-        new McpCallContext { RequestId = context.TraceIdentifier, Session = session, Principal = principal, UrlTenantId = UrlTenant(context) }.AttachTo(message);
+        // The one place a session's own sign-in (authenticate/check_auth_status) replaces the request's credential; ownership was checked above with the credential.
+        var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
+        McpCallContext.For(context, session, caller, urls).AttachTo(message);
         StartEventStream(context);
         if (message is JsonRpcRequest call)
         {
@@ -322,7 +327,7 @@ internal sealed partial class McpHttpHandler(
             (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
         }
 
-        new McpCallContext { RequestId = context.TraceIdentifier, Session = null, Principal = principal, UrlTenantId = UrlTenant(context) }.AttachTo(message);
+        McpCallContext.For(context, null, principal, urls).AttachTo(message);
         var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
         await using var server = servers.Create(transport);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -365,8 +370,6 @@ internal sealed partial class McpHttpHandler(
         -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
         _ => null,
     };
-
-    private static string? UrlTenant(HttpContext context) => context.Request.RouteValues["tenantId"] as string;
 
     private static bool DeclaresStatelessRevision(JsonRpcMessage message)
         => message is JsonRpcRequest { Params: System.Text.Json.Nodes.JsonObject parameters }

@@ -16,6 +16,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<SseEventStore>();
         services.AddSingleton<McpSessionManager>();
         services.AddSingleton<SessionRecords>();
+        services.AddSingleton<SessionAuthorizations>();
         services.AddSingleton<Access.SessionContextBuilder>();
         services.AddSingleton<McpHttpHandler>();
         services.AddSingleton<HostOriginPolicy>();

@@ -26,10 +26,13 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<McpSessionManager> _logger;
     private readonly StoreChanges _changes;
+    private readonly SessionAuthorizations _authorizations;
 
     public McpSessionManager(McpServerFactory servers, SseEventStore events, IServiceScopeFactory scopes, IOptions<McpOptions> options,
-        TimeProvider time, AccessDirectory directory, StoreChanges changes, Policy.McpCatalog catalog, ILogger<McpSessionManager> logger)
+        TimeProvider time, AccessDirectory directory, StoreChanges changes, Policy.McpCatalog catalog, SessionAuthorizations authorizations,
+        ILogger<McpSessionManager> logger)
     {
+        _authorizations = authorizations;
         _servers = servers;
         _events = events;
         _scopes = scopes;
@@ -226,9 +229,11 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
                 return;
             }
 
-            if (session.ActiveTenantId != record.ActiveTenantId)
+            var authorization = await _authorizations.LoadAsync(session.Id, CancellationToken.None);
+            if (session.ActiveTenantId != record.ActiveTenantId || session.Authorization?.GrantId != authorization?.GrantId)
             {
                 session.ActiveTenantId = record.ActiveTenantId;
+                session.Authorization = authorization;
                 await session.NotifyToolsChangedAsync();
             }
         }
@@ -367,6 +372,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
         session.LastPersistedSeen = record.LastSeenAt;
         session.ActiveTenantId = record.ActiveTenantId;
+        session.Authorization = await _authorizations.LoadAsync(id, cancellationToken);
         var live = _live.GetOrAdd(id, session);
         if (!ReferenceEquals(live, session))
         {

@@ -42,6 +42,8 @@ public sealed class DiscoveryTests
         Assert.Equal(origin, body["issuer"]!.GetValue<string>());
         Assert.Equal($"{origin}/oauth/token", body["token_endpoint"]!.GetValue<string>());
         Assert.Equal($"{origin}/oauth/register", body["registration_endpoint"]!.GetValue<string>());
+        Assert.Equal($"{origin}/oauth/device_authorization", body["device_authorization_endpoint"]!.GetValue<string>());
+        Assert.Contains("urn:ietf:params:oauth:grant-type:device_code", body["grant_types_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["S256"], body["code_challenge_methods_supported"]!.AsArray().Select(n => n!.GetValue<string>()));
         var jwks = JsonNode.Parse(await http.GetStringAsync(body["jwks_uri"]!.GetValue<string>()))!;
         var key = Assert.Single(jwks["keys"]!.AsArray())!;
@@ -56,6 +58,9 @@ public sealed class DiscoveryTests
     [InlineData("GET", "/oauth/token", HttpStatusCode.MethodNotAllowed)]
     [InlineData("DELETE", "/.well-known/oauth-authorization-server", HttpStatusCode.MethodNotAllowed)]
     [InlineData("POST", "/oauth/register", HttpStatusCode.BadRequest)]
+    [InlineData("POST", "/oauth/device_authorization", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/oauth/device_authorization", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("POST", "/oauth/device", HttpStatusCode.BadRequest)]
     public async Task Errors_under_oauth_and_well_known_are_json_never_html(string method, string path, HttpStatusCode status)
     {
         await using var server = await PorticoTestServer.StartAsync();

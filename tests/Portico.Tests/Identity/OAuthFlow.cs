@@ -160,6 +160,56 @@ internal sealed partial class OAuthFlow : IDisposable
         return body;
     }
 
+    public async Task<string> RegisterDeviceClientAsync()
+    {
+        var (status, body) = await RegisterAsync(new JsonObject
+        {
+            ["client_name"] = "TV app",
+            ["token_endpoint_auth_method"] = "none",
+            ["grant_types"] = new JsonArray(DeviceFlow.GrantType, "refresh_token"),
+        });
+        Assert.True(status == HttpStatusCode.Created, body.ToJsonString());
+        return body["client_id"]!.GetValue<string>();
+    }
+
+    public async Task<(HttpStatusCode Status, JsonObject Body)> DeviceAuthorizationAsync(params (string Name, string Value)[] form)
+    {
+        using var response = await Http.PostAsync(DeviceFlow.AuthorizationPath, new FormUrlEncodedContent(form.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))));
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+    }
+
+    public Task<(HttpStatusCode Status, JsonObject Body)> PollDeviceAsync(string clientId, string deviceCode)
+        => TokenAsync(("grant_type", DeviceFlow.GrantType), ("client_id", clientId), ("device_code", deviceCode));
+
+    /// <summary>
+    /// The user's side of a device flow in the browser: open <paramref name="verificationUri"/> (with the code filled in),
+    /// sign in if asked, then allow or deny on the consent form. Returns the consent page and the final page.
+    /// </summary>
+    public async Task<(string Consent, string Done)> AnswerDeviceAsync(string verificationUri, bool approve = true)
+    {
+        using var page = await Browser.GetAsync(new Uri(verificationUri).PathAndQuery);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, html);
+        if (html.Contains("name=\"password\"", StringComparison.Ordinal))
+        {
+            var login = HiddenFields(html);
+            login["action"] = "login";
+            login["email"] = PorticoTestServer.UserEmail;
+            login["password"] = Password;
+            using var signedIn = await Browser.PostAsync(DeviceFlow.VerificationPath, new FormUrlEncodedContent(login));
+            html = await signedIn.Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains("id=\"approve\"", html, StringComparison.Ordinal);
+        var answer = HiddenFields(html);
+        answer["action"] = approve ? "approve" : "deny";
+        using var done = await Browser.PostAsync(DeviceFlow.VerificationPath, new FormUrlEncodedContent(answer));
+        var doneHtml = await done.Content.ReadAsStringAsync();
+        Assert.True(done.StatusCode == HttpStatusCode.OK, doneHtml);
+        return (html, doneHtml);
+    }
+
     public McpHttp Mcp(string accessToken, string path = "/mcp")
     {
         var client = new HttpClient { BaseAddress = _server.BaseAddress };

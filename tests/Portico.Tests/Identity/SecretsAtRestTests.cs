@@ -7,7 +7,7 @@ namespace Portico.Tests.Identity;
 public sealed class SecretsAtRestTests
 {
     [Fact]
-    public async Task The_database_file_holds_no_password_code_refresh_token_or_client_secret_in_plain_text()
+    public async Task The_database_file_holds_no_password_code_device_or_user_code_refresh_token_or_client_secret_in_plain_text()
     {
         // This test reads the SQLite file byte by byte; on PostgreSQL the same code paths are covered by the SQLite run.
         Assert.SkipWhen(TestStores.Postgres is not null, "reads the SQLite database file");
@@ -22,7 +22,14 @@ public sealed class SecretsAtRestTests
                 ("code_verifier", flow.Verifier), ("redirect_uri", OAuthFlow.RedirectUri));
             var (_, rotated) = await flow.TokenAsync(("grant_type", "refresh_token"), ("client_id", id), ("client_secret", secret),
                 ("refresh_token", tokens["refresh_token"]!.GetValue<string>()));
-            secrets = [OAuthFlow.Password, secret, code, tokens["refresh_token"]!.GetValue<string>(), rotated["refresh_token"]!.GetValue<string>()];
+            var deviceClient = await flow.RegisterDeviceClientAsync();
+            var (_, redeemed) = await flow.DeviceAuthorizationAsync(("client_id", deviceClient));
+            await flow.AnswerDeviceAsync(redeemed["verification_uri_complete"]!.GetValue<string>());
+            var (_, deviceTokens) = await flow.PollDeviceAsync(deviceClient, redeemed["device_code"]!.GetValue<string>());
+            var (_, pending) = await flow.DeviceAuthorizationAsync(("client_id", deviceClient));
+            await flow.PollDeviceAsync(deviceClient, pending["device_code"]!.GetValue<string>());
+            secrets = [OAuthFlow.Password, secret, code, tokens["refresh_token"]!.GetValue<string>(), rotated["refresh_token"]!.GetValue<string>(),
+                deviceTokens["refresh_token"]!.GetValue<string>(), .. DeviceCodes(redeemed), .. DeviceCodes(pending)];
             store = server.Settings.Store;
         }
 
@@ -42,5 +49,12 @@ public sealed class SecretsAtRestTests
         var hash = (string)(await command.ExecuteScalarAsync())!;
         Assert.DoesNotContain(OAuthFlow.Password, hash, StringComparison.Ordinal);
         Directory.Delete(Path.GetDirectoryName(store)!, recursive: true);
+    }
+
+    /// <summary>The device code, and the user code as shown and as it would be stored if it were not hashed (no dash).</summary>
+    private static string[] DeviceCodes(System.Text.Json.Nodes.JsonObject started)
+    {
+        var userCode = started["user_code"]!.GetValue<string>();
+        return [started["device_code"]!.GetValue<string>(), userCode, userCode.Replace("-", "", StringComparison.Ordinal)];
     }
 }

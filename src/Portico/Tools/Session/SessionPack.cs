@@ -7,8 +7,12 @@ using Portico.Policy;
 
 namespace Portico.Tools.Session;
 
-/// <summary>Who am I, which groups can I use, and which one is active: <c>get-session-context</c>, <c>set-active-group</c>.</summary>
-internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver tenants, SessionRecords records) : IMcpPack
+/// <summary>
+/// Who am I, which groups can I use, and which one is active: <c>get-session-context</c>, <c>set-active-group</c>;
+/// and signing a session in without browser OAuth: <c>authenticate</c>, <c>check_auth_status</c>.
+/// </summary>
+internal sealed partial class SessionPack(SessionContextBuilder contexts, TenantResolver tenants, SessionRecords records, SessionAuthorizations authorizations,
+    IServiceScopeFactory scopes) : IMcpPack
 {
     private static readonly JsonElement ContextSchema = JsonDocument.Parse("""
         {
@@ -52,6 +56,8 @@ internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver
             InputSchema = SetActiveGroupSchema,
             Annotations = new ToolAnnotations { ReadOnlyHint = false, IdempotentHint = true, DestructiveHint = false, OpenWorldHint = false },
         }, SetActiveGroupAsync);
+
+        RegisterSignIn(catalog);
     }
 
     private async ValueTask<CallToolResult> GetContextAsync(ToolInvocation invocation, CancellationToken cancellationToken)
@@ -69,8 +75,7 @@ internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver
 
         if (call.Session is not { } session)
         {
-            return ToolError.Result("NO_SESSION", "set-active-group needs a session, and this request has none (stateless protocol revision).",
-                "Pass tenantId with each call instead, or connect with a session (protocol 2025-11-25 or older).", call.RequestId);
+            return NoSession("set-active-group", "Pass tenantId with each call instead, or connect with a session (protocol 2025-11-25 or older).", call);
         }
 
         var available = await tenants.AvailableAsync(call.Principal, cancellationToken);
@@ -85,6 +90,9 @@ internal sealed class SessionPack(SessionContextBuilder contexts, TenantResolver
         await session.NotifyToolsChangedAsync();
         return Result(await contexts.BuildAsync(call, cancellationToken));
     }
+
+    private static CallToolResult NoSession(string tool, string hint, McpCallContext call)
+        => ToolError.Result("NO_SESSION", $"{tool} needs a session, and this request has none (stateless protocol revision).", hint, call.RequestId);
 
     private static CallToolResult Result(JsonObject context) => ToolResults.Structured(context.ToJsonString(), context);
 }
