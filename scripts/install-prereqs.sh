@@ -5,7 +5,9 @@
 # (so a second run installs nothing and takes well under 2 s), never reads stdin, and needs
 # only the package registries. Run as root (apt-get); as another user it can only verify.
 #
-# Ensures: curl, python3, ca-certificates, postgresql, nginx, and the coreutils/util-linux/procps tools the e2e
+# Ensures: curl, python3, ca-certificates, postgresql, nginx, chromium (the headless browser the
+# identity page tests drive through Microsoft.Playwright at /usr/bin/chromium, so Playwright never
+# downloads a browser), and the coreutils/util-linux/procps tools the e2e
 # scripts use (setsid, timeout, sha256sum, mktemp, ps). Verifies: the .NET 10 SDK (present on
 # the CI image, not installed here) and Node.js >= 18 with npm (the e2e scripts install
 # Node 22 itself from the npm registry; the machine's Node/npm only runs `npm ci`/`npm install`).
@@ -42,6 +44,7 @@ pkg_installed ca-certificates || missing+=(ca-certificates)
 # Debian service is never started) and nginx for the scale-out cluster in deploy/.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
   log "node/npm not found; will install Debian's nodejs and npm"
   missing+=(nodejs npm)
@@ -64,6 +67,7 @@ for cmd in "${!COMMAND_PACKAGES[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || die "$cmd is still missing after installation"
 done
 pkg_installed ca-certificates || die "ca-certificates is still not installed"
+[[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is still missing after installation"
 
 command -v dotnet >/dev/null 2>&1 \
   || die "the .NET SDK (dotnet) is not on PATH; Portico needs the .NET 10 SDK (expected on the CI image)"
@@ -78,4 +82,4 @@ node_major="${node_major%%.*}"
 [[ "$node_major" =~ ^[0-9]+$ ]] && ((node_major >= 18)) || die "Node.js >= 18 is required; node --version says: $node_version"
 npm_version="$(npm --version 2>/dev/null | tail -n 1)" || die "\`npm --version\` failed"
 
-log "ok: dotnet $dotnet_version, node $node_version, npm $npm_version, $(curl --version | head -n 1 | cut -d' ' -f1-2), $(python3 --version 2>&1)"
+log "ok: dotnet $dotnet_version, node $node_version, npm $npm_version, $(curl --version | head -n 1 | cut -d' ' -f1-2), $(python3 --version 2>&1), $(/usr/bin/chromium --version 2>/dev/null | head -n 1)"

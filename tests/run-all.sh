@@ -11,6 +11,8 @@
 #   unit-postgres the same suite on PostgreSQL (scripts/postgres.sh starts a throwaway cluster)
 #   conformance  tests/e2e/conformance.sh (official MCP conformance suite)
 #   ts-client    tests/e2e/ts-client.sh (official MCP TypeScript SDK client)
+#   ts-oauth     tests/e2e/ts-oauth.sh (the TypeScript SDK client signs in with OAuth: 401, discovery,
+#                DCR, Portico's login and consent pages, PKCE code on a loopback redirect, tools)
 #   scale-out    tests/e2e/scale-out.sh (3 instances on PostgreSQL behind nginx: SIGKILL under
 #                load, global rate limit, revocation; deploy/cluster.sh starts the cluster)
 #
@@ -25,7 +27,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client scale-out)
+ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth scale-out)
 read -r -a STAGES <<<"${PORTICO_STAGES:-${ALL_STAGES[*]}}"
 for s in "${STAGES[@]}"; do
   [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || {
@@ -47,6 +49,7 @@ declare -A STAGE_CMD=(
   [unit-postgres]="bash scripts/postgres.sh start && PORTICO_TEST_POSTGRES=\"\$(bash scripts/postgres.sh url)\" dotnet test Portico.slnx -c Release --no-build"
   [conformance]="bash tests/e2e/conformance.sh"
   [ts-client]="bash tests/e2e/ts-client.sh"
+  [ts-oauth]="bash tests/e2e/ts-oauth.sh"
   [scale-out]="bash tests/e2e/scale-out.sh"
 )
 
@@ -102,7 +105,7 @@ while read -r p f; do
 done < <(
   cat "$LOG_DIR"/*.log 2>/dev/null | sed -nE \
     -e 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' \
-    -e 's/^(conformance|ts-client|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
+    -e 's/^(conformance|ts-client|ts-oauth|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
 )
 echo
 echo "run-all: all ${#STAGES[@]} stage(s) passed"

@@ -103,9 +103,13 @@ internal sealed partial class OAuthFlow : IDisposable
     }
 
     /// <summary>GET authorize → login form → consent form → approve; returns the redirect Location.</summary>
-    public async Task<Uri> AuthorizeAsync(string clientId, string? scope = null, string? resource = null, string redirectUri = RedirectUri)
+    public Task<Uri> AuthorizeAsync(string clientId, string? scope = null, string? resource = null, string redirectUri = RedirectUri)
+        => ApproveAsync(AuthorizeUrl(clientId, scope, resource, redirectUri));
+
+    /// <summary>Signs in and approves on the pages of an authorization URL a client built (relative or absolute); returns the redirect Location.</summary>
+    public async Task<Uri> ApproveAsync(string authorizeUrl)
     {
-        using var page = await Browser.GetAsync(AuthorizeUrl(clientId, scope, resource, redirectUri));
+        using var page = await Browser.GetAsync(authorizeUrl);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var login = await page.Content.ReadAsStringAsync();
         Assert.Contains("name=\"password\"", login, StringComparison.Ordinal);

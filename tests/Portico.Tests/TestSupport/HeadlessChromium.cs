@@ -1,0 +1,47 @@
+using Microsoft.Playwright;
+
+namespace Portico.Tests.TestSupport;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright, headless, shared by a test class (xunit class fixture); each test opens its own
+/// browser context, so cookies never leak between tests. Playwright never downloads a browser here: it launches
+/// <see cref="ExecutablePath"/>, which <c>scripts/install-prereqs.sh</c> installs.
+/// </summary>
+public sealed class HeadlessChromium : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async ValueTask InitializeAsync()
+    {
+        // A missing browser is a broken test machine, never a reason to skip the page tests.
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ExecutablePath}; the login/consent page tests need it. Install it with: sudo bash scripts/install-prereqs.sh (Debian's chromium package).");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true });
+    }
+
+    /// <summary>A fresh context (no cookies) with a 15 s timeout on every wait; dispose it to close its pages.</summary>
+    internal async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await _browser!.NewContextAsync();
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
