@@ -117,7 +117,7 @@ internal static class UpstreamsCommand
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(upstream.Timeout);
-                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null, timeout.Token);
+                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null, null, timeout.Token);
                 var tools = await session.Client.ListToolsAsync(cancellationToken: timeout.Token);
                 output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);
