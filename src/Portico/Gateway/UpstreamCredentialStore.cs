@@ -86,8 +86,24 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
             return null;
         }
 
-        var secret = Encoding.UTF8.GetString(Protector(upstream, ownerKind, ownerId).Unprotect(record.Secret));
+        return Decrypt(record);
+    }
+
+    private UpstreamCredential Decrypt(UpstreamCredentialRecord record)
+    {
+        var secret = Encoding.UTF8.GetString(Protector(record.Upstream, record.OwnerKind, record.OwnerId).Unprotect(record.Secret));
         return new UpstreamCredential(record.Upstream, record.OwnerKind, record.OwnerId, secret, record.Stamp, record.UpdatedAt, record.InvalidAt, record.InvalidReason);
+    }
+
+    /// <summary>
+    /// The newest credential of an upstream the upstream has not refused, decrypted; null when there
+    /// is none. The health monitor checks an upstream that needs credentials with it.
+    /// </summary>
+    public async Task<UpstreamCredential?> FindAnyValidAsync(string upstream, CancellationToken cancellationToken)
+    {
+        var record = await db.UpstreamCredentials.AsNoTracking().TagWith(StoreMetrics.BackgroundTag)
+            .Where(c => c.Upstream == upstream && c.InvalidAt == null).OrderByDescending(c => c.UpdatedAt).FirstOrDefaultAsync(cancellationToken);
+        return record is null ? null : Decrypt(record);
     }
 
     /// <summary>

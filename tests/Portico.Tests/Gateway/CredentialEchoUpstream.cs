@@ -28,13 +28,16 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
     /// <summary>Every credential a tools/call arrived with ("" for none), in arrival order.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    public static async Task<CredentialEchoUpstream> StartAsync()
+    /// <summary>Answer 401 to every request without a credential (tools/list and ping included), as most per-user services do.</summary>
+    public bool RequireCredential { get; init; }
+
+    public static async Task<CredentialEchoUpstream> StartAsync(bool requireCredential = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var upstream = new CredentialEchoUpstream(app);
+        var upstream = new CredentialEchoUpstream(app) { RequireCredential = requireCredential };
         app.MapPost("/mcp", (Delegate)upstream.HandleAsync);
         app.MapMethods("/mcp", ["GET", "DELETE"], () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -50,7 +53,7 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
     private async Task<IResult> HandleAsync(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        if (_rejected.ContainsKey(authorization))
+        if (_rejected.ContainsKey(authorization) || (RequireCredential && authorization.Length == 0 && context.Request.Headers["X-Api-Key"].Count == 0))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             return Results.StatusCode(StatusCodes.Status401Unauthorized);

@@ -131,6 +131,21 @@ public sealed class UpstreamCredentialTests
     }
 
     [Fact]
+    public async Task An_upstream_that_answers_nothing_without_a_credential_is_checked_with_a_stored_one()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var upstream = await CredentialEchoUpstream.StartAsync(requireCredential: true);
+        await gateway.AddAsync(new { name = "echo", url = upstream.Url.ToString(), credentialMode = "user" });
+        var refused = await gateway.WaitForVendorAsync("echo", v => (int)v["consecutiveFailures"]! > 0, "checked");
+        Assert.Contains("401", (string?)refused["lastError"], StringComparison.Ordinal);
+
+        using var alice = CredentialUser.Owner(gateway.Server);
+        await alice.PutSecretAsync(Me, "alice-secret");
+        await gateway.WaitUpAsync("echo");
+        Assert.Equal("Bearer alice-secret", CredentialUser.Text(await alice.CallAsync(Whoami)));
+    }
+
+    [Fact]
     public async Task A_credential_changed_on_one_instance_is_used_by_the_other_at_once()
     {
         await using var gateway = await GatewayHarness.StartAsync();
