@@ -60,6 +60,27 @@ internal sealed class UpstreamCredentialCache : IDisposable
 
     public void Dispose() => _changes.Changed -= OnChanged;
 
+    /// <summary>
+    /// Closes the sessions that carry anything but the credential now stored (all of them when it
+    /// was cleared or refused). The one now stored is kept: a call may already be using it, and
+    /// this change may be the very one that stored it.
+    /// </summary>
+    private async Task DropStaleSessionsAsync(string upstream, string ownerKind, string ownerId)
+    {
+        var tag = UpstreamClientPool.CredentialTag(ownerKind, ownerId);
+        string? keep = null;
+        try
+        {
+            keep = await FindAsync(upstream, ownerKind, ownerId, CancellationToken.None) is { InvalidAt: null } current ? tag + current.Stamp : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Unreadable now: keep nothing, the next call reads it again.
+        }
+
+        await _pool.CloseAsync(upstream, identity => identity.Contains(tag, StringComparison.Ordinal) && (keep is null || !identity.EndsWith(keep, StringComparison.Ordinal)));
+    }
+
     private void OnChanged(string topic, string subject)
     {
         if (topic == UpstreamCredentialStore.Topic && UpstreamCredentialStore.ParseSubject(subject) is { } changed)
@@ -70,7 +91,7 @@ internal sealed class UpstreamCredentialCache : IDisposable
                 _cached.Remove(changed);
             }
 
-            _ = _pool.CloseAsync(changed.Upstream, identity => identity.Contains(UpstreamClientPool.CredentialTag(changed.OwnerKind, changed.OwnerId), StringComparison.Ordinal));
+            _ = DropStaleSessionsAsync(changed.Upstream, changed.OwnerKind, changed.OwnerId);
         }
         else if (topic == UpstreamAdmin.Topic)
         {
