@@ -3,18 +3,22 @@ using Portico.Access;
 
 namespace Portico.Gateway;
 
-/// <summary><c>/health/vendors</c> (public, like the other health endpoints) and the admin API <c>/admin/api/upstreams</c> (scope <c>portico/admin</c>).</summary>
+/// <summary>
+/// <c>/health/vendors</c> (public, like the other health endpoints), the admin API <c>/admin/api/upstreams</c> (scope <c>portico/admin</c>)
+/// and the upstream credentials beneath it (see <see cref="UpstreamCredentialEndpoints"/>).
+/// </summary>
 internal static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapPorticoGateway(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health/vendors", (GatewayToolSource source) => TypedResults.Json(source.Health(), GatewayJsonContext.Default.ListVendorHealth));
 
-        var admin = endpoints.MapGroup("/admin/api/upstreams").AddEndpointFilter(RequireAdminAsync);
+        var admin = endpoints.MapGroup("/admin/api/upstreams").AddEndpointFilter(AdminApiKeys.RequireAdminAsync);
         admin.MapGet("", async (UpstreamAdmin upstreams, CancellationToken cancellationToken)
             => TypedResults.Json((await upstreams.ListAsync(cancellationToken)).Select(UpstreamOutput.From).ToList(), GatewayJsonContext.Default.ListUpstreamOutput));
         admin.MapPost("", AddAsync);
         admin.MapDelete("/{name}", RemoveAsync);
+        endpoints.MapPorticoUpstreamCredentials();
         return endpoints;
     }
 
@@ -59,37 +63,5 @@ internal static class GatewayEndpoints
         }
     }
 
-    /// <summary>
-    /// The admin API is outside the MCP paths, so it authenticates here, with the same API keys;
-    /// only a key holding <c>portico/admin</c> may change what every user's endpoint serves.
-    /// </summary>
-    private static async ValueTask<object?> RequireAdminAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var header = http.Request.Headers.Authorization.ToString().Trim();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header;
-        if (key.Length == 0 || !ApiKeyFormat.LooksLikeKey(key))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Refused(StatusCodes.Status401Unauthorized, "Authentication required.", "Send 'Authorization: Bearer <API key>' with a key created by 'portico keys create --scopes admin'.");
-        }
-
-        var result = await http.RequestServices.GetRequiredService<AccessDirectory>().AuthenticateApiKeyAsync(key, http.RequestAborted);
-        if (result.Principal is null)
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            return Refused(StatusCodes.Status401Unauthorized, result.Error!, result.Hint!);
-        }
-
-        if (!result.Principal.Scopes.Contains(Scopes.Admin))
-        {
-            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{Scopes.Admin}\"";
-            return Refused(StatusCodes.Status403Forbidden, $"This key lacks the scope {Scopes.Admin}.", "Create an admin key with 'portico keys create --scopes admin'.");
-        }
-
-        return await next(context);
-    }
-
-    private static JsonHttpResult<GatewayError> Refused(int status, string message, string hint)
-        => TypedResults.Json(new GatewayError(message, hint), GatewayJsonContext.Default.GatewayError, statusCode: status);
+    private static JsonHttpResult<GatewayError> Refused(int status, string message, string hint) => AdminApiKeys.Refused(status, message, hint);
 }

@@ -14,6 +14,9 @@ namespace Portico.Gateway;
 [JsonSerializable(typeof(List<UpstreamOutput>))]
 [JsonSerializable(typeof(UpstreamTestOutput))]
 [JsonSerializable(typeof(GatewayError))]
+[JsonSerializable(typeof(UpstreamCredentialInput))]
+[JsonSerializable(typeof(UpstreamCredentialOutput))]
+[JsonSerializable(typeof(List<UpstreamCredentialOutput>))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext
 {

@@ -7,7 +7,9 @@ internal static class GatewayServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddSingleton<UpstreamClientPool>();
         services.AddSingleton<GatewayToolSource>();
+        services.AddSingleton<UpstreamCredentialCache>();
         services.AddScoped<UpstreamAdmin>();
+        services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();
         return services;
     }

@@ -13,7 +13,12 @@ namespace Portico.Gateway;
 /// <see cref="Changed"/>, which sends tools/list_changed to open sessions. Calls go through the
 /// policy pipeline first; <see cref="CallAsync"/> is only its last step.
 /// </summary>
-internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOptionsMonitor<GatewayOptions> options, TimeProvider time, ILogger<GatewayToolSource> logger)
+internal sealed partial class GatewayToolSource(
+    UpstreamClientPool pool,
+    UpstreamCredentialCache credentials,
+    IOptionsMonitor<GatewayOptions> options,
+    TimeProvider time,
+    ILogger<GatewayToolSource> logger)
     : IDynamicToolSource
 {
     private readonly Lock _lock = new();
@@ -241,22 +246,47 @@ internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOption
         return (tools, refused);
     }
 
-    /// <summary>The last step of a proxied call: the pooled session of the caller's credential identity, the upstream's timeout, its errors in Portico's envelope.</summary>
+    /// <summary>
+    /// The last step of a proxied call: the caller's stored credential when the upstream needs one,
+    /// the pooled session of the caller (and that credential), the upstream's timeout, its errors in
+    /// Portico's envelope.
+    /// </summary>
     private async ValueTask<CallToolResult> CallAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        // Pooled per credential identity AND per user: an upstream session is never shared between
-        // users (one shared session leaks state — subscriptions, sampling requests — between clients).
-        var user = "user:" + invocation.Call.Principal.Id;
-        var identity = upstream.CredentialMode == UpstreamDefinition.CredentialsTenant
-            ? $"tenant:{invocation.Tenant.Tenant?.TenantId}|{user}"
-            : user;
+        // Pooled per user, and per stored credential: an upstream session is never shared between
+        // users (one shared session leaks state — subscriptions, sampling requests — between clients),
+        // and a session never outlives the secret it was opened with.
+        var identity = "user:" + invocation.Call.Principal.Id;
+        UpstreamCredential? credential = null;
+        if (upstream.NeedsCredential)
+        {
+            var owner = CredentialOwner.Of(upstream, invocation);
+            credential = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
+            if (credential is null)
+            {
+                return owner.MissingResult(upstream, invocation.Call.RequestId);
+            }
+
+            if (credential.InvalidAt is { } invalidAt)
+            {
+                return owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, invocation.Call.RequestId);
+            }
+
+            identity += UpstreamClientPool.CredentialTag(owner.Kind, owner.Id) + credential.Stamp;
+        }
+
         var arguments = invocation.Request.Params?.Arguments;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(upstream.Timeout);
         CallToolResult result;
         try
         {
-            result = await pool.Get(upstream, identity).CallToolAsync(tool, arguments, invocation, deadline.Token);
+            result = await pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential.Secret))
+                .CallToolAsync(tool, arguments, invocation, deadline.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
+        {
+            return await RefusedAsync(upstream, tool, identity, credential, unauthorized, invocation);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
@@ -277,6 +307,27 @@ internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOption
         }
 
         return result.IsError == true && !HasEnvelope(result) ? Wrap(upstream, tool, result, invocation.Call.RequestId) : result;
+    }
+
+    /// <summary>
+    /// The upstream answered 401. A stored credential is marked invalid (every instance then refuses
+    /// it without asking the upstream) and the caller is told to re-enter it; without one, the
+    /// upstream's static configuration is at fault, which only an operator can fix.
+    /// </summary>
+    private async Task<CallToolResult> RefusedAsync(UpstreamDefinition upstream, string tool, string identity, UpstreamCredential? credential,
+        UpstreamUnauthorizedException unauthorized, ToolInvocation invocation)
+    {
+        await pool.CloseAsync(upstream.Name, i => i == identity);
+        if (credential is null)
+        {
+            return ToolError.Result("UPSTREAM_UNAUTHORIZED", $"Upstream '{upstream.Name}' refused Portico's request for '{tool}': {unauthorized.Message}",
+                "The upstream takes no stored credentials here (credential mode 'none'); an operator must fix its static headers (portico upstreams add --header) "
+                + "or re-add it with --credentials user or --credentials tenant.", invocation.Call.RequestId);
+        }
+
+        LogCredentialRefused(logger, upstream.Name, credential.OwnerKind, credential.OwnerId);
+        await credentials.MarkInvalidAsync(credential, unauthorized.Message, CancellationToken.None);
+        return CredentialOwner.Of(upstream, invocation).InvalidResult(upstream, time.GetUtcNow(), unauthorized.Message, invocation.Call.RequestId);
     }
 
     private static bool HasEnvelope(CallToolResult result)
@@ -314,4 +365,7 @@ internal sealed partial class GatewayToolSource(UpstreamClientPool pool, IOption
 
     [LoggerMessage(EventId = 1215, Level = LogLevel.Warning, Message = "Upstream {Upstream}: call to {Tool} failed")]
     private static partial void LogCallFailed(ILogger logger, Exception exception, string upstream, string tool);
+
+    [LoggerMessage(EventId = 1216, Level = LogLevel.Warning, Message = "Upstream {Upstream} answered 401 to the stored {OwnerKind} credential of {OwnerId}; it is marked invalid")]
+    private static partial void LogCredentialRefused(ILogger logger, string upstream, string ownerKind, string ownerId);
 }

@@ -15,11 +15,19 @@ internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposa
     private readonly ConcurrentDictionary<(string Upstream, string Identity), UpstreamConnection> _connections = new();
     private readonly ILogger _logger = loggers.CreateLogger<UpstreamConnection>();
 
-    public UpstreamConnection Get(UpstreamDefinition upstream, string identity)
+    /// <summary>The part of an identity that names whose stored credential its sessions carry (followed by the credential's stamp).</summary>
+    public static string CredentialTag(string ownerKind, string ownerId) => $"|cred:{ownerKind}:{ownerId}@";
+
+    /// <summary>
+    /// The connection of <paramref name="identity"/>. A connection carrying a stored credential has
+    /// <see cref="CredentialTag"/> and the credential's stamp in its identity, so a replaced secret
+    /// gets a new connection and never rides an old one.
+    /// </summary>
+    public UpstreamConnection Get(UpstreamDefinition upstream, string identity, KeyValuePair<string, string>? credential = null)
     {
         while (true)
         {
-            var connection = _connections.GetOrAdd((upstream.Name, identity), _ => new UpstreamConnection(upstream, loggers, _logger));
+            var connection = _connections.GetOrAdd((upstream.Name, identity), _ => new UpstreamConnection(upstream, credential, loggers, _logger));
             if (connection.Upstream.SameAs(upstream))
             {
                 return connection;
@@ -34,9 +42,12 @@ internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposa
     }
 
     /// <summary>Closes every session of an upstream (removed or reconfigured).</summary>
-    public async Task CloseAsync(string upstream)
+    public Task CloseAsync(string upstream) => CloseAsync(upstream, _ => true);
+
+    /// <summary>Closes the sessions of an upstream whose identity matches (e.g. those carrying a changed credential).</summary>
+    public async Task CloseAsync(string upstream, Func<string, bool> identity)
     {
-        foreach (var entry in _connections.Where(e => e.Key.Upstream == upstream).ToList())
+        foreach (var entry in _connections.Where(e => e.Key.Upstream == upstream && identity(e.Key.Identity)).ToList())
         {
             if (_connections.TryRemove(entry))
             {

@@ -20,7 +20,8 @@ namespace Portico.Gateway;
 /// restart. Requests the upstream sends during a call (sampling, elicitation, logging) are relayed
 /// to the client whose call is in flight.
 /// </summary>
-internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, ILoggerFactory loggers, ILogger logger) : IAsyncDisposable
+internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, ILoggerFactory loggers, ILogger logger)
+    : IAsyncDisposable
 {
     // Only waited out when an upstream reported progress without reaching its total; generous,
     // because on a loaded machine the SDK may run the last progress handler well after the result.
@@ -134,7 +135,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, IL
             }
 
             await CloseAsync();
-            _session = await UpstreamConnector.ConnectAsync(Upstream, Handlers(), loggers, cancellationToken);
+            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), loggers, cancellationToken);
             LogConnected(logger, Upstream.Name, _session.Client.SessionId ?? "stdio");
             return _session;
         }
@@ -178,10 +179,11 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, IL
 
     /// <summary>
     /// A failure that says the session is gone rather than that the request was wrong: the
-    /// upstream's own JSON-RPC errors and the caller's cancellation are not retried.
+    /// upstream's own JSON-RPC errors, a refused credential (401) and the caller's cancellation are not retried.
     /// </summary>
     private static bool IsStale(Exception ex, UpstreamSession session, CancellationToken cancellationToken)
         => !cancellationToken.IsCancellationRequested
+            && UpstreamUnauthorizedException.Find(ex) is null
             && (ex is McpProtocolException protocol
                 ? IsSessionRejection(protocol)
                 : session.IsClosed || ex is IOException or HttpRequestException or McpException or ObjectDisposedException);

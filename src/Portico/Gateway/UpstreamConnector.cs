@@ -12,16 +12,27 @@ internal static class UpstreamConnector
     /// </summary>
     public const string ProtocolVersion = "2025-11-25";
 
-    public static async Task<UpstreamSession> ConnectAsync(UpstreamDefinition upstream, McpClientHandlers? handlers, ILoggerFactory? loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects as <paramref name="credential"/> (a header carrying a stored secret) when given. Over
+    /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>.
+    /// </summary>
+    public static async Task<UpstreamSession> ConnectAsync(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, McpClientHandlers? handlers,
+        ILoggerFactory? loggers, CancellationToken cancellationToken)
     {
+        var headers = new Dictionary<string, string>(upstream.Headers);
+        if (credential is { } header)
+        {
+            headers[header.Key] = header.Value;
+        }
+
         IClientTransport transport = upstream.Transport == UpstreamDefinition.Http
             ? new HttpClientTransport(new HttpClientTransportOptions
             {
                 Endpoint = upstream.Url!,
                 Name = upstream.Name,
                 TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = new Dictionary<string, string>(upstream.Headers),
-            }, loggers)
+                AdditionalHeaders = headers,
+            }, new HttpClient(new UnauthorizedDetector()) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
             : new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = upstream.Command!,

@@ -11,6 +11,9 @@ internal sealed partial record UpstreamDefinition
     public const string CredentialsNone = "none";
     public const string CredentialsTenant = "tenant";
     public const string CredentialsUser = "user";
+    public const string DefaultCredentialHeader = "Authorization";
+    public const string DefaultCredentialFormat = "Bearer {secret}";
+    public const string SecretPlaceholder = "{secret}";
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
@@ -40,6 +43,23 @@ internal sealed partial record UpstreamDefinition
 
     public string CredentialMode { get; init; } = CredentialsNone;
 
+    /// <summary>The request header a stored credential travels in (<c>user</c> and <c>tenant</c> modes).</summary>
+    public string CredentialHeader { get; init; } = DefaultCredentialHeader;
+
+    /// <summary>The header's value, <see cref="SecretPlaceholder"/> standing for the secret.</summary>
+    public string CredentialFormat { get; init; } = DefaultCredentialFormat;
+
+    /// <summary>Whether calls need a stored credential (of the user or of the tenant).</summary>
+    public bool NeedsCredential => CredentialMode is CredentialsUser or CredentialsTenant;
+
+    /// <summary>The format when none is given: a bearer token in <c>Authorization</c>, the bare secret in any other header.</summary>
+    public static string DefaultFormatFor(string header)
+        => string.Equals(header, DefaultCredentialHeader, StringComparison.OrdinalIgnoreCase) ? DefaultCredentialFormat : SecretPlaceholder;
+
+    /// <summary>The header that carries <paramref name="secret"/> to this upstream.</summary>
+    public KeyValuePair<string, string> CredentialHeaderFor(string secret)
+        => new(CredentialHeader, CredentialFormat.Replace(SecretPlaceholder, secret, StringComparison.Ordinal));
+
     /// <summary>Whether both describe the same configuration (the collections compare by content).</summary>
     public bool SameAs(UpstreamDefinition other)
         => ReferenceEquals(this, other) || Fingerprint() == other.Fingerprint();
@@ -48,7 +68,7 @@ internal sealed partial record UpstreamDefinition
     {
         var record = ToRecord(DateTimeOffset.UnixEpoch);
         return string.Join('\n', record.Name, record.Transport, record.Url, record.HeadersJson, record.Command, record.ArgsJson, record.EnvJson,
-            record.WorkingDirectory, record.Enabled, record.AllowToolsJson, record.DenyToolsJson, record.TimeoutMs, record.CredentialMode);
+            record.WorkingDirectory, record.Enabled, record.AllowToolsJson, record.DenyToolsJson, record.TimeoutMs, record.CredentialMode, record.CredentialHeader, record.CredentialFormat);
     }
 
     /// <summary>Whether the upstream tool <paramref name="tool"/> is offered (allow list, then deny list).</summary>
@@ -80,6 +100,8 @@ internal sealed partial record UpstreamDefinition
         DenyTools = List(record.DenyToolsJson),
         Timeout = record.TimeoutMs > 0 ? TimeSpan.FromMilliseconds(record.TimeoutMs) : DefaultTimeout,
         CredentialMode = record.CredentialMode,
+        CredentialHeader = record.CredentialHeader,
+        CredentialFormat = record.CredentialFormat,
     };
 
     public UpstreamRecord ToRecord(DateTimeOffset createdAt) => new()
@@ -97,6 +119,8 @@ internal sealed partial record UpstreamDefinition
         DenyToolsJson = JsonSerializer.Serialize(DenyTools, GatewayJsonContext.Default.IReadOnlyListString),
         TimeoutMs = (long)Timeout.TotalMilliseconds,
         CredentialMode = CredentialMode,
+        CredentialHeader = CredentialHeader,
+        CredentialFormat = CredentialFormat,
         CreatedAt = createdAt,
     };
 
@@ -106,6 +130,11 @@ internal sealed partial record UpstreamDefinition
         if (CheckName(Name) is { } badName)
         {
             return badName;
+        }
+
+        if (CredentialProblem() is { } badCredential)
+        {
+            return badCredential;
         }
 
         return Transport switch
@@ -120,6 +149,33 @@ internal sealed partial record UpstreamDefinition
         };
     }
 
+    private string? CredentialProblem()
+    {
+        if (!NeedsCredential)
+        {
+            return null;
+        }
+
+        if (Transport != Http)
+        {
+            return $"Credential mode '{CredentialMode}' needs an http upstream: the secret travels in a request header.";
+        }
+
+        if (!HeaderNamePattern().IsMatch(CredentialHeader))
+        {
+            return $"'{CredentialHeader}' is not a valid header name for the credential (--credential-header).";
+        }
+
+        if (!CredentialFormat.Contains(SecretPlaceholder, StringComparison.Ordinal) || CredentialFormat.Contains('\n') || CredentialFormat.Contains('\r'))
+        {
+            return $"The credential format '{CredentialFormat}' must contain {SecretPlaceholder} (where the secret goes) and no line breaks (--credential-format).";
+        }
+
+        return Headers.Keys.Any(h => string.Equals(h, CredentialHeader, StringComparison.OrdinalIgnoreCase))
+            ? $"The static header '{CredentialHeader}' would collide with the stored credentials, which travel in it: drop the header or pick another --credential-header."
+            : null;
+    }
+
     private static Dictionary<string, string> Map(string json)
         => JsonSerializer.Deserialize(json, GatewayJsonContext.Default.DictionaryStringString) ?? [];
 
@@ -128,4 +184,7 @@ internal sealed partial record UpstreamDefinition
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")]
+    private static partial Regex HeaderNamePattern();
 }

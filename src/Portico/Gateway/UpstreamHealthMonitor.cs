@@ -8,11 +8,14 @@ namespace Portico.Gateway;
 /// <summary>
 /// Loads the upstreams from the store (again whenever any instance or the CLI changes them) and
 /// checks each one every interval with a timeout: a ping, plus a tools/list when its tools are
-/// not known or changed. Checks run side by side, so one slow upstream never delays another.
+/// not known or changed. Checks run side by side, so one slow upstream never delays another. An
+/// upstream that needs credentials is checked with the newest stored one it has not refused
+/// (most such upstreams answer nothing, not even tools/list, without one), else without any.
 /// </summary>
 internal sealed partial class UpstreamHealthMonitor(
     GatewayToolSource source,
     UpstreamClientPool pool,
+    UpstreamCredentialCache credentials,
     McpCatalog catalog,
     StoreChanges changes,
     IServiceScopeFactory scopes,
@@ -82,7 +85,11 @@ internal sealed partial class UpstreamHealthMonitor(
     private async Task CheckAsync(UpstreamDefinition upstream, CancellationToken stoppingToken)
     {
         var settings = options.CurrentValue;
-        var connection = pool.Get(upstream, upstream.CredentialMode == UpstreamDefinition.CredentialsNone ? UpstreamClientPool.SharedIdentity : UpstreamClientPool.HealthIdentity);
+        var credential = upstream.NeedsCredential ? await FindCredentialAsync(upstream, stoppingToken) : null;
+        var connection = credential is null
+            ? pool.Get(upstream, upstream.NeedsCredential ? UpstreamClientPool.HealthIdentity : UpstreamClientPool.SharedIdentity)
+            : pool.Get(upstream, UpstreamClientPool.HealthIdentity + UpstreamClientPool.CredentialTag(credential.OwnerKind, credential.OwnerId) + credential.Stamp,
+                upstream.CredentialHeaderFor(credential.Secret));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.HealthCheckTimeout);
         var started = Stopwatch.GetTimestamp();
@@ -101,9 +108,31 @@ internal sealed partial class UpstreamHealthMonitor(
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             var error = ex is OperationCanceledException ? $"no answer within {settings.HealthCheckTimeout.TotalSeconds:0.#} s" : ex.Message;
+            if (credential is not null && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
+            {
+                // The upstream's definitive answer about that secret: its owner is told at their next call, the next check tries another.
+                await credentials.MarkInvalidAsync(credential, unauthorized.Message, CancellationToken.None);
+            }
+
             source.RecordFailure(upstream, error);
             // The next check starts from a fresh session rather than a half-dead one.
             await connection.ResetAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task<UpstreamCredential?> FindCredentialAsync(UpstreamDefinition upstream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var background = StoreMetrics.Background();
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<UpstreamCredentialStore>().FindAnyValidAsync(upstream.Name, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Checked without a credential then; the failure is the upstream's to report.
+            LogCredentialUnreadable(logger, ex, upstream.Name);
+            return null;
         }
     }
 
@@ -126,6 +155,9 @@ internal sealed partial class UpstreamHealthMonitor(
             _wake.Release();
         };
     }
+
+    [LoggerMessage(EventId = 1221, Level = LogLevel.Warning, Message = "Upstream {Upstream}: no stored credential could be read for its health check")]
+    private static partial void LogCredentialUnreadable(ILogger logger, Exception exception, string upstream);
 
     [LoggerMessage(EventId = 1220, Level = LogLevel.Error, Message = "Upstream health cycle failed; retrying next interval")]
     private static partial void LogCycleFailed(ILogger logger, Exception exception);

@@ -30,6 +30,12 @@ internal sealed record UpstreamInput
 
     public string? CredentialMode { get; init; }
 
+    /// <summary>The header stored credentials travel in; <c>Authorization</c> when left out.</summary>
+    public string? CredentialHeader { get; init; }
+
+    /// <summary>The header's value with <c>{secret}</c>; <c>Bearer {secret}</c> for Authorization, else the bare secret.</summary>
+    public string? CredentialFormat { get; init; }
+
     /// <summary>The definition it describes; <see cref="UpstreamDefinition.Problem"/> says whether it is usable.</summary>
     public UpstreamDefinition ToDefinition() => new()
     {
@@ -46,5 +52,7 @@ internal sealed record UpstreamInput
         DenyTools = DenyTools ?? [],
         Timeout = TimeoutSeconds is > 0 ? TimeSpan.FromSeconds(TimeoutSeconds.Value) : UpstreamDefinition.DefaultTimeout,
         CredentialMode = CredentialMode ?? UpstreamDefinition.CredentialsNone,
+        CredentialHeader = CredentialHeader ?? UpstreamDefinition.DefaultCredentialHeader,
+        CredentialFormat = CredentialFormat ?? UpstreamDefinition.DefaultFormatFor(CredentialHeader ?? UpstreamDefinition.DefaultCredentialHeader),
     };
 }

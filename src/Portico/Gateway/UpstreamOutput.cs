@@ -14,8 +14,11 @@ internal sealed record UpstreamOutput(
     IReadOnlyList<string> AllowTools,
     IReadOnlyList<string> DenyTools,
     double TimeoutSeconds,
-    string CredentialMode)
+    string CredentialMode,
+    string CredentialHeader,
+    string CredentialFormat)
 {
     public static UpstreamOutput From(UpstreamDefinition d) => new(d.Name, d.Transport, d.Url?.ToString(), [.. d.Headers.Keys], d.Command, d.Args,
-        [.. d.Env.Keys], d.WorkingDirectory, d.Enabled, d.AllowTools, d.DenyTools, d.Timeout.TotalSeconds, d.CredentialMode);
+        [.. d.Env.Keys], d.WorkingDirectory, d.Enabled, d.AllowTools, d.DenyTools, d.Timeout.TotalSeconds, d.CredentialMode,
+        d.CredentialHeader, d.CredentialFormat);
 }

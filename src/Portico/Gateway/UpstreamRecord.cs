@@ -37,5 +37,11 @@ internal sealed class UpstreamRecord
     /// <summary><c>none</c>, <c>tenant</c> or <c>user</c>.</summary>
     public required string CredentialMode { get; set; }
 
+    /// <summary>The request header a stored credential travels in.</summary>
+    public string CredentialHeader { get; set; } = UpstreamDefinition.DefaultCredentialHeader;
+
+    /// <summary>The header's value, with <c>{secret}</c> where the secret goes.</summary>
+    public string CredentialFormat { get; set; } = UpstreamDefinition.DefaultCredentialFormat;
+
     public DateTimeOffset CreatedAt { get; set; }
 }

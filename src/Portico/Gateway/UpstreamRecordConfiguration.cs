@@ -23,6 +23,8 @@ internal sealed class UpstreamRecordConfiguration : IEntityTypeConfiguration<Ups
         builder.Property(u => u.DenyToolsJson).HasColumnName("deny_tools");
         builder.Property(u => u.TimeoutMs).HasColumnName("timeout_ms");
         builder.Property(u => u.CredentialMode).HasColumnName("credential_mode");
+        builder.Property(u => u.CredentialHeader).HasColumnName("credential_header");
+        builder.Property(u => u.CredentialFormat).HasColumnName("credential_format");
         builder.Property(u => u.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
     }
 }

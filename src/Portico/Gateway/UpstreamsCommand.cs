@@ -7,7 +7,7 @@ using Portico.Storage;
 
 namespace Portico.Gateway;
 
-/// <summary><c>portico upstreams add | list | remove | test</c>. Running servers apply a change within a second.</summary>
+/// <summary><c>portico upstreams add | list | remove | test | credentials</c>. Running servers apply a change within a second.</summary>
 internal static class UpstreamsCommand
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class UpstreamsCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Remove());
         command.Subcommands.Add(Test());
+        command.Subcommands.Add(UpstreamCredentialsCommand.Create());
         return command;
     }
 
@@ -35,9 +36,11 @@ internal static class UpstreamsCommand
         var deny = new Option<string[]>("--deny") { Description = "Never offer these upstream tools (repeatable)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds a call may take.", DefaultValueFactory = _ => UpstreamDefinition.DefaultTimeout.TotalSeconds };
         var credentials = new Option<string>("--credentials") { Description = "Credential mode: none, tenant or user.", DefaultValueFactory = _ => UpstreamDefinition.CredentialsNone };
+        var credentialHeader = new Option<string>("--credential-header") { Description = "The header stored credentials travel in (default Authorization)." };
+        var credentialFormat = new Option<string>("--credential-format") { Description = "The header's value, {secret} where the secret goes (default 'Bearer {secret}' for Authorization, else '{secret}')." };
         var disabled = new Option<bool>("--disabled") { Description = "Store it without serving it yet." };
         return AdminCommand.Create("add", "Add an upstream (http with --url, or stdio with --command).",
-            [name, url, headers, command, args, env, cwd, allow, deny, timeout, credentials, disabled], async (parse, cli, cancellationToken) =>
+            [name, url, headers, command, args, env, cwd, allow, deny, timeout, credentials, credentialHeader, credentialFormat, disabled], async (parse, cli, cancellationToken) =>
             {
                 var input = new UpstreamInput
                 {
@@ -52,6 +55,8 @@ internal static class UpstreamsCommand
                     DenyTools = [.. parse.GetValue(deny) ?? []],
                     TimeoutSeconds = parse.GetValue(timeout),
                     CredentialMode = parse.GetValue(credentials),
+                    CredentialHeader = parse.GetValue(credentialHeader),
+                    CredentialFormat = parse.GetValue(credentialFormat),
                     Enabled = !parse.GetValue(disabled),
                 };
                 if (input.Url is not null && input.Command is not null)
@@ -117,7 +122,7 @@ internal static class UpstreamsCommand
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(upstream.Timeout);
-                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null, timeout.Token);
+                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null, null, timeout.Token);
                 var tools = await session.Client.ListToolsAsync(cancellationToken: timeout.Token);
                 output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);
@@ -143,7 +148,7 @@ internal static class UpstreamsCommand
         });
     }
 
-    private static Option<string> NameOption() => new("--name") { Description = "The upstream's name (also the prefix of its tools).", Required = true };
+    internal static Option<string> NameOption() => new("--name") { Description = "The upstream's name (also the prefix of its tools).", Required = true };
 
     private static Dictionary<string, string> Pairs(string[]? items, char separator, string option, string shape)
     {

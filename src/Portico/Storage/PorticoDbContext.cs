@@ -37,6 +37,11 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
 
     public DbSet<Gateway.UpstreamRecord> Upstreams => Set<Gateway.UpstreamRecord>();
 
+    /// <summary>Per-user and per-tenant upstream secrets, protected with Data Protection; use <see cref="Gateway.UpstreamCredentialStore"/>.</summary>
+    public DbSet<Gateway.UpstreamCredentialRecord> UpstreamCredentials => Set<Gateway.UpstreamCredentialRecord>();
+
+    public DbSet<Security.DataProtectionKeyRecord> DataProtectionKeys => Set<Security.DataProtectionKeyRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(PorticoDbContext).Assembly);
 }

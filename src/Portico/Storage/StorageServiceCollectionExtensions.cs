@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portico.Security;
 
 namespace Portico.Storage;
 
@@ -29,6 +30,7 @@ internal static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<StoreChanges>();
         services.AddScoped<StoreMigrator>();
+        services.AddPorticoDataProtection();
         // Order matters: hosted services start in registration order, and everything else needs the schema.
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<StoreChangeListener>();

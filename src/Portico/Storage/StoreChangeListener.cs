@@ -5,7 +5,7 @@ namespace Portico.Storage;
 
 /// <summary>
 /// Reads changes other processes recorded and raises them locally. On PostgreSQL a dedicated
-/// connection LISTENs for the notification each committed change sends (migration 10), so a change
+/// connection LISTENs for the notification each committed change sends (migration 9), so a change
 /// arrives in milliseconds; the log is still read every few seconds in case a notification was lost
 /// with a connection, and every quarter second while the LISTEN connection is down. On SQLite the log
 /// is read every quarter second.

@@ -406,6 +406,53 @@ internal static class StoreMigrations
                     created_at bigint NOT NULL
                 );
                 """),
+        new(7, "vault",
+            Sqlite: """
+                CREATE TABLE data_protection_keys (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    friendly_name TEXT NOT NULL,
+                    xml TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                ALTER TABLE gateway_upstreams ADD COLUMN credential_header TEXT NOT NULL DEFAULT 'Authorization';
+                ALTER TABLE gateway_upstreams ADD COLUMN credential_format TEXT NOT NULL DEFAULT 'Bearer {secret}';
+                CREATE TABLE upstream_credentials (
+                    upstream TEXT NOT NULL REFERENCES gateway_upstreams (name) ON DELETE CASCADE,
+                    owner_kind TEXT NOT NULL,
+                    owner_id TEXT NOT NULL,
+                    secret BLOB NOT NULL,
+                    stamp TEXT NOT NULL,
+                    updated_by TEXT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    invalid_at INTEGER NULL,
+                    invalid_reason TEXT NULL,
+                    PRIMARY KEY (upstream, owner_kind, owner_id)
+                );
+                """,
+            Postgres: """
+                CREATE TABLE data_protection_keys (
+                    id bigserial PRIMARY KEY,
+                    friendly_name text NOT NULL,
+                    xml text NOT NULL,
+                    created_at bigint NOT NULL
+                );
+                ALTER TABLE gateway_upstreams ADD COLUMN credential_header text NOT NULL DEFAULT 'Authorization';
+                ALTER TABLE gateway_upstreams ADD COLUMN credential_format text NOT NULL DEFAULT 'Bearer {secret}';
+                CREATE TABLE upstream_credentials (
+                    upstream text NOT NULL REFERENCES gateway_upstreams (name) ON DELETE CASCADE,
+                    owner_kind text NOT NULL,
+                    owner_id text NOT NULL,
+                    secret bytea NOT NULL,
+                    stamp text NOT NULL,
+                    updated_by text NULL,
+                    created_at bigint NOT NULL,
+                    updated_at bigint NOT NULL,
+                    invalid_at bigint NULL,
+                    invalid_reason text NULL,
+                    PRIMARY KEY (upstream, owner_kind, owner_id)
+                );
+                """),
         // The rate-limit log becomes one row per key, so a check is one atomic statement (an upsert
         // that prunes, counts and appends) instead of a locked transaction of four. Windows in flight
         // at the upgrade start afresh.
@@ -432,7 +479,7 @@ internal static class StoreMigrations
                 """),
         // PostgreSQL tells listening instances about each change as it commits (LISTEN/NOTIFY), whoever
         // wrote it (a server or the CLI); SQLite instances keep polling the log.
-        new(10, "store_changes_notify",
+        new(9, "store_changes_notify",
             Sqlite: "SELECT 1;",
             Postgres: """
                 CREATE FUNCTION portico_store_changes_notify() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -12,7 +12,7 @@ public sealed class UpstreamAdminApiTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var gateway = await GatewayHarness.StartAsync();
-        var body = new { name = "docs", url = "http://127.0.0.1:9/mcp", headers = new Dictionary<string, string> { ["X-Api-Key"] = "secret" } };
+        var body = new { name = "docs", url = "http://127.0.0.1:9/mcp", headers = new Dictionary<string, string> { ["X-Api-Key"] = "static-header-value-1234" } };
         using var anonymous = gateway.Server.CreateClient(null);
         using var user = gateway.Server.CreateClient();
         using var admin = gateway.Server.CreateClient(gateway.AdminKey);
@@ -36,7 +36,7 @@ public sealed class UpstreamAdminApiTests
         var docs = Assert.Single(listed!)!;
         Assert.Equal("docs", (string?)docs["name"]);
         Assert.Equal("X-Api-Key", (string?)docs["headerNames"]![0]);
-        Assert.DoesNotContain("secret", listed!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("static-header-value-1234", listed!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("down", (string?)health["status"]);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);

@@ -57,7 +57,7 @@ public sealed class StoreChangeNotifyTests
         Assert.Equal("from-elsewhere", await raised.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         if (watcher is not null)
         {
-            // The trigger of migration 10 notified every listener with the change's id as it committed.
+            // The trigger of migration 9 notified every listener with the change's id as it committed.
             await watcher.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
             Assert.Matches("^[0-9]+$", await notified.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
             await watcher.DisposeAsync();

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Portico.Access;
+using Portico.Storage;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// Stores, reads and clears upstream credentials (one per user or per tenant and upstream). Secrets
+/// are protected with Data Protection under a purpose naming the row, so ciphertext copied into
+/// another row does not decrypt. Every change is a store change (topic <see cref="Topic"/>), so
+/// every instance drops its cached copy and the pooled sessions that carried the old secret.
+/// </summary>
+internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtectionProvider protection, StoreChanges changes, TimeProvider time)
+{
+    public const string Topic = "gateway.credentials";
+    public const int MaxSecretLength = 8192;
+    private const string Purpose = "Portico.Gateway.UpstreamCredentials.v1";
+
+    public static string Subject(string upstream, string ownerKind, string ownerId) => $"{upstream}|{ownerKind}|{ownerId}";
+
+    public static (string Upstream, string OwnerKind, string OwnerId)? ParseSubject(string subject)
+        => subject.Split('|', 3) is [var upstream, var kind, var owner] ? (upstream, kind, owner) : null;
+
+    public async Task<UpstreamCredentialRecord> SetAsync(string upstream, string ownerKind, string ownerId, string secret, string updatedBy, CancellationToken cancellationToken)
+    {
+        var definition = await RequireUpstreamAsync(upstream, ownerKind, cancellationToken);
+        if (SecretProblem(secret) is { } problem)
+        {
+            throw new AccessException(problem, "Send the secret exactly as the upstream expects it, on one line (the CLI reads it from stdin when --secret is left out).");
+        }
+
+        var now = time.GetUtcNow();
+        var stamp = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var record = await db.UpstreamCredentials.FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
+        if (record is null)
+        {
+            record = new UpstreamCredentialRecord { Upstream = definition.Name, OwnerKind = ownerKind, OwnerId = ownerId, Secret = [], Stamp = stamp, CreatedAt = now };
+            db.UpstreamCredentials.Add(record);
+        }
+
+        record.Secret = Protector(upstream, ownerKind, ownerId).Protect(Encoding.UTF8.GetBytes(secret));
+        record.Stamp = stamp;
+        record.UpdatedAt = now;
+        record.UpdatedBy = updatedBy;
+        record.InvalidAt = null;
+        record.InvalidReason = null;
+        var change = changes.Record(db, Topic, Subject(upstream, ownerKind, ownerId));
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(change);
+        return record;
+    }
+
+    public async Task ClearAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
+    {
+        await RequireUpstreamAsync(upstream, ownerKind, cancellationToken);
+        var record = await db.UpstreamCredentials.FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken)
+            ?? throw new AccessException($"No {ownerKind} credential of '{ownerId}' is stored for upstream '{upstream}'.", "Nothing to clear; 'portico upstreams credentials list' shows what is stored.");
+        db.UpstreamCredentials.Remove(record);
+        var change = changes.Record(db, Topic, Subject(upstream, ownerKind, ownerId));
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(change);
+    }
+
+    public async Task<UpstreamCredentialRecord?> GetRecordAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
+    {
+        await RequireUpstreamAsync(upstream, ownerKind, cancellationToken);
+        return await db.UpstreamCredentials.AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UpstreamCredentialRecord>> ListAsync(string upstream, CancellationToken cancellationToken)
+    {
+        await GetUpstreamAsync(upstream, cancellationToken);
+        return await db.UpstreamCredentials.AsNoTracking().Where(c => c.Upstream == upstream).OrderBy(c => c.OwnerKind).ThenBy(c => c.OwnerId).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The credential, decrypted; null when none is stored.</summary>
+    public async Task<UpstreamCredential?> FindAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
+    {
+        var record = await db.UpstreamCredentials.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        return Decrypt(record);
+    }
+
+    private UpstreamCredential Decrypt(UpstreamCredentialRecord record)
+    {
+        var secret = Encoding.UTF8.GetString(Protector(record.Upstream, record.OwnerKind, record.OwnerId).Unprotect(record.Secret));
+        return new UpstreamCredential(record.Upstream, record.OwnerKind, record.OwnerId, secret, record.Stamp, record.UpdatedAt, record.InvalidAt, record.InvalidReason);
+    }
+
+    /// <summary>
+    /// The newest credential of an upstream the upstream has not refused, decrypted; null when there
+    /// is none. The health monitor checks an upstream that needs credentials with it.
+    /// </summary>
+    public async Task<UpstreamCredential?> FindAnyValidAsync(string upstream, CancellationToken cancellationToken)
+    {
+        var record = await db.UpstreamCredentials.AsNoTracking().TagWith(StoreMetrics.BackgroundTag)
+            .Where(c => c.Upstream == upstream && c.InvalidAt == null).OrderByDescending(c => c.UpdatedAt).FirstOrDefaultAsync(cancellationToken);
+        return record is null ? null : Decrypt(record);
+    }
+
+    /// <summary>
+    /// Marks the credential the upstream refused — only if it is still the one that was sent (the
+    /// same stamp), so a secret re-entered meanwhile is never marked by a stale refusal.
+    /// </summary>
+    public async Task<bool> MarkInvalidAsync(UpstreamCredential credential, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var marked = await db.UpstreamCredentials
+            .Where(c => c.Upstream == credential.Upstream && c.OwnerKind == credential.OwnerKind && c.OwnerId == credential.OwnerId
+                && c.Stamp == credential.Stamp && c.InvalidAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.InvalidAt, now).SetProperty(c => c.InvalidReason, reason), cancellationToken);
+        if (marked == 0)
+        {
+            return false;
+        }
+
+        var change = changes.Record(db, Topic, Subject(credential.Upstream, credential.OwnerKind, credential.OwnerId));
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Raise(change);
+        return true;
+    }
+
+    private IDataProtector Protector(string upstream, string ownerKind, string ownerId)
+        => protection.CreateProtector(Purpose, upstream, ownerKind, ownerId);
+
+    private async Task<UpstreamDefinition> RequireUpstreamAsync(string upstream, string ownerKind, CancellationToken cancellationToken)
+    {
+        var definition = await GetUpstreamAsync(upstream, cancellationToken);
+        if (definition.CredentialMode != ownerKind)
+        {
+            throw new AccessException(
+                definition.NeedsCredential
+                    ? $"Upstream '{upstream}' takes {definition.CredentialMode} credentials, not {ownerKind} credentials."
+                    : $"Upstream '{upstream}' takes no stored credentials (credential mode 'none').",
+                definition.NeedsCredential
+                    ? $"Store a {definition.CredentialMode} credential instead ({(definition.CredentialMode == UpstreamDefinition.CredentialsUser ? "--user" : "--tenant")})."
+                    : "An operator can re-add it with --credentials user or --credentials tenant.");
+        }
+
+        return definition;
+    }
+
+    private async Task<UpstreamDefinition> GetUpstreamAsync(string upstream, CancellationToken cancellationToken)
+        => await db.Upstreams.AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
+            ? UpstreamDefinition.FromRecord(record)
+            : throw new AccessException($"No upstream named '{upstream}'.", "List the upstreams with 'portico upstreams list'.");
+
+    private static string? SecretProblem(string secret)
+        => secret.Length == 0 ? "The secret is empty."
+            : secret.Length > MaxSecretLength ? $"The secret is longer than {MaxSecretLength} characters."
+            : secret.Any(char.IsControl) ? "The secret contains a line break or another control character, which cannot travel in a request header."
+            : null;
+}
