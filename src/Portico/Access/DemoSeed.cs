@@ -9,7 +9,7 @@ namespace Portico.Access;
 /// On an empty store, creates a demo user, a demo tenant (plan basic) and an API key, and prints
 /// the key and a ready-to-paste client configuration once — the key is not shown again.
 /// </summary>
-internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<AccessOptions> options, ILogger<DemoSeed> logger) : IHostedService
+internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<AccessOptions> options, StoreConnection store, ILogger<DemoSeed> logger) : IHostedService
 {
     public const string DemoEmail = "demo@portico.local";
 
@@ -20,6 +20,8 @@ internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<Acc
             return;
         }
 
+        // Instances starting together on an empty store: one seeds, the others then find the user.
+        await using var seedLock = await StoreLock.AcquireAsync(store, "startup", cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         if (await db.Users.AnyAsync(cancellationToken))

@@ -30,9 +30,12 @@ internal static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<StoreChanges>();
         services.AddScoped<StoreMigrator>();
-        services.AddPorticoDataProtection();
         // Order matters: hosted services start in registration order, and everything else needs the schema.
+        // StoreStartup also comes before Data Protection's own hosted service, which loads (and on an
+        // empty store would create) the key ring at start-up: StoreStartup creates the first key under
+        // a store-wide lock, so instances starting together share one.
         services.AddHostedService<StoreStartup>();
+        services.AddPorticoDataProtection();
         services.AddHostedService<StoreChangeListener>();
         return services;
     }

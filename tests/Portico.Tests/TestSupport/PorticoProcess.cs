@@ -34,7 +34,11 @@ internal sealed class PorticoProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<PorticoProcess> StartAsync(string storePath, int? port = null, params string[] extraArgs)
+    public static Task<PorticoProcess> StartAsync(string storePath, int? port = null, params string[] extraArgs)
+        => StartInAsync(Path.GetDirectoryName(storePath)!, storePath, port, extraArgs);
+
+    /// <summary>Starts <c>portico serve</c> in <paramref name="workingDirectory"/> on any store (a SQLite path or a PostgreSQL connection string).</summary>
+    public static async Task<PorticoProcess> StartInAsync(string workingDirectory, string store, int? port = null, params string[] extraArgs)
     {
         port ??= FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -42,14 +46,14 @@ internal sealed class PorticoProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(storePath)!,
+            WorkingDirectory = workingDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "portico.dll"));
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.ArgumentList.Add("--store");
-        start.ArgumentList.Add(storePath);
+        start.ArgumentList.Add(store);
         foreach (var arg in extraArgs)
         {
             start.ArgumentList.Add(arg);

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Portico.Tests.TestSupport;
@@ -29,6 +31,16 @@ internal static class TestStores
         }
 
         return new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+    }
+
+    /// <summary>Runs a scalar query against <paramref name="store"/> directly, as an operator with psql or sqlite3 would.</summary>
+    public static async Task<long> ScalarAsync(string store, string sql)
+    {
+        await using DbConnection connection = IsPostgres(store) ? new NpgsqlConnection(store) : new SqliteConnection($"Data Source={store}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task DropAsync(string store)
