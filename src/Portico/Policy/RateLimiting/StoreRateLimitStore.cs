@@ -57,11 +57,7 @@ internal sealed class StoreRateLimitStore(IServiceScopeFactory scopes, StoreConn
 
         var nowMs = now.ToUnixTimeMilliseconds();
         var windowMs = (long)window.TotalMilliseconds;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        return await WithConnectionAsync(async connection =>
         {
             await PruneIfDueAsync(connection, windowMs, cancellationToken);
             await using var command = Command(connection, store.Provider == StoreProvider.Postgres ? PostgresAcquire : SqliteAcquire,
@@ -72,22 +68,14 @@ internal sealed class StoreRateLimitStore(IServiceScopeFactory scopes, StoreConn
             var used = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
             long? oldest = reader.IsDBNull(2) ? null : Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
             return Decide(allowed, limit, used, oldest, windowMs, nowMs);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        }, cancellationToken);
     }
 
     public async ValueTask<RateLimitDecision> PeekAsync(string key, int limit, TimeSpan window, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var windowMs = (long)window.TotalMilliseconds;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        return await WithConnectionAsync(async connection =>
         {
             await using var command = Command(connection, "SELECT hits FROM rate_limit_windows WHERE key = @key", ("@key", key));
             var hits = await command.ExecuteScalarAsync(cancellationToken) switch
@@ -98,6 +86,18 @@ internal sealed class StoreRateLimitStore(IServiceScopeFactory scopes, StoreConn
             };
             var live = hits.Where(h => h > nowMs - windowMs).ToArray();
             return Decide(live.Length < limit, limit, live.Length, live.Length == 0 ? null : live.Min(), windowMs, nowMs);
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a pooled store connection (ADO.NET: one statement, no change tracking).</summary>
+    private async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await work(db.Database.GetDbConnection());
         }
         finally
         {
