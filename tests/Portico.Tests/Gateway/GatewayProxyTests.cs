@@ -12,14 +12,18 @@ public sealed class GatewayProxyTests
     private static readonly int[] ThreeSteps = [1, 2, 3];
 
     [Fact]
-    public async Task Stdio_upstreams_are_aggregated_behind_mcp_with_prefixed_tools_progress_and_sampling_relayed()
+    public async Task Stdio_and_http_upstreams_are_aggregated_behind_mcp_with_prefixed_tools_progress_sampling_and_elicitation_relayed()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var gateway = await GatewayHarness.StartAsync();
+        await using var web = await HttpUpstreamProcess.StartAsync();
         await gateway.AddStdioAsync("everything", UpstreamServers.Everything, "stdio");
+        await gateway.AddAsync(new { name = "web", url = web.Url.ToString() });
         await gateway.AddStdioAsync("memory", UpstreamServers.Memory);
         await gateway.WaitUpAsync("everything");
+        await gateway.WaitUpAsync("web");
         await gateway.WaitUpAsync("memory");
+        ElicitRequestParams? elicitation = null;
 
 #pragma warning disable MCP9005 // sampling is deprecated by 2026-07-28 but is what 2025-11-25 upstreams use; the relay is under test
         await using var client = await gateway.ConnectAsync(new McpClientHandlers
@@ -30,10 +34,24 @@ public sealed class GatewayProxyTests
                 Model = "test-model",
                 Role = Role.Assistant,
             }),
+            ElicitationHandler = (request, _) =>
+            {
+                elicitation = request;
+                return ValueTask.FromResult(new ElicitResult
+                {
+                    Action = "accept",
+                    Content = new Dictionary<string, JsonElement>
+                    {
+                        ["name"] = JsonSerializer.SerializeToElement("Ada from the test client"),
+                        ["check"] = JsonSerializer.SerializeToElement(true),
+                    },
+                });
+            },
         });
 #pragma warning restore MCP9005
         var tools = await client.ListToolsAsync(cancellationToken: ct);
         var echo = await client.CallToolAsync("everything__echo", new Dictionary<string, object?> { ["message"] = "through Portico" }, cancellationToken: ct);
+        var webEcho = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "over HTTP" }, cancellationToken: ct);
         var created = await client.CallToolAsync("memory__create_entities", new Dictionary<string, object?>
         {
             ["entities"] = new[] { new Dictionary<string, object?> { ["name"] = "Portico", ["entityType"] = "gateway", ["observations"] = Observations } },
@@ -52,13 +70,17 @@ public sealed class GatewayProxyTests
             .Select(m => ((string?)m["params"]!["progressToken"], (int)(double)m["params"]!["progress"]!)).ToList();
         var sampled = await client.CallToolAsync("everything__trigger-sampling-request",
             new Dictionary<string, object?> { ["prompt"] = "say hi", ["maxTokens"] = 10 }, cancellationToken: ct);
+        var elicited = await client.CallToolAsync("web__trigger-elicitation-request", cancellationToken: ct);
 
         Assert.Contains(tools, t => t.Name == "everything__echo" && t.Description is { Length: > 0 });
+        Assert.Contains(tools, t => t.Name == "web__echo");
+        Assert.Contains(tools, t => t.Name == "web__trigger-elicitation-request");
         Assert.Contains(tools, t => t.Name == "memory__read_graph");
         Assert.Contains(tools, t => t.Name == "ping"); // native tools stay beside upstream ones
         Assert.All(tools, t => Assert.True(t.Name.Length <= 64, t.Name));
         Assert.Equal(true, tools.Single(t => t.Name == "everything__trigger-long-running-operation").ProtocolTool.Annotations?.ReadOnlyHint);
         Assert.Equal("Echo: through Portico", Assert.IsType<TextContentBlock>(Assert.Single(echo.Content)).Text);
+        Assert.Equal("Echo: over HTTP", Text(webEcho));
         Assert.NotEqual(true, created.IsError);
         Assert.Contains("fronts upstreams", Text(graph), StringComparison.Ordinal);
         Assert.NotEqual(true, (bool?)longRunning.Final["result"]!["isError"]);
@@ -66,6 +88,14 @@ public sealed class GatewayProxyTests
         Assert.All(relayed, r => Assert.Equal("p-9", r.Item1));
         Assert.NotEqual(true, sampled.IsError);
         Assert.Contains("sampled by the test client", Text(sampled), StringComparison.Ordinal);
+        var asked = Assert.IsType<ElicitRequestParams>(elicitation);
+        Assert.Equal("Please provide inputs for the following fields:", asked.Message);
+        Assert.NotNull(asked.RequestedSchema);
+        Assert.Contains("name", asked.RequestedSchema.Required ?? []);
+        Assert.True(asked.RequestedSchema.Properties.ContainsKey("email"));
+        Assert.NotEqual(true, elicited.IsError);
+        Assert.Contains("- Name: Ada from the test client", Text(elicited), StringComparison.Ordinal);
+        Assert.Contains("- Agreed to terms: true", Text(elicited), StringComparison.Ordinal);
     }
 
     [Fact]
