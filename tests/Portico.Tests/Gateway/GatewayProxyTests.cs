@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -135,10 +136,13 @@ public sealed class GatewayProxyTests
     }
 
     [Fact]
-    public async Task A_killed_upstream_goes_down_alone_and_comes_back_by_itself()
+    public async Task A_killed_upstream_goes_down_within_one_check_interval_alone_and_comes_back_by_itself()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = await GatewayHarness.StartAsync();
+        // One failed check marks an upstream down here, so "down" must show within one interval of the kill
+        // (plus the refused ping and the 100 ms polling of /health/vendors).
+        var interval = TimeSpan.FromSeconds(2);
+        await using var gateway = await GatewayHarness.StartAsync(interval, failureThreshold: 1);
         await using var upstream = await HttpUpstreamProcess.StartAsync();
         await gateway.AddAsync(new { name = "web", url = upstream.Url.ToString() });
         await gateway.AddStdioAsync("memory", UpstreamServers.Memory);
@@ -153,14 +157,19 @@ public sealed class GatewayProxyTests
         });
         Assert.Equal("Echo: before", Text(await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "before" }, cancellationToken: ct)));
 
+        var listChangedBeforeKill = Volatile.Read(ref listChanged);
         await upstream.KillAsync();
+        var killed = Stopwatch.StartNew();
         var down = await gateway.WaitForVendorAsync("web", v => (string?)v["status"] == "down", "down");
+        var downAfter = killed.Elapsed;
         var later = await gateway.WaitForVendorAsync("web", v => (int)v["consecutiveFailures"]! > (int)down["consecutiveFailures"]!, "more failed");
         var toolsWhileDown = await client.ListToolsAsync(cancellationToken: ct);
         var refused = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "during" }, cancellationToken: ct);
         var memoryWhileDown = await client.CallToolAsync("memory__read_graph", cancellationToken: ct);
         var memoryHealth = (await gateway.VendorsAsync()).Single(v => (string?)v!["name"] == "memory")!;
 
+        Assert.True(downAfter < interval + TimeSpan.FromSeconds(1.5), $"down after {downAfter.TotalMilliseconds:0} ms, interval {interval.TotalMilliseconds:0} ms");
+        Assert.True((int)down["consecutiveFailures"]! >= 1);
         Assert.NotNull(down["lastCheckedAt"]);
         Assert.NotNull(down["lastSuccessAt"]);
         Assert.False(string.IsNullOrEmpty((string?)down["lastError"]));
@@ -171,8 +180,9 @@ public sealed class GatewayProxyTests
         Assert.Equal("UPSTREAM_UNAVAILABLE", refused.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString());
         Assert.NotEqual(true, memoryWhileDown.IsError);
         Assert.Equal("up", (string?)memoryHealth["status"]);
-        Assert.True(Volatile.Read(ref listChanged) > 0);
+        Assert.True(Volatile.Read(ref listChanged) > listChangedBeforeKill, "no notifications/tools/list_changed when the upstream's tools left");
 
+        var listChangedWhileDown = Volatile.Read(ref listChanged);
         await upstream.StartAsync(ct);
         await gateway.WaitUpAsync("web");
         var toolsAfter = await client.ListToolsAsync(cancellationToken: ct);
@@ -180,6 +190,7 @@ public sealed class GatewayProxyTests
 
         Assert.Contains(toolsAfter, t => t.Name == "web__echo");
         Assert.Equal("Echo: after", Text(after));
+        Assert.True(Volatile.Read(ref listChanged) > listChangedWhileDown, "no notifications/tools/list_changed when the upstream's tools came back");
     }
 
     private static string Text(CallToolResult result)
