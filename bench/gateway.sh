@@ -159,7 +159,7 @@ placement="servers and load generator share all CPUs (unpinned)"
 [[ "$PIN" == 1 ]] && placement="Portico and node pinned to CPU 0, load generator to CPU 1"
 
 REPORT="$(cat <<MD
-# Portico gateway benchmark: tools/call echo, direct vs through Portico
+# Portico gateway benchmark: tools/call direct vs through Portico
 
 - When: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $commit
 - Machine: $(nproc) CPUs ($cpu_model), $(uname -sr), .NET $(dotnet --version), node $("$NODE" --version)
