@@ -10,6 +10,9 @@
 # The EXIT trap stops the server (whole process group), runs the commands added with
 # e2e_on_exit, removes $E2E_WORK_DIR (unless E2E_KEEP_WORK_DIR=1) and keeps the exit status.
 #
+# Node projects of the TypeScript SDK clients:
+#   e2e_npm_ci DIR                    npm ci in DIR unless node_modules matches its lock; sets NODE_BIN
+#
 # Variables set by e2e_start_portico:
 #   PORTICO_PORT, PORTICO_BASE_URL (http://127.0.0.1:PORT), PORTICO_MCP_URL (.../mcp),
 #   PORTICO_PID (process group leader), PORTICO_LOG (server stdout+stderr), PORTICO_STORE.
@@ -35,6 +38,29 @@ e2e_log() { printf '[%s] %s\n' "$E2E_NAME" "$*" >&2; }
 e2e_die() {
   e2e_log "$*"
   exit 1
+}
+
+# Installs DIR's pinned dependencies (among them Node 22 from the npm package `node`) with the
+# machine's npm, unless node_modules already matches package.json + package-lock.json (a stamp
+# file records the hash of the last successful `npm ci`). Sets NODE_BIN to that Node.
+NODE_BIN=""
+e2e_npm_ci() {
+  local dir="$1"
+  local stamp="$dir/node_modules/.portico-npm-ci.sha256" hash
+  NODE_BIN="$dir/node_modules/node/bin/node"
+  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$hash" && -x "$NODE_BIN" \
+    && "$("$NODE_BIN" --version 2>/dev/null)" == v22.* && -f "$dir/node_modules/@modelcontextprotocol/sdk/package.json" ]]; then
+    e2e_log "dependencies present in $dir (node $("$NODE_BIN" --version))"
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || e2e_die "npm is required (run scripts/install-prereqs.sh)"
+  e2e_log "npm ci in $dir"
+  # The `node` package fetches its platform binary from its preinstall script: scripts must run.
+  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts=false >&2) || e2e_die "npm ci failed in $dir"
+  [[ -x "$NODE_BIN" && "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] || e2e_die "npm ci did not produce Node 22 at $NODE_BIN"
+  echo "$hash" >"$stamp"
+  e2e_log "installed node $("$NODE_BIN" --version), @modelcontextprotocol/sdk $("$NODE_BIN" -p "require('$dir/node_modules/@modelcontextprotocol/sdk/package.json').version")"
 }
 
 # Creates the temp dir and installs the traps. Call once, early.

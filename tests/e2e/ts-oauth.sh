@@ -28,33 +28,11 @@ E2E_NAME="ts-oauth"
 source "$SCRIPT_DIR/lib.sh"
 
 CLIENT_DIR="$SCRIPT_DIR/ts-oauth"
-NODE_BIN="$CLIENT_DIR/node_modules/node/bin/node"
-STAMP="$CLIENT_DIR/node_modules/.portico-npm-ci.sha256"
 USER_EMAIL="oauth-e2e@portico.test"
 USER_PASSWORD="e2e password $RANDOM$RANDOM"
 
 # ---------------------------------------------------------------- npm ci (idempotent)
-lock_hash() { cat "$CLIENT_DIR/package.json" "$CLIENT_DIR/package-lock.json" | sha256sum | cut -d' ' -f1; }
-
-deps_ok() {
-  [[ -f "$STAMP" && "$(cat "$STAMP")" == "$(lock_hash)" ]] || return 1
-  [[ -x "$NODE_BIN" && "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] || return 1
-  [[ -f "$CLIENT_DIR/node_modules/@modelcontextprotocol/sdk/package.json" ]]
-}
-
-if deps_ok; then
-  e2e_log "dependencies present (node $("$NODE_BIN" --version))"
-else
-  command -v npm >/dev/null 2>&1 || e2e_die "npm is required (run scripts/install-prereqs.sh)"
-  e2e_log "npm ci in $CLIENT_DIR"
-  # The `node` package fetches its platform binary from its preinstall script: scripts must run.
-  (cd "$CLIENT_DIR" && npm ci --no-audit --no-fund --ignore-scripts=false >&2) \
-    || e2e_die "npm ci failed in $CLIENT_DIR"
-  [[ -x "$NODE_BIN" && "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] \
-    || e2e_die "npm ci did not produce Node 22 at $NODE_BIN"
-  lock_hash >"$STAMP"
-  e2e_log "installed node $("$NODE_BIN" --version), @modelcontextprotocol/sdk $("$NODE_BIN" -p "require('$CLIENT_DIR/node_modules/@modelcontextprotocol/sdk/package.json').version")"
-fi
+e2e_npm_ci "$CLIENT_DIR"
 
 # ---------------------------------------------------------------- server and user
 e2e_init

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -12,14 +13,18 @@ public sealed class GatewayProxyTests
     private static readonly int[] ThreeSteps = [1, 2, 3];
 
     [Fact]
-    public async Task Stdio_upstreams_are_aggregated_behind_mcp_with_prefixed_tools_progress_and_sampling_relayed()
+    public async Task Stdio_and_http_upstreams_are_aggregated_behind_mcp_with_prefixed_tools_progress_sampling_and_elicitation_relayed()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var gateway = await GatewayHarness.StartAsync();
+        await using var web = await HttpUpstreamProcess.StartAsync();
         await gateway.AddStdioAsync("everything", UpstreamServers.Everything, "stdio");
+        await gateway.AddAsync(new { name = "web", url = web.Url.ToString() });
         await gateway.AddStdioAsync("memory", UpstreamServers.Memory);
         await gateway.WaitUpAsync("everything");
+        await gateway.WaitUpAsync("web");
         await gateway.WaitUpAsync("memory");
+        ElicitRequestParams? elicitation = null;
 
 #pragma warning disable MCP9005 // sampling is deprecated by 2026-07-28 but is what 2025-11-25 upstreams use; the relay is under test
         await using var client = await gateway.ConnectAsync(new McpClientHandlers
@@ -30,10 +35,24 @@ public sealed class GatewayProxyTests
                 Model = "test-model",
                 Role = Role.Assistant,
             }),
+            ElicitationHandler = (request, _) =>
+            {
+                elicitation = request;
+                return ValueTask.FromResult(new ElicitResult
+                {
+                    Action = "accept",
+                    Content = new Dictionary<string, JsonElement>
+                    {
+                        ["name"] = JsonSerializer.SerializeToElement("Ada from the test client"),
+                        ["check"] = JsonSerializer.SerializeToElement(true),
+                    },
+                });
+            },
         });
 #pragma warning restore MCP9005
         var tools = await client.ListToolsAsync(cancellationToken: ct);
         var echo = await client.CallToolAsync("everything__echo", new Dictionary<string, object?> { ["message"] = "through Portico" }, cancellationToken: ct);
+        var webEcho = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "over HTTP" }, cancellationToken: ct);
         var created = await client.CallToolAsync("memory__create_entities", new Dictionary<string, object?>
         {
             ["entities"] = new[] { new Dictionary<string, object?> { ["name"] = "Portico", ["entityType"] = "gateway", ["observations"] = Observations } },
@@ -52,13 +71,17 @@ public sealed class GatewayProxyTests
             .Select(m => ((string?)m["params"]!["progressToken"], (int)(double)m["params"]!["progress"]!)).ToList();
         var sampled = await client.CallToolAsync("everything__trigger-sampling-request",
             new Dictionary<string, object?> { ["prompt"] = "say hi", ["maxTokens"] = 10 }, cancellationToken: ct);
+        var elicited = await client.CallToolAsync("web__trigger-elicitation-request", cancellationToken: ct);
 
         Assert.Contains(tools, t => t.Name == "everything__echo" && t.Description is { Length: > 0 });
+        Assert.Contains(tools, t => t.Name == "web__echo");
+        Assert.Contains(tools, t => t.Name == "web__trigger-elicitation-request");
         Assert.Contains(tools, t => t.Name == "memory__read_graph");
         Assert.Contains(tools, t => t.Name == "ping"); // native tools stay beside upstream ones
         Assert.All(tools, t => Assert.True(t.Name.Length <= 64, t.Name));
         Assert.Equal(true, tools.Single(t => t.Name == "everything__trigger-long-running-operation").ProtocolTool.Annotations?.ReadOnlyHint);
         Assert.Equal("Echo: through Portico", Assert.IsType<TextContentBlock>(Assert.Single(echo.Content)).Text);
+        Assert.Equal("Echo: over HTTP", Text(webEcho));
         Assert.NotEqual(true, created.IsError);
         Assert.Contains("fronts upstreams", Text(graph), StringComparison.Ordinal);
         Assert.NotEqual(true, (bool?)longRunning.Final["result"]!["isError"]);
@@ -66,6 +89,14 @@ public sealed class GatewayProxyTests
         Assert.All(relayed, r => Assert.Equal("p-9", r.Item1));
         Assert.NotEqual(true, sampled.IsError);
         Assert.Contains("sampled by the test client", Text(sampled), StringComparison.Ordinal);
+        var asked = Assert.IsType<ElicitRequestParams>(elicitation);
+        Assert.Equal("Please provide inputs for the following fields:", asked.Message);
+        Assert.NotNull(asked.RequestedSchema);
+        Assert.Contains("name", asked.RequestedSchema.Required ?? []);
+        Assert.True(asked.RequestedSchema.Properties.ContainsKey("email"));
+        Assert.NotEqual(true, elicited.IsError);
+        Assert.Contains("- Name: Ada from the test client", Text(elicited), StringComparison.Ordinal);
+        Assert.Contains("- Agreed to terms: true", Text(elicited), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,10 +136,13 @@ public sealed class GatewayProxyTests
     }
 
     [Fact]
-    public async Task A_killed_upstream_goes_down_alone_and_comes_back_by_itself()
+    public async Task A_killed_upstream_goes_down_within_one_check_interval_alone_and_comes_back_by_itself()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var gateway = await GatewayHarness.StartAsync();
+        // One failed check marks an upstream down here, so "down" must show within one interval of the kill
+        // (plus the refused ping and the 100 ms polling of /health/vendors).
+        var interval = TimeSpan.FromSeconds(2);
+        await using var gateway = await GatewayHarness.StartAsync(interval, failureThreshold: 1);
         await using var upstream = await HttpUpstreamProcess.StartAsync();
         await gateway.AddAsync(new { name = "web", url = upstream.Url.ToString() });
         await gateway.AddStdioAsync("memory", UpstreamServers.Memory);
@@ -123,14 +157,19 @@ public sealed class GatewayProxyTests
         });
         Assert.Equal("Echo: before", Text(await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "before" }, cancellationToken: ct)));
 
+        var listChangedBeforeKill = Volatile.Read(ref listChanged);
         await upstream.KillAsync();
+        var killed = Stopwatch.StartNew();
         var down = await gateway.WaitForVendorAsync("web", v => (string?)v["status"] == "down", "down");
+        var downAfter = killed.Elapsed;
         var later = await gateway.WaitForVendorAsync("web", v => (int)v["consecutiveFailures"]! > (int)down["consecutiveFailures"]!, "more failed");
         var toolsWhileDown = await client.ListToolsAsync(cancellationToken: ct);
         var refused = await client.CallToolAsync("web__echo", new Dictionary<string, object?> { ["message"] = "during" }, cancellationToken: ct);
         var memoryWhileDown = await client.CallToolAsync("memory__read_graph", cancellationToken: ct);
         var memoryHealth = (await gateway.VendorsAsync()).Single(v => (string?)v!["name"] == "memory")!;
 
+        Assert.True(downAfter < interval + TimeSpan.FromSeconds(1.5), $"down after {downAfter.TotalMilliseconds:0} ms, interval {interval.TotalMilliseconds:0} ms");
+        Assert.True((int)down["consecutiveFailures"]! >= 1);
         Assert.NotNull(down["lastCheckedAt"]);
         Assert.NotNull(down["lastSuccessAt"]);
         Assert.False(string.IsNullOrEmpty((string?)down["lastError"]));
@@ -141,8 +180,9 @@ public sealed class GatewayProxyTests
         Assert.Equal("UPSTREAM_UNAVAILABLE", refused.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString());
         Assert.NotEqual(true, memoryWhileDown.IsError);
         Assert.Equal("up", (string?)memoryHealth["status"]);
-        Assert.True(Volatile.Read(ref listChanged) > 0);
+        Assert.True(Volatile.Read(ref listChanged) > listChangedBeforeKill, "no notifications/tools/list_changed when the upstream's tools left");
 
+        var listChangedWhileDown = Volatile.Read(ref listChanged);
         await upstream.StartAsync(ct);
         await gateway.WaitUpAsync("web");
         var toolsAfter = await client.ListToolsAsync(cancellationToken: ct);
@@ -150,6 +190,7 @@ public sealed class GatewayProxyTests
 
         Assert.Contains(toolsAfter, t => t.Name == "web__echo");
         Assert.Equal("Echo: after", Text(after));
+        Assert.True(Volatile.Read(ref listChanged) > listChangedWhileDown, "no notifications/tools/list_changed when the upstream's tools came back");
     }
 
     private static string Text(CallToolResult result)
