@@ -126,11 +126,11 @@ internal static class ClientRegistrationEndpoint
 
     private static OAuthException Metadata(string description) => new("invalid_client_metadata", description);
 
-    private static string? String(JsonElement body, string name)
+    internal static string? String(JsonElement body, string name)
         => !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
             : value.ValueKind == JsonValueKind.String ? value.GetString() : throw Metadata($"{name} must be a string.");
 
-    private static List<string>? Strings(JsonElement body, string name)
+    internal static List<string>? Strings(JsonElement body, string name)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
