@@ -25,8 +25,15 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     private readonly ILogger<ClientMetadataDocuments> _logger;
     private readonly HttpClient _http;
 
-    public ClientMetadataDocuments(IOptions<ClientMetadataOptions> options, TimeProvider time, ILogger<ClientMetadataDocuments> logger)
+    public ClientMetadataDocuments(IOptions<ClientMetadataOptions> options, StoreChanges changes, TimeProvider time, ILogger<ClientMetadataDocuments> logger)
     {
+        changes.Changed += (topic, subject) =>
+        {
+            if (topic == ClientRegistrations.Topic)
+            {
+                _cache.TryRemove(subject, out _);
+            }
+        };
         _options = options.Value;
         _time = time;
         _logger = logger;
