@@ -53,6 +53,14 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     public static bool IsUrl(string clientId)
         => clientId.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || clientId.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The name for the login and consent pages. Anyone can write any client_name into a document, so a URL client's
+    /// name comes with the host that serves it, the one part the user can trust.
+    /// </summary>
+    public static string DisplayName(OAuthClientRecord client)
+        => !IsUrl(client.Id) ? client.Name ?? client.Id
+            : client.Name is null ? client.Id : $"{client.Name} ({new Uri(client.Id).Host})";
+
     /// <summary>The client behind a <c>client_id</c>: a registered one from the store, or a URL's metadata document. Null when an id that is no URL is unknown.</summary>
     public async Task<OAuthClientRecord?> FindAsync(string clientId, PorticoDbContext db, CancellationToken cancellationToken)
         => IsUrl(clientId)
@@ -246,7 +254,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
         }
     }
 
-    /// <summary>The row codes and refresh tokens point at, refreshed with what the document says now.</summary>
+    /// <summary>The row codes and refresh tokens point at, refreshed with what the document says now. Leaves the caller's other tracked entities alone.</summary>
     private static async Task SaveAsync(OAuthClientRecord client, PorticoDbContext db, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
@@ -254,7 +262,8 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
             var row = await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == client.Id, cancellationToken);
             if (row is null)
             {
-                db.OAuthClients.Add(Copy(client));
+                row = Copy(client);
+                db.OAuthClients.Add(row);
             }
             else
             {
@@ -269,13 +278,12 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                db.ChangeTracker.Clear();
                 return;
             }
-            catch (DbUpdateException) when (row is null && attempt == 0)
+            catch (DbUpdateException) when (attempt == 0)
             {
-                // Another instance stored the same document first: update its row instead.
-                db.ChangeTracker.Clear();
+                // Another instance stored the same document first: read its row and update that instead.
+                db.Entry(row).State = EntityState.Detached;
             }
         }
     }

@@ -34,7 +34,7 @@ public sealed class ClientMetadataDocumentTests
         Assert.True(discovery["client_id_metadata_document_supported"]!.GetValue<bool>());
         using (var login = await flow.Browser.GetAsync(flow.AuthorizeUrl(clientId, Scopes)))
         {
-            Assert.Contains("Sign in to let Doc CLI use Portico.", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("Sign in to let Doc CLI (127.0.0.1) use Portico.", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         var code = OAuthFlow.Query(await flow.AuthorizeAsync(clientId, Scopes))["code"];
