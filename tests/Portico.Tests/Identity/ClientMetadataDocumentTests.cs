@@ -54,6 +54,36 @@ public sealed class ClientMetadataDocumentTests
     }
 
     [Fact]
+    public async Task No_store_is_cached_for_the_minimum_minute_and_a_year_long_max_age_for_at_most_a_day()
+    {
+        await using var site = await ClientMetadataServer.StartAsync();
+        await using var server = await PorticoTestServer.StartAsync(configuration: Development);
+        using var flow = await OAuthFlow.StartAsync(server);
+        site.ServeJson("/no-store.json", site.Document("/no-store.json"), "no-store");
+        site.ServeJson("/year.json", site.Document("/year.json"), "max-age=31536000");
+
+        async Task<(int NoStore, int Year)> SignInPagesAsync()
+        {
+            foreach (var path in new[] { "/no-store.json", "/year.json" })
+            {
+                using var page = await flow.Browser.GetAsync(flow.AuthorizeUrl(site.Url(path), Scopes));
+                Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            }
+
+            return (site.Fetches["/no-store.json"], site.Fetches["/year.json"]);
+        }
+
+        Assert.Equal((1, 1), await SignInPagesAsync());
+        Assert.Equal((1, 1), await SignInPagesAsync());
+        server.Clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal((1, 1), await SignInPagesAsync());
+        server.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal((2, 1), await SignInPagesAsync());
+        server.Clock.Advance(TimeSpan.FromHours(24));
+        Assert.Equal((3, 2), await SignInPagesAsync());
+    }
+
+    [Fact]
     public async Task Redirect_uri_missing_from_the_document_is_refused_without_redirecting()
     {
         await using var site = await ClientMetadataServer.StartAsync();
