@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Portico.Storage;
 
 namespace Portico.Identity;
