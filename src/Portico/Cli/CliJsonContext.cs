@@ -14,6 +14,8 @@ namespace Portico.Cli;
 [JsonSerializable(typeof(UserOutput))]
 [JsonSerializable(typeof(List<UserOutput>))]
 [JsonSerializable(typeof(List<AuditOutput>))]
+[JsonSerializable(typeof(ClientOutput))]
+[JsonSerializable(typeof(List<ClientOutput>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     /// <summary>For a terminal or a script, not a web page: quotes and angle brackets stay as they are (no \u0027).</summary>

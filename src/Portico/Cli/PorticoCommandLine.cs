@@ -14,6 +14,7 @@ internal static class PorticoCommandLine
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(UsersCommand.Create());
+        root.Subcommands.Add(ClientsCommand.Create());
         root.Subcommands.Add(Gateway.UpstreamsCommand.Create());
         return root;
     }

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Primitives;
 using Portico.Storage;
 
@@ -23,7 +22,7 @@ internal sealed record AuthorizationRequest(OAuthClientRecord Client, string Red
             throw OAuthException.InvalidRequest("client_id is missing. Register at /oauth/register first.");
         }
 
-        var client = await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken)
+        var client = await request.HttpContext.RequestServices.GetRequiredService<ClientMetadataDocuments>().FindAsync(clientId, db, cancellationToken)
             ?? throw new OAuthException("invalid_client", $"Unknown client '{clientId}'. Register it at /oauth/register and use the client_id it returns.");
         var registered = client.RedirectUris.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         string? redirectUri = get("redirect_uri");
@@ -34,7 +33,7 @@ internal sealed record AuthorizationRequest(OAuthClientRecord Client, string Red
         else if (!registered.Any(r => RedirectUris.Matches(r, redirectUri)))
         {
             throw OAuthException.InvalidRequest(
-                $"redirect_uri '{redirectUri}' is not registered for this client (registered: {string.Join(", ", registered)}). It must match exactly; only loopback URIs may differ in port.");
+                $"redirect_uri '{redirectUri}' is not {(ClientMetadataDocuments.IsUrl(client.Id) ? "listed in the client's metadata document" : "registered for this client")} (registered: {string.Join(", ", registered)}). It must match exactly; only loopback URIs may differ in port.");
         }
 
         string? state = get("state");

@@ -128,7 +128,7 @@ internal static partial class AuthorizeEndpoint
             IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientName(request), new Uri(request.RedirectUri).Authority, email,
                 request.Scopes, request.Resource));
 
-    private static string ClientName(AuthorizationRequest request) => request.Client.Name ?? request.Client.Id;
+    private static string ClientName(AuthorizationRequest request) => ClientMetadataDocuments.DisplayName(request.Client);
 
     private static void Redirect(HttpContext context, string location)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -41,8 +40,17 @@ internal static class ClientAuthentication
             throw Refuse("No client_id: a public client sends it in the form, a confidential client authenticates with HTTP Basic or client_secret_post.", basic);
         }
 
-        var client = await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
-            ?? throw Refuse($"Unknown client '{id}'. Register it at /oauth/register (Dynamic Client Registration) and use the client_id it returns.", basic);
+        OAuthClientRecord? found;
+        try
+        {
+            found = await context.RequestServices.GetRequiredService<ClientMetadataDocuments>().FindAsync(id, db, cancellationToken);
+        }
+        catch (OAuthException ex) when (ex.Error == "invalid_client")
+        {
+            throw Refuse(ex.Message, basic);
+        }
+
+        var client = found ?? throw Refuse($"Unknown client '{id}'. Register it at /oauth/register (Dynamic Client Registration) and use the client_id it returns.", basic);
         if (client.SecretHash is null)
         {
             return client;

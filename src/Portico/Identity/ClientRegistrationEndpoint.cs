@@ -37,65 +37,16 @@ internal static class ClientRegistrationEndpoint
         }
 
         var authMethod = String(body, "token_endpoint_auth_method") ?? "client_secret_basic";
-        if (!AuthMethods.Contains(authMethod))
-        {
-            throw Metadata($"token_endpoint_auth_method '{authMethod}' is not supported. Use one of: {string.Join(", ", AuthMethods)}.");
-        }
-
         var grantTypes = Strings(body, "grant_types") ?? ["authorization_code", "refresh_token"];
-        if (grantTypes.FirstOrDefault(g => !GrantTypes.Contains(g)) is { } unknownGrant)
-        {
-            throw Metadata($"grant_type '{unknownGrant}' is not supported. Use: {string.Join(", ", GrantTypes)}.");
-        }
-
-        if (authMethod == "none" && grantTypes.Contains("client_credentials"))
-        {
-            throw Metadata("client_credentials needs a confidential client: use token_endpoint_auth_method client_secret_basic or client_secret_post.");
-        }
-
         var redirectUris = Strings(body, "redirect_uris") ?? [];
-        if (grantTypes.Contains("authorization_code") && redirectUris.Count == 0)
-        {
-            throw new OAuthException("invalid_redirect_uri", "redirect_uris is required for the authorization_code grant.");
-        }
-
-        if (redirectUris.Select(RedirectUris.Problem).FirstOrDefault(p => p is not null) is { } problem)
-        {
-            throw new OAuthException("invalid_redirect_uri", problem);
-        }
-
         var responseTypes = Strings(body, "response_types") ?? ["code"];
         if (responseTypes.Any(r => r != "code"))
         {
             throw Metadata("Only response_types [\"code\"] is supported (OAuth 2.1: no implicit flow).");
         }
 
-        var scope = String(body, "scope");
-        if (scope is not null)
-        {
-            try
-            {
-                scope = OAuthScopes.Format(OAuthScopes.Parse(scope));
-            }
-            catch (OAuthException ex)
-            {
-                throw Metadata(ex.Message);
-            }
-        }
-
-        var name = String(body, "client_name");
-        var secret = authMethod == "none" ? null : Secrets.New("pcs_");
-        var client = new OAuthClientRecord
-        {
-            Id = "pcl_" + Secrets.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-            SecretHash = secret is null ? null : Secrets.Hash(secret),
-            Name = name is { Length: > 200 } ? name[..200] : name,
-            AuthMethod = authMethod,
-            RedirectUris = string.Join(' ', redirectUris),
-            GrantTypes = string.Join(' ', grantTypes),
-            Scope = scope,
-            CreatedAt = time.GetUtcNow(),
-        };
+        var (client, secret) = ClientRegistrations.New(String(body, "client_name"), authMethod, redirectUris, grantTypes, String(body, "scope"), time.GetUtcNow());
+        var scope = client.Scope;
         db.OAuthClients.Add(client);
         await db.SaveChangesAsync(cancellationToken);
         await OAuthJson.WriteAsync(context, StatusCodes.Status201Created, json =>
@@ -126,11 +77,11 @@ internal static class ClientRegistrationEndpoint
 
     private static OAuthException Metadata(string description) => new("invalid_client_metadata", description);
 
-    private static string? String(JsonElement body, string name)
+    internal static string? String(JsonElement body, string name)
         => !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
             : value.ValueKind == JsonValueKind.String ? value.GetString() : throw Metadata($"{name} must be a string.");
 
-    private static List<string>? Strings(JsonElement body, string name)
+    internal static List<string>? Strings(JsonElement body, string name)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {

@@ -113,7 +113,8 @@ internal static partial class DevicePage
         => UserCodes.Normalize(typed) is { } normalized ? devices.FindPendingAsync(normalized, cancellationToken) : Task.FromResult<DeviceCodeRecord?>(null);
 
     private static async Task<string> ClientNameAsync(DeviceCodeRecord code, PorticoDbContext db, CancellationToken cancellationToken)
-        => await db.OAuthClients.AsNoTracking().Where(c => c.Id == code.ClientId).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) ?? code.ClientId;
+        => await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, cancellationToken) is { } client
+            ? ClientMetadataDocuments.DisplayName(client) : code.ClientId;
 
     private static Task ShowCodeFormAsync(HttpContext context, string? typed, string? error)
         => IdentityPages.WriteAsync(context, "Connect a device",

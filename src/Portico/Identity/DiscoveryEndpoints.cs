@@ -50,7 +50,7 @@ internal static class DiscoveryEndpoints
             OAuthJson.WriteArray(json, "code_challenge_methods_supported", ["S256"]);
             OAuthJson.WriteArray(json, "scopes_supported", OAuthScopes.Supported);
             json.WriteBoolean("authorization_response_iss_parameter_supported", true);
-            json.WriteBoolean("client_id_metadata_document_supported", false);
+            json.WriteBoolean("client_id_metadata_document_supported", true);
         });
     }
 

@@ -5,6 +5,8 @@ internal static class IdentityServiceCollectionExtensions
     public static IServiceCollection AddPorticoIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.SectionName));
+        services.AddOptions<ClientMetadataOptions>().Bind(configuration.GetSection(ClientMetadataOptions.SectionName));
+        services.AddSingleton<ClientMetadataDocuments>();
         services.AddSingleton<IdentityUrls>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<GrantRevocations>();

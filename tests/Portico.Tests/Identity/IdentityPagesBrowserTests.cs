@@ -7,8 +7,8 @@ namespace Portico.Tests.Identity;
 
 /// <summary>
 /// Portico's server-rendered identity pages in a real browser (headless Chromium): the forms submit, the CSRF cookie
-/// and field round-trip, the redirects land where the client waits. One test per page flow; the device page gets its
-/// own case here (open /oauth/device, enter the user code, sign in, approve) once it exists.
+/// and field round-trip, the redirects land where the client waits. One test per page flow; the device page has its
+/// own class, <see cref="DevicePageBrowserTests"/>.
 /// </summary>
 public sealed class IdentityPagesBrowserTests(HeadlessChromium chromium) : IClassFixture<HeadlessChromium>
 {
