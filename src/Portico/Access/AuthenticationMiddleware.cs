@@ -21,8 +21,8 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
             return;
         }
 
-        var header = context.Request.Headers.Authorization.ToString().Trim();
-        if (header.Length == 0)
+        var credential = BearerCredential.From(context.Request);
+        if (credential.Length == 0)
         {
             if (options.CurrentValue.AllowAnonymousLoopback && IsLoopback(context))
             {
@@ -37,8 +37,7 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
             return;
         }
 
-        var credential = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header;
-        if (!ApiKeyFormat.LooksLikeKey(credential) && credential.Count(c => c == '.') == 2)
+        if (BearerCredential.IsAccessToken(credential))
         {
             var check = await accessTokens.CheckAsync(credential, urls.Issuer(context.Request), urls.Resource(context.Request, context.Request.Path), context.RequestAborted);
             if (check.Principal is null)
