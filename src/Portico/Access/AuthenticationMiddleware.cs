@@ -83,8 +83,8 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
         var request = context.Request;
         var metadata = $"{request.Scheme}://{request.Host}/.well-known/oauth-protected-resource{request.PathBase}{request.Path}";
         context.Response.Headers.WWWAuthenticate = invalidToken
-            ? $"Bearer resource_metadata=\"{metadata}\", error=\"invalid_token\", error_description=\"{message.Replace('"', '\'')}\""
-            : $"Bearer resource_metadata=\"{metadata}\"";
+            ? BearerChallenge.Format(metadata, "invalid_token", message)
+            : BearerChallenge.Format(metadata);
         return JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status401Unauthorized, Mcp.JsonRpcErrorCodes.Unauthorized, message, hint);
     }
 

@@ -23,7 +23,7 @@ internal static class AdminApiKeys
 
         if (credential.Length == 0 || !ApiKeyFormat.LooksLikeKey(credential))
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
+            http.Response.Headers.WWWAuthenticate = BearerChallenge.Format(null);
             return (null, Refused(StatusCodes.Status401Unauthorized, "Authentication required.",
                 "Send 'Authorization: Bearer <API key>' with a key created by 'portico keys create', or an OAuth access token issued by this server."));
         }
@@ -60,7 +60,7 @@ internal static class AdminApiKeys
 
     private static JsonHttpResult<GatewayError> InvalidToken(HttpContext http, string message, string hint)
     {
-        http.Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{message.Replace('"', '\'')}\"";
+        http.Response.Headers.WWWAuthenticate = BearerChallenge.Format(null, "invalid_token", message);
         return Refused(StatusCodes.Status401Unauthorized, message, hint);
     }
 
@@ -83,7 +83,7 @@ internal static class AdminApiKeys
 
         if (!principal!.Scopes.Contains(Scopes.Admin))
         {
-            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{Scopes.Admin}\"";
+            http.Response.Headers.WWWAuthenticate = BearerChallenge.Format(null, "insufficient_scope", $"This credential lacks the scope {Scopes.Admin}.", Scopes.Admin);
             return principal.Kind == Principal.OAuthKind
                 ? Refused(StatusCodes.Status403Forbidden, $"This access token lacks the scope {Scopes.Admin}.",
                     $"Only Portico administrators are granted {Scopes.Admin}: an operator runs 'portico users admin-grant --email …', then sign in again asking for {Scopes.Admin}.")

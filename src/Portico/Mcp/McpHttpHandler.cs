@@ -21,6 +21,7 @@ internal sealed partial class McpHttpHandler(
     McpServerFactory servers,
     SseEventStore events,
     SessionAuthorizations authorizations,
+    Policy.McpCatalog catalog,
     IdentityUrls urls,
     IOptions<McpOptions> options,
     ILogger<McpHttpHandler> logger)
@@ -102,7 +103,7 @@ internal sealed partial class McpHttpHandler(
 
             if (McpProtocol.IsStateless(protocolVersion) || parsed.Method == "server/discover" || DeclaresStatelessRevision(message))
             {
-                await DispatchStatelessAsync(context, message, protocolVersion, principal);
+                await DispatchStatelessAsync(context, message, protocolVersion, principal, parsed.Id);
                 return;
             }
 
@@ -278,6 +279,12 @@ internal sealed partial class McpHttpHandler(
         session.LastCredentialId = principal.CredentialId;
         // The one place a session's own sign-in (authenticate/check_auth_status) replaces the request's credential; ownership was checked above with the credential.
         var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
+        if (ScopeChallenge.Find(message, caller, principal, catalog) is { } needsScope)
+        {
+            await ScopeChallenge.WriteAsync(context, urls, needsScope, caller, parsed.Id);
+            return;
+        }
+
         McpCallContext.For(context, session, caller, urls).AttachTo(message);
         StartEventStream(context);
         if (message is JsonRpcRequest call)
@@ -320,8 +327,14 @@ internal sealed partial class McpHttpHandler(
         }
     }
 
-    private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal)
+    private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal, object? id)
     {
+        if (ScopeChallenge.Find(message, principal, principal, catalog) is { } needsScope)
+        {
+            await ScopeChallenge.WriteAsync(context, urls, needsScope, principal, id);
+            return;
+        }
+
         if (protocolVersion.Length > 0)
         {
             (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
