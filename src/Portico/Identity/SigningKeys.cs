@@ -18,12 +18,16 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, IDataProt
     /// <summary>How long a key signs before a new one takes over.</summary>
     public static readonly TimeSpan RotationPeriod = TimeSpan.FromDays(30);
 
-    private const string Purpose = "Portico.Identity.SigningKeys";
+    /// <summary>The Data Protection purpose the private keys are protected under.</summary>
+    public const string ProtectionPurpose = "Portico.Identity.SigningKeys";
 
-    private readonly IDataProtector _protector = protection.CreateProtector(Purpose);
+    private readonly IDataProtector _protector = protection.CreateProtector(ProtectionPurpose);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IReadOnlyList<ECDsaSecurityKey> _keys = [];
     private DateTimeOffset _activeCreatedAt;
+
+    /// <summary>When the cached list may be out of date: the active key becomes due for rotation, or a retired one stops validating.</summary>
+    private DateTimeOffset _refreshAt;
 
     public async Task<ECDsaSecurityKey> GetSigningKeyAsync(CancellationToken cancellationToken)
     {
@@ -37,8 +41,8 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, IDataProt
 
     public async Task<IReadOnlyList<ECDsaSecurityKey>> GetValidationKeysAsync(string? kid, CancellationToken cancellationToken)
     {
-        // For the JWKS (no kid), an active key past its period may have been replaced by another instance: reload so the new one is listed.
-        if (_keys.Count == 0 || (kid is not null && _keys.All(k => k.KeyId != kid)) || (kid is null && time.GetUtcNow() - _activeCreatedAt > RotationPeriod))
+        // For the JWKS (no kid), the list is reloaded once it may be out of date: another instance may have rotated, and retired keys expire.
+        if (_keys.Count == 0 || (kid is not null && _keys.All(k => k.KeyId != kid)) || (kid is null && time.GetUtcNow() >= _refreshAt))
         {
             await LoadAsync(createIfDue: _keys.Count == 0, cancellationToken);
         }
@@ -88,6 +92,7 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, IDataProt
                 .OrderBy(r => r.RetiredAt is null ? 0 : 1).ThenByDescending(r => r.CreatedAt).ToList();
             _keys = [.. usable.Select(ToKey)];
             _activeCreatedAt = usable.Count > 0 ? usable[0].CreatedAt : DateTimeOffset.MinValue;
+            _refreshAt = usable.Select(r => (r.RetiredAt ?? r.CreatedAt) + RotationPeriod).DefaultIfEmpty(DateTimeOffset.MinValue).Min();
         }
         finally
         {
