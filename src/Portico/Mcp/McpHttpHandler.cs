@@ -22,6 +22,7 @@ internal sealed partial class McpHttpHandler(
     SseEventStore events,
     SessionAuthorizations authorizations,
     Policy.McpCatalog catalog,
+    Policy.ToolCallPipeline pipeline,
     IdentityUrls urls,
     IOptions<McpOptions> options,
     ILogger<McpHttpHandler> logger)
@@ -279,13 +280,15 @@ internal sealed partial class McpHttpHandler(
         session.LastCredentialId = principal.CredentialId;
         // The one place a session's own sign-in (authenticate/check_auth_status) replaces the request's credential; ownership was checked above with the credential.
         var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
+        var callContext = McpCallContext.For(context, session, caller, urls);
         if (ScopeChallenge.Find(message, caller, principal, catalog) is { } needsScope)
         {
+            pipeline.AuditRefused(callContext, needsScope, Policy.ToolGate.ScopeNotAllowed);
             await ScopeChallenge.WriteAsync(context, urls, needsScope, caller, parsed.Id);
             return;
         }
 
-        McpCallContext.For(context, session, caller, urls).AttachTo(message);
+        callContext.AttachTo(message);
         StartEventStream(context);
         if (message is JsonRpcRequest call)
         {
@@ -329,8 +332,10 @@ internal sealed partial class McpHttpHandler(
 
     private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal, object? id)
     {
+        var callContext = McpCallContext.For(context, null, principal, urls);
         if (ScopeChallenge.Find(message, principal, principal, catalog) is { } needsScope)
         {
+            pipeline.AuditRefused(callContext, needsScope, Policy.ToolGate.ScopeNotAllowed);
             await ScopeChallenge.WriteAsync(context, urls, needsScope, principal, id);
             return;
         }
@@ -340,7 +345,7 @@ internal sealed partial class McpHttpHandler(
             (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
         }
 
-        McpCallContext.For(context, null, principal, urls).AttachTo(message);
+        callContext.AttachTo(message);
         var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
         await using var server = servers.Create(transport);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);

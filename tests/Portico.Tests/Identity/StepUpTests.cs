@@ -4,7 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portico.Access;
+using Portico.Policy.Audit;
+using Portico.Storage;
 using Portico.Tests.TestSupport;
 using Portico.Tests.Tools.Records;
 
@@ -60,6 +64,15 @@ public sealed class StepUpTests
         Assert.Equal("SCOPE_NOT_ALLOWED", (string?)error["error"]!["data"]!["code"]);
         Assert.Equal("portico/records.write", (string?)error["error"]!["data"]!["requiredScope"]);
         Assert.Contains("scope=\"portico/records.read portico/records.write\"", (string?)error["error"]!["data"]!["hint"], StringComparison.Ordinal);
+
+        // The refusal is in the audit trail like any refused call.
+        await server.Services.GetRequiredService<AuditTrail>().FlushAsync(CancellationToken.None);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var audited = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Audit.AsNoTracking()
+                .SingleAsync(a => a.RequestId == response.RequestId, TestContext.Current.CancellationToken);
+            Assert.Equal(("create-record", "error", "SCOPE_NOT_ALLOWED"), (audited.Tool, audited.Outcome, audited.ErrorCode));
+        }
 
         // Nothing was written, and what the token does carry still works over the same credential.
         using var owner = await RecordsClient.ConnectAsync(server);
