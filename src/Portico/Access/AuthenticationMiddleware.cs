@@ -21,8 +21,8 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
             return;
         }
 
-        var header = context.Request.Headers.Authorization.ToString().Trim();
-        if (header.Length == 0)
+        var credential = BearerCredential.From(context.Request);
+        if (credential.Length == 0)
         {
             if (options.CurrentValue.AllowAnonymousLoopback && IsLoopback(context))
             {
@@ -37,8 +37,7 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
             return;
         }
 
-        var credential = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : header;
-        if (!ApiKeyFormat.LooksLikeKey(credential) && credential.Count(c => c == '.') == 2)
+        if (BearerCredential.IsAccessToken(credential))
         {
             var check = await accessTokens.CheckAsync(credential, urls.Issuer(context.Request), urls.Resource(context.Request, context.Request.Path), context.RequestAborted);
             if (check.Principal is null)
@@ -84,8 +83,8 @@ internal sealed partial class AuthenticationMiddleware(RequestDelegate next, Acc
         var request = context.Request;
         var metadata = $"{request.Scheme}://{request.Host}/.well-known/oauth-protected-resource{request.PathBase}{request.Path}";
         context.Response.Headers.WWWAuthenticate = invalidToken
-            ? $"Bearer resource_metadata=\"{metadata}\", error=\"invalid_token\", error_description=\"{message.Replace('"', '\'')}\""
-            : $"Bearer resource_metadata=\"{metadata}\"";
+            ? BearerChallenge.Format(metadata, "invalid_token", message)
+            : BearerChallenge.Format(metadata);
         return JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status401Unauthorized, Mcp.JsonRpcErrorCodes.Unauthorized, message, hint);
     }
 

@@ -6,7 +6,7 @@ using Portico.Storage;
 
 namespace Portico.Cli;
 
-/// <summary><c>portico users add | list | passwd</c>: local accounts that sign in on the OAuth login page.</summary>
+/// <summary><c>portico users add | list | passwd | admin-grant | admin-revoke</c>: local accounts that sign in on the OAuth login page, and who of them are Portico administrators.</summary>
 internal static class UsersCommand
 {
     public static Command Create()
@@ -15,6 +15,10 @@ internal static class UsersCommand
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Passwd());
+        command.Subcommands.Add(Admin("admin-grant", true,
+            "Make a user a Portico administrator: their OAuth sign-ins may then be granted portico/admin (the admin API, every tool)."));
+        command.Subcommands.Add(Admin("admin-revoke", false,
+            "Stop a user being a Portico administrator, and revoke at once their sign-ins that carry portico/admin."));
         return command;
     }
 
@@ -23,13 +27,32 @@ internal static class UsersCommand
         var email = EmailOption();
         var name = new Option<string?>("--name") { Description = "The user's display name." };
         var (password, stdin) = PasswordOptions();
-        return AdminCommand.Create("add", "Add a user with a password (or give an existing user, e.g. one with API keys, a password).", [email, name, password, stdin],
+        var isAdmin = new Option<bool>("--admin") { Description = "Make the user a Portico administrator (may be granted portico/admin when signing in)." };
+        return AdminCommand.Create("add", "Add a user with a password (or give an existing user, e.g. one with API keys, a password).", [email, name, password, stdin, isAdmin],
             async (parse, cli, cancellationToken) =>
             {
                 var secret = await ReadPasswordAsync(parse, password, stdin);
-                var user = await Accounts(cli).AddAsync(parse.GetValue(email)!, secret, parse.GetValue(name), cancellationToken);
-                await WriteUserAsync(cli, user, $"Added user '{user.Email}'. They can now sign in on the OAuth login page.");
+                var accounts = Accounts(cli);
+                var user = await accounts.AddAsync(parse.GetValue(email)!, secret, parse.GetValue(name), cancellationToken);
+                if (parse.GetValue(isAdmin))
+                {
+                    (user, _) = await accounts.SetAdminAsync(user.Email, true, cancellationToken);
+                }
+
+                await WriteUserAsync(cli, user, $"Added {(user.IsAdmin ? "administrator" : "user")} '{user.Email}'. They can now sign in on the OAuth login page.");
             });
+    }
+
+    private static Command Admin(string name, bool grant, string description)
+    {
+        var email = EmailOption();
+        return AdminCommand.Create(name, description, [email], async (parse, cli, cancellationToken) =>
+        {
+            var (user, revoked) = await Accounts(cli).SetAdminAsync(parse.GetValue(email)!, grant, cancellationToken);
+            await WriteUserAsync(cli, user, grant
+                ? $"'{user.Email}' is a Portico administrator: their next sign-in may be granted portico/admin."
+                : $"'{user.Email}' is no longer a Portico administrator; {revoked} sign-in(s) carrying portico/admin revoked.");
+        });
     }
 
     private static Command Passwd()
@@ -60,17 +83,17 @@ internal static class UsersCommand
                 return;
             }
 
-            var table = new CliTable("ID", "EMAIL", "PASSWORD", "LOCKED UNTIL", "CREATED");
+            var table = new CliTable("ID", "EMAIL", "PASSWORD", "ADMIN", "LOCKED UNTIL", "CREATED");
             foreach (var user in users)
             {
-                table.Add(user.Id, user.Email, user.HasPassword ? "set" : "-",
+                table.Add(user.Id, user.Email, user.HasPassword ? "set" : "-", user.IsAdmin ? "yes" : "-",
                     user.LockedUntil > cli.Time.GetUtcNow() ? CliTable.When(user.LockedUntil) : "-", CliTable.When(user.CreatedAt));
             }
 
             await table.WriteAsync(cli.Output);
         });
 
-    private static UserAccounts Accounts(AdminContext cli) => new(cli.Admin, cli.Db, cli.Time, Options.Create(new IdentityOptions()));
+    private static UserAccounts Accounts(AdminContext cli) => new(cli.Admin, cli.Db, new StoreChanges(cli.Time), cli.Time, Options.Create(new IdentityOptions()));
 
     private static Option<string> EmailOption() => new("--email") { Description = "The user's email address (their sign-in name).", Required = true };
 
@@ -101,5 +124,5 @@ internal static class UsersCommand
         await cli.Output.WriteLineAsync(message);
     }
 
-    private static UserOutput ToOutput(UserRecord user) => new(user.Id, user.Email, user.DisplayName, user.PasswordHash is not null, user.LockedUntil, user.CreatedAt);
+    private static UserOutput ToOutput(UserRecord user) => new(user.Id, user.Email, user.DisplayName, user.PasswordHash is not null, user.IsAdmin, user.LockedUntil, user.CreatedAt);
 }

@@ -71,7 +71,9 @@ internal sealed record AuthorizationRequest(OAuthClientRecord Client, string Red
         string resource;
         try
         {
-            scopes = OAuthScopes.ParseFor(client, get("scope"));
+            // Not limited to the scopes the client registered: the user consents to each request, and step-up
+            // authorization asks for more than the first sign-in did (the MCP SDKs register that first set).
+            scopes = OAuthScopes.Parse(get("scope"));
 
             resource = urls.ValidateResource(request, get("resource"));
         }

@@ -22,7 +22,7 @@ internal static partial class AuthorizeEndpoint
 
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         var fields = Fields(key => context.Request.Query[key]);
-        await (user is null ? ShowLoginAsync(context, request, fields, null, null) : ShowConsentAsync(context, request, fields, user.Email));
+        await (user is null ? ShowLoginAsync(context, request, fields, null, null) : ShowConsentAsync(context, request, fields, user));
     }
 
     public static async Task PostAsync(HttpContext context, IdentityUrls urls, PorticoDbContext db, BrowserSessions sessions, UserAccounts accounts, TimeProvider time,
@@ -60,7 +60,7 @@ internal static partial class AuthorizeEndpoint
             }
 
             await sessions.SignInAsync(context, user.Id, cancellationToken);
-            await ShowConsentAsync(context, request, fields, user.Email);
+            await ShowConsentAsync(context, request, fields, user);
             return;
         }
 
@@ -83,6 +83,15 @@ internal static partial class AuthorizeEndpoint
             throw OAuthException.InvalidRequest("Unknown form action: expected login, approve or deny.");
         }
 
+        var (granted, _) = AdminConsent.Split(request.Scopes, signedIn.IsAdmin);
+        if (granted.Count == 0)
+        {
+            Redirect(context, AuthorizationResponse.Build(request.RedirectUri,
+                [("error", "invalid_scope"), ("error_description", $"Nothing asked for can be granted: {Access.Scopes.Admin} was the only scope, and {AdminConsent.NotGrantable}."),
+                    ("state", request.State), ("iss", urls.Issuer(context.Request))]));
+            return;
+        }
+
         var code = Secrets.New("pac_");
         var now = time.GetUtcNow();
         db.AuthorizationCodes.Add(new AuthorizationCodeRecord
@@ -91,7 +100,7 @@ internal static partial class AuthorizeEndpoint
             ClientId = request.Client.Id,
             UserId = signedIn.Id,
             RedirectUri = request.RedirectUri,
-            Scopes = OAuthScopes.Format(request.Scopes),
+            Scopes = OAuthScopes.Format(granted),
             Resource = request.Resource,
             CodeChallenge = request.CodeChallenge,
             CreatedAt = now,
@@ -123,10 +132,13 @@ internal static partial class AuthorizeEndpoint
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
             IdentityPages.Login(Path, fields, BrowserSessions.EnsureCsrf(context), error, email, $"Sign in to let {ClientName(request)} use Portico."));
 
-    private static Task ShowConsentAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, string email)
-        => IdentityPages.WriteAsync(context, "Allow access?",
-            IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientName(request), new Uri(request.RedirectUri).Authority, email,
-                request.Scopes, request.Resource));
+    private static Task ShowConsentAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, UserRecord user)
+    {
+        var (granted, refused) = AdminConsent.Split(request.Scopes, user.IsAdmin);
+        return IdentityPages.WriteAsync(context, "Allow access?",
+            IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientName(request), new Uri(request.RedirectUri).Authority, user.Email,
+                granted, refused, request.Resource));
+    }
 
     private static string ClientName(AuthorizationRequest request) => ClientMetadataDocuments.DisplayName(request.Client);
 

@@ -132,7 +132,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
                 $"The user has not approved yet. Keep polling every {code.IntervalSeconds} seconds until {code.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.");
         }
 
-        var grant = issuer.NewGrant(db, code.ClientId, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource);
+        var grant = await issuer.NewGrantAsync(db, code.ClientId, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource, cancellationToken);
         var refresh = withRefreshToken ? issuer.NewRefreshToken(db, grant) : null;
         // The redeemed row keeps the grant (a session's sign-in), under a user code nobody can type, so the code can be issued again.
         var retiredUserCode = "redeemed:" + code.Id;

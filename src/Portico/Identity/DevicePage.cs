@@ -102,9 +102,10 @@ internal static partial class DevicePage
             return;
         }
 
+        var (granted, refused) = AdminConsent.Split(code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), user.IsAdmin);
         await IdentityPages.WriteAsync(context, "Connect a device?",
             IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode)], BrowserSessions.EnsureCsrf(context),
-                await ClientNameAsync(code, db, context.RequestAborted), userCode, user.Email, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource));
+                await ClientNameAsync(code, db, context.RequestAborted), userCode, user.Email, granted, refused, code.Resource));
     }
 
     private const string NotPending = "That code is not valid: it may be mistyped, expired or already used. Check the code on your device, or start again there.";

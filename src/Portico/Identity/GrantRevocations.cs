@@ -48,12 +48,18 @@ internal sealed class GrantRevocations
     }
 
     /// <summary>Revokes the grant and with it every refresh token and access token it issued.</summary>
-    public async Task RevokeAsync(PorticoDbContext db, string grantId, CancellationToken cancellationToken)
+    public Task RevokeAsync(PorticoDbContext db, string grantId, CancellationToken cancellationToken) => RevokeAsync(db, _changes, _time, [grantId], cancellationToken);
+
+    /// <summary>Revokes grants from anywhere that writes the store (a server, the CLI): every instance hears of it through the change log.</summary>
+    public static async Task RevokeAsync(PorticoDbContext db, StoreChanges changes, TimeProvider time, IReadOnlyCollection<string> grantIds, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        await db.OAuthGrants.Where(g => g.Id == grantId && g.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(g => g.RevokedAt, now), cancellationToken);
-        var change = _changes.Record(db, Topic, grantId);
+        var now = time.GetUtcNow();
+        await db.OAuthGrants.Where(g => grantIds.Contains(g.Id) && g.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(g => g.RevokedAt, now), cancellationToken);
+        var recorded = grantIds.Select(id => changes.Record(db, Topic, id)).ToList();
         await db.SaveChangesAsync(cancellationToken);
-        _changes.Raise(change);
+        foreach (var change in recorded)
+        {
+            changes.Raise(change);
+        }
     }
 }

@@ -46,14 +46,13 @@ internal static class IdentityPages
             """;
 
     public static string Consent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientName, string redirectHost, string userEmail,
-        IEnumerable<string> scopes, string resource)
+        IReadOnlyList<string> scopes, IReadOnlyList<string> refused, string resource)
         => $"""
             <p><strong>{E(clientName)}</strong> (redirecting to <code>{E(redirectHost)}</code>) asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
-            <ul>{string.Concat(scopes.Select(s => $"<li><code>{E(s)}</code></li>"))}</ul>
+            {ScopeList(scopes, refused)}
             <form method="post" action="{E(action)}">
             {Hidden(hidden, csrf)}
-            <button type="submit" name="action" value="approve" id="approve">Allow</button>
-            <button type="submit" name="action" value="deny" id="deny" class="secondary">Deny</button>
+            {Answers(scopes)}
             </form>
             """;
 
@@ -71,17 +70,26 @@ internal static class IdentityPages
             """;
 
     public static string DeviceConsent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientName, string userCode, string userEmail,
-        IEnumerable<string> scopes, string resource)
+        IReadOnlyList<string> scopes, IReadOnlyList<string> refused, string resource)
         => $"""
             <p><strong>{E(clientName)}</strong> asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
-            <ul>{string.Concat(scopes.Select(s => $"<li><code>{E(s)}</code></li>"))}</ul>
+            {ScopeList(scopes, refused)}
             <p>Allow only if your device shows the code <strong><code>{E(userCode)}</code></strong>.</p>
             <form method="post" action="{E(action)}">
             {Hidden(hidden, csrf)}
-            <button type="submit" name="action" value="approve" id="approve">Allow</button>
-            <button type="submit" name="action" value="deny" id="deny" class="secondary">Deny</button>
+            {Answers(scopes)}
             </form>
             """;
+
+    /// <summary>The permissions that would be granted, then those asked for that this user cannot be granted (left out of the token).</summary>
+    private static string ScopeList(IReadOnlyList<string> scopes, IReadOnlyList<string> refused)
+        => $"<ul>{string.Concat(scopes.Select(s => $"<li><code>{E(s)}</code></li>"))}</ul>"
+            + (refused.Count == 0 ? "" : $"<p id=\"not-granted\">Not granted (left out of the access): {string.Join(", ", refused.Select(s => $"<code>{E(s)}</code>"))}: {E(AdminConsent.NotGrantable)}.</p>");
+
+    /// <summary>Allow and Deny; only Deny when nothing asked for can be granted.</summary>
+    private static string Answers(IReadOnlyList<string> scopes)
+        => (scopes.Count == 0 ? Error("Nothing asked for can be granted to you.") : "<button type=\"submit\" name=\"action\" value=\"approve\" id=\"approve\">Allow</button>\n")
+            + "<button type=\"submit\" name=\"action\" value=\"deny\" id=\"deny\" class=\"secondary\">Deny</button>";
 
     public static string Paragraphs(params string[] lines) => string.Concat(lines.Select(l => $"<p>{E(l)}</p>"));
 

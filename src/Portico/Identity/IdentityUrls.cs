@@ -29,15 +29,21 @@ internal sealed class IdentityUrls(IOptionsMonitor<IdentityOptions> options)
             return DefaultResource(request);
         }
 
+        return Normalize(request, resource) ?? throw new OAuthException("invalid_target",
+            $"The resource '{resource}' is not served here. Use this server's MCP endpoint, e.g. '{DefaultResource(request)}' (see /.well-known/oauth-protected-resource).");
+    }
+
+    /// <summary>Whether a token's audience is one of this server's MCP resources, i.e. the token was issued for this server.</summary>
+    public bool IsOwnResource(HttpRequest request, string? audience) => audience is not null && Normalize(request, audience) == audience;
+
+    /// <summary>An MCP endpoint of this server in its canonical form (issuer as configured, no trailing slash); null when it is not one.</summary>
+    private string? Normalize(HttpRequest request, string resource)
+    {
         var issuer = Issuer(request);
         var trimmed = resource.TrimEnd('/');
-        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || uri.Query.Length > 0
-            || !trimmed.StartsWith(issuer + "/", StringComparison.OrdinalIgnoreCase) || !McpPaths.IsMcpPath(new PathString(trimmed[issuer.Length..])))
-        {
-            throw new OAuthException("invalid_target",
-                $"The resource '{resource}' is not served here. Use this server's MCP endpoint, e.g. '{DefaultResource(request)}' (see /.well-known/oauth-protected-resource).");
-        }
-
-        return issuer + trimmed[issuer.Length..];
+        return !Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || uri.Query.Length > 0
+            || !trimmed.StartsWith(issuer + "/", StringComparison.OrdinalIgnoreCase) || !McpPaths.IsMcpPath(new PathString(trimmed[issuer.Length..]))
+            ? null
+            : issuer + trimmed[issuer.Length..];
     }
 }

@@ -36,10 +36,13 @@ internal static class OAuthScopes
         return result;
     }
 
-    /// <summary><see cref="Parse"/>, then refuses a scope the client did not register (<c>invalid_scope</c>).</summary>
+    /// <summary>
+    /// <see cref="Parse"/>, then refuses a scope the client did not register (<c>invalid_scope</c>); asking for
+    /// nothing means the registered scopes (or <see cref="Default"/> when the client registered none).
+    /// </summary>
     public static IReadOnlySet<string> ParseFor(Storage.OAuthClientRecord client, string? scope)
     {
-        var scopes = Parse(scope);
+        var scopes = Parse(string.IsNullOrWhiteSpace(scope) ? client.Scope : scope);
         if (client.Scope is not null && scopes.FirstOrDefault(s => !client.Scope.Split(' ').Contains(s)) is { } notAllowed)
         {
             throw new OAuthException("invalid_scope", $"Scope '{notAllowed}' is not among the scopes this client registered: {client.Scope}.");

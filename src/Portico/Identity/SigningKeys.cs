@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using Portico.Storage;
@@ -9,15 +10,24 @@ namespace Portico.Identity;
 /// The ES256 keys that sign access tokens. They live in the store so every instance signs and
 /// validates alike; the newest signs, older ones keep validating until their tokens have expired.
 /// An unknown <c>kid</c> reloads from the store, so a key made by another instance is found at once.
+/// The private key is stored only as a Data Protection payload (the key ring is in the store too), so
+/// a copy of the database alone cannot sign a token.
 /// </summary>
-internal sealed partial class SigningKeys(IServiceScopeFactory scopes, TimeProvider time, ILogger<SigningKeys> logger) : IDisposable
+internal sealed partial class SigningKeys(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider time, ILogger<SigningKeys> logger) : IDisposable
 {
     /// <summary>How long a key signs before a new one takes over.</summary>
     public static readonly TimeSpan RotationPeriod = TimeSpan.FromDays(30);
 
+    /// <summary>The Data Protection purpose the private keys are protected under.</summary>
+    public const string ProtectionPurpose = "Portico.Identity.SigningKeys";
+
+    private readonly IDataProtector _protector = protection.CreateProtector(ProtectionPurpose);
     private readonly SemaphoreSlim _lock = new(1, 1);
     private IReadOnlyList<ECDsaSecurityKey> _keys = [];
     private DateTimeOffset _activeCreatedAt;
+
+    /// <summary>When the cached list may be out of date: the active key becomes due for rotation, or a retired one stops validating.</summary>
+    private DateTimeOffset _refreshAt;
 
     public async Task<ECDsaSecurityKey> GetSigningKeyAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +41,8 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, TimeProvi
 
     public async Task<IReadOnlyList<ECDsaSecurityKey>> GetValidationKeysAsync(string? kid, CancellationToken cancellationToken)
     {
-        if (_keys.Count == 0 || (kid is not null && _keys.All(k => k.KeyId != kid)))
+        // For the JWKS (no kid), the list is reloaded once it may be out of date: another instance may have rotated, and retired keys expire.
+        if (_keys.Count == 0 || (kid is not null && _keys.All(k => k.KeyId != kid)) || (kid is null && time.GetUtcNow() >= _refreshAt))
         {
             await LoadAsync(createIfDue: _keys.Count == 0, cancellationToken);
         }
@@ -61,7 +72,9 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, TimeProvi
             if (createIfDue && (active is null || now - active.CreatedAt > RotationPeriod))
             {
                 using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-                var created = new SigningKeyRecord { Id = Secrets.Base64Url(RandomNumberGenerator.GetBytes(12)), PrivateKey = ecdsa.ExportPkcs8PrivateKey(), CreatedAt = now };
+                var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
+                var created = new SigningKeyRecord { Id = Secrets.Base64Url(RandomNumberGenerator.GetBytes(12)), PrivateKey = _protector.Protect(pkcs8), CreatedAt = now };
+                CryptographicOperations.ZeroMemory(pkcs8);
                 db.SigningKeys.Add(created);
                 if (active is not null)
                 {
@@ -79,6 +92,7 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, TimeProvi
                 .OrderBy(r => r.RetiredAt is null ? 0 : 1).ThenByDescending(r => r.CreatedAt).ToList();
             _keys = [.. usable.Select(ToKey)];
             _activeCreatedAt = usable.Count > 0 ? usable[0].CreatedAt : DateTimeOffset.MinValue;
+            _refreshAt = usable.Select(r => (r.RetiredAt ?? r.CreatedAt) + RotationPeriod).DefaultIfEmpty(DateTimeOffset.MinValue).Min();
         }
         finally
         {
@@ -86,11 +100,19 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, TimeProvi
         }
     }
 
-    private static ECDsaSecurityKey ToKey(SigningKeyRecord record)
+    private ECDsaSecurityKey ToKey(SigningKeyRecord record)
     {
-        var ecdsa = ECDsa.Create();
-        ecdsa.ImportPkcs8PrivateKey(record.PrivateKey, out _);
-        return new ECDsaSecurityKey(ecdsa) { KeyId = record.Id };
+        var pkcs8 = _protector.Unprotect(record.PrivateKey);
+        try
+        {
+            var ecdsa = ECDsa.Create();
+            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            return new ECDsaSecurityKey(ecdsa) { KeyId = record.Id };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
     }
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Created access-token signing key {KeyId}")]

@@ -129,7 +129,7 @@ internal static partial class TokenEndpoint
             throw new OAuthException("invalid_target", $"The code was issued for resource '{code.Resource}', not '{resource}'.");
         }
 
-        var grant = issuer.NewGrant(db, client.Id, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource);
+        var grant = await issuer.NewGrantAsync(db, client.Id, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource, cancellationToken);
         var refresh = issuer.NewRefreshToken(db, grant);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The conditional update decides between two racing redemptions, on any instance: only one sees one row.
@@ -229,10 +229,11 @@ internal static partial class TokenEndpoint
 
         var scopes = OAuthScopes.ParseFor(client, form["scope"].ToString());
 
+        // No refresh token: the client holds its own credentials and asks again (RFC 6749 4.4.3).
         var resource = urls.ValidateResource(context.Request, form["resource"].ToString());
-        var grant = issuer.NewGrant(db, client.Id, null, scopes, resource);
+        var grant = await issuer.NewGrantAsync(db, client.Id, null, scopes, resource, context.RequestAborted);
         await db.SaveChangesAsync(context.RequestAborted);
-        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, scopes, null);
+        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), null);
     }
 
     [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Authorization code replayed by client {ClientId}: revoking grant {GrantId}")]

@@ -6,14 +6,17 @@ namespace Portico.Identity;
 /// <summary>Creates grants and the tokens of a grant, and writes the RFC 6749 5.1 token response.</summary>
 internal sealed class TokenIssuer(AccessTokens accessTokens, TimeProvider time, IOptions<IdentityOptions> options)
 {
-    public OAuthGrantRecord NewGrant(PorticoDbContext db, string clientId, string? userId, IEnumerable<string> scopes, string resource)
+    /// <summary>A grant of what <paramref name="userId"/> may hold of <paramref name="scopes"/> (see <see cref="AdminConsent"/>), added to <paramref name="db"/>.</summary>
+    public async Task<OAuthGrantRecord> NewGrantAsync(PorticoDbContext db, string clientId, string? userId, IEnumerable<string> scopes, string resource,
+        CancellationToken cancellationToken)
     {
+        var granted = await AdminConsent.GrantableAsync(db, userId, scopes, cancellationToken);
         var grant = new OAuthGrantRecord
         {
             Id = Secrets.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
             ClientId = clientId,
             UserId = userId,
-            Scopes = OAuthScopes.Format(scopes),
+            Scopes = OAuthScopes.Format(granted),
             Resource = resource,
             CreatedAt = time.GetUtcNow(),
         };

@@ -11,7 +11,7 @@ namespace Portico.Identity;
 /// Local accounts: passwords (PasswordHasher: salted PBKDF2, never the password) and sign-in with
 /// lockout, so guessing a password from the login page costs a lockout every few tries.
 /// </summary>
-internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, TimeProvider time, IOptions<IdentityOptions> options)
+internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, StoreChanges changes, TimeProvider time, IOptions<IdentityOptions> options)
 {
     public const int MinimumPasswordLength = 8;
     public const string WrongCredentials = "Wrong email or password.";
@@ -46,6 +46,31 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, TimeP
         user.LockedUntil = null;
         await db.SaveChangesAsync(cancellationToken);
         return user;
+    }
+
+    /// <summary>
+    /// Makes the user a Portico administrator (who may be granted <c>portico/admin</c>) or not. Taking it away
+    /// also revokes every sign-in of theirs that carries <c>portico/admin</c>, access and refresh tokens alike,
+    /// on every instance: the scope is gone now, not at the next refresh. Returns how many sign-ins were revoked.
+    /// </summary>
+    public async Task<(UserRecord User, int RevokedSignIns)> SetAdminAsync(string email, bool isAdmin, CancellationToken cancellationToken)
+    {
+        var user = await admin.GetUserAsync(email, cancellationToken);
+        user.IsAdmin = isAdmin;
+        await db.SaveChangesAsync(cancellationToken);
+        if (isAdmin)
+        {
+            return (user, 0);
+        }
+
+        var live = await db.OAuthGrants.AsNoTracking().Where(g => g.UserId == user.Id && g.RevokedAt == null).Select(g => new { g.Id, g.Scopes }).ToListAsync(cancellationToken);
+        var withAdmin = live.Where(g => g.Scopes.Split(' ').Contains(Scopes.Admin)).Select(g => g.Id).ToList();
+        if (withAdmin.Count > 0)
+        {
+            await GrantRevocations.RevokeAsync(db, changes, time, withAdmin, cancellationToken);
+        }
+
+        return (user, withAdmin.Count);
     }
 
     public Task<List<UserRecord>> ListAsync(CancellationToken cancellationToken)

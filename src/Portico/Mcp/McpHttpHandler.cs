@@ -21,6 +21,8 @@ internal sealed partial class McpHttpHandler(
     McpServerFactory servers,
     SseEventStore events,
     SessionAuthorizations authorizations,
+    Policy.McpCatalog catalog,
+    Policy.ToolCallPipeline pipeline,
     IdentityUrls urls,
     IOptions<McpOptions> options,
     ILogger<McpHttpHandler> logger)
@@ -102,7 +104,7 @@ internal sealed partial class McpHttpHandler(
 
             if (McpProtocol.IsStateless(protocolVersion) || parsed.Method == "server/discover" || DeclaresStatelessRevision(message))
             {
-                await DispatchStatelessAsync(context, message, protocolVersion, principal);
+                await DispatchStatelessAsync(context, message, protocolVersion, principal, parsed.Id);
                 return;
             }
 
@@ -278,7 +280,15 @@ internal sealed partial class McpHttpHandler(
         session.LastCredentialId = principal.CredentialId;
         // The one place a session's own sign-in (authenticate/check_auth_status) replaces the request's credential; ownership was checked above with the credential.
         var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
-        McpCallContext.For(context, session, caller, urls).AttachTo(message);
+        var callContext = McpCallContext.For(context, session, caller, urls);
+        if (ScopeChallenge.Find(message, caller, principal, catalog) is { } needsScope)
+        {
+            pipeline.AuditRefused(callContext, needsScope, Policy.ToolGate.ScopeNotAllowed);
+            await ScopeChallenge.WriteAsync(context, urls, needsScope, caller, parsed.Id);
+            return;
+        }
+
+        callContext.AttachTo(message);
         StartEventStream(context);
         if (message is JsonRpcRequest call)
         {
@@ -320,14 +330,22 @@ internal sealed partial class McpHttpHandler(
         }
     }
 
-    private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal)
+    private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal, object? id)
     {
+        var callContext = McpCallContext.For(context, null, principal, urls);
+        if (ScopeChallenge.Find(message, principal, principal, catalog) is { } needsScope)
+        {
+            pipeline.AuditRefused(callContext, needsScope, Policy.ToolGate.ScopeNotAllowed);
+            await ScopeChallenge.WriteAsync(context, urls, needsScope, principal, id);
+            return;
+        }
+
         if (protocolVersion.Length > 0)
         {
             (message.Context ??= new JsonRpcMessageContext()).ProtocolVersion = protocolVersion;
         }
 
-        McpCallContext.For(context, null, principal, urls).AttachTo(message);
+        callContext.AttachTo(message);
         var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
         await using var server = servers.Create(transport);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);

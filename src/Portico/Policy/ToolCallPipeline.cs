@@ -67,6 +67,10 @@ internal sealed partial class ToolCallPipeline(
         return result;
     }
 
+    /// <summary>Records a call refused before it reached the pipeline (the HTTP step-up challenge), so the audit trail still has every <c>tools/call</c>.</summary>
+    public void AuditRefused(McpCallContext call, ToolDefinition tool, string errorCode)
+        => Audit(call, tool.Name, null, null, errorCode, time.GetTimestamp(), null, ToolArguments.ToDocument(null));
+
     /// <summary>The tools this caller may use now, by the same gates <see cref="InvokeAsync"/> applies.</summary>
     public async ValueTask<ListToolsResult> ListAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ internal sealed class SigningKeyRecord
     /// <summary>The <c>kid</c>.</summary>
     public required string Id { get; set; }
 
-    /// <summary>PKCS#8.</summary>
+    /// <summary>PKCS#8, protected with Data Protection (never stored in plain text).</summary>
     public required byte[] PrivateKey { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

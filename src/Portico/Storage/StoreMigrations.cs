@@ -491,6 +491,19 @@ internal static class StoreMigrations
                 CREATE TRIGGER store_changes_notify AFTER INSERT ON store_changes
                     FOR EACH ROW EXECUTE FUNCTION portico_store_changes_notify();
                 """),
+        // Portico administrators are users (granted portico/admin in OAuth tokens only if flagged), and
+        // signing keys are now stored protected by Data Protection: keys written in plain text by earlier
+        // builds are dropped, so a new protected key signs from the first request (clients holding a token
+        // signed by a dropped key get 401 invalid_token and refresh).
+        new(13, "identity_admins_protected_signing_keys",
+            Sqlite: """
+                ALTER TABLE users ADD COLUMN is_admin INTEGER NOT NULL DEFAULT 0;
+                DELETE FROM oauth_signing_keys;
+                """,
+            Postgres: """
+                ALTER TABLE users ADD COLUMN is_admin boolean NOT NULL DEFAULT false;
+                DELETE FROM oauth_signing_keys;
+                """),
     ];
 
     public static int Latest => All[^1].Version;

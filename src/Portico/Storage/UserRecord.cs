@@ -18,4 +18,7 @@ internal sealed class UserRecord
     public int FailedLogins { get; set; }
 
     public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>A Portico administrator: only such a user may be granted <c>portico/admin</c> in an OAuth token.</summary>
+    public bool IsAdmin { get; set; }
 }

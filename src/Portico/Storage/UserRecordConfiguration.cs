@@ -16,5 +16,6 @@ internal sealed class UserRecordConfiguration : IEntityTypeConfiguration<UserRec
         builder.Property(u => u.PasswordHash).HasColumnName("password_hash");
         builder.Property(u => u.FailedLogins).HasColumnName("failed_logins");
         builder.Property(u => u.LockedUntil).HasColumnName("locked_until").HasConversion(StoreTime.NullableConverter);
+        builder.Property(u => u.IsAdmin).HasColumnName("is_admin");
     }
 }

@@ -107,7 +107,20 @@ internal sealed partial class OAuthFlow : IDisposable
         => ApproveAsync(AuthorizeUrl(clientId, scope, resource, redirectUri));
 
     /// <summary>Signs in and approves on the pages of an authorization URL a client built (relative or absolute); returns the redirect Location.</summary>
-    public async Task<Uri> ApproveAsync(string authorizeUrl)
+    /// <param name="signIn">False when the browser is signed in already (a second authorization): the consent page comes first.</param>
+    public async Task<Uri> ApproveAsync(string authorizeUrl, bool signIn = true)
+    {
+        var consent = signIn ? await SignInToConsentAsync(authorizeUrl) : await Browser.GetStringAsync(authorizeUrl);
+        Assert.Contains("id=\"approve\"", consent, StringComparison.Ordinal);
+        var approve = HiddenFields(consent);
+        approve["action"] = "approve";
+        using var redirect = await Browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
+        Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+        return redirect.Headers.Location!;
+    }
+
+    /// <summary>GET authorize → login form → sign in; returns the consent page.</summary>
+    public async Task<string> SignInToConsentAsync(string authorizeUrl)
     {
         using var page = await Browser.GetAsync(authorizeUrl);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -119,12 +132,8 @@ internal sealed partial class OAuthFlow : IDisposable
         form["password"] = Password;
         using var consentPage = await Browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(form));
         var consent = await consentPage.Content.ReadAsStringAsync();
-        Assert.True(consentPage.StatusCode == HttpStatusCode.OK && consent.Contains("id=\"approve\"", StringComparison.Ordinal), consent);
-        var approve = HiddenFields(consent);
-        approve["action"] = "approve";
-        using var redirect = await Browser.PostAsync("/oauth/authorize", new FormUrlEncodedContent(approve));
-        Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
-        return redirect.Headers.Location!;
+        Assert.True(consentPage.StatusCode == HttpStatusCode.OK, consent);
+        return consent;
     }
 
     public async Task<string> GetCodeAsync(string clientId, string? scope = null, string? resource = null)

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Portico.Identity;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Identity;
@@ -7,9 +9,10 @@ namespace Portico.Tests.Identity;
 public sealed class SecretsAtRestTests
 {
     [Fact]
-    public async Task The_database_file_holds_no_password_code_device_or_user_code_refresh_token_or_client_secret_in_plain_text()
+    public async Task The_database_file_holds_no_password_code_device_or_user_code_refresh_token_client_secret_or_signing_key_in_plain_text()
     {
-        // This test reads the SQLite file byte by byte; on PostgreSQL the same code paths are covered by the SQLite run.
+        // This test reads the SQLite file byte by byte; on PostgreSQL the same code paths are covered by the SQLite run
+        // (and SigningKeyTests reads the signing keys through the server's own connection on both).
         Assert.SkipWhen(TestStores.Postgres is not null, "reads the SQLite database file");
         string[] secrets;
         string store;
@@ -28,7 +31,10 @@ public sealed class SecretsAtRestTests
             var (_, deviceTokens) = await flow.PollDeviceAsync(deviceClient, redeemed["device_code"]!.GetValue<string>());
             var (_, pending) = await flow.DeviceAuthorizationAsync(("client_id", deviceClient));
             await flow.PollDeviceAsync(deviceClient, pending["device_code"]!.GetValue<string>());
-            secrets = [OAuthFlow.Password, secret, code, tokens["refresh_token"]!.GetValue<string>(), rotated["refresh_token"]!.GetValue<string>(),
+            // The access-token signing key: its private scalar as raw bytes and as base64.
+            var signing = await server.Services.GetRequiredService<SigningKeys>().GetSigningKeyAsync(CancellationToken.None);
+            var privateScalar = signing.ECDsa.ExportParameters(includePrivateParameters: true).D!;
+            secrets = [OAuthFlow.Password, secret, code, Encoding.Latin1.GetString(privateScalar), Convert.ToBase64String(privateScalar), tokens["refresh_token"]!.GetValue<string>(), rotated["refresh_token"]!.GetValue<string>(),
                 deviceTokens["refresh_token"]!.GetValue<string>(), .. DeviceCodes(redeemed), .. DeviceCodes(pending)];
             store = server.Settings.Store;
         }
