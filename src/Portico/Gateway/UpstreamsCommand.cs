@@ -35,7 +35,7 @@ internal static class UpstreamsCommand
         var allow = new Option<string[]>("--allow") { Description = "Offer only these upstream tools (repeatable)." };
         var deny = new Option<string[]>("--deny") { Description = "Never offer these upstream tools (repeatable)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds a call may take.", DefaultValueFactory = _ => UpstreamDefinition.DefaultTimeout.TotalSeconds };
-        var credentials = new Option<string>("--credentials") { Description = "Credential mode: none, tenant or user.", DefaultValueFactory = _ => UpstreamDefinition.CredentialsNone };
+        var credentials = new Option<string>("--credentials") { Description = "Credential mode: none, tenant, user or oauth (Portico signs each user in at the upstream).", DefaultValueFactory = _ => UpstreamDefinition.CredentialsNone };
         var credentialHeader = new Option<string>("--credential-header") { Description = "The header stored credentials travel in (default Authorization)." };
         var credentialFormat = new Option<string>("--credential-format") { Description = "The header's value, {secret} where the secret goes (default 'Bearer {secret}' for Authorization, else '{secret}')." };
         var disabled = new Option<bool>("--disabled") { Description = "Store it without serving it yet." };
