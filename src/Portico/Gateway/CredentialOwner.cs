@@ -52,15 +52,11 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
 
     /// <summary>No credential is stored for this owner: <c>CREDENTIALS_MISSING</c>.</summary>
     public CallToolResult MissingResult(UpstreamDefinition upstream, string requestId)
-        => IsOAuth
-            ? ToolError.Result(Missing,
-                $"Upstream '{upstream.Name}' signs you in with OAuth (credential mode 'oauth'), and you have not connected your account there yet.",
-                HowToConnect(), requestId, Details(upstream.Name))
-            : ToolError.Result(Missing,
-            IsTenant
-                ? $"Upstream '{upstream.Name}' needs a credential of tenant '{Id}' (credential mode 'tenant'), and none is stored for that tenant."
-                : $"Upstream '{upstream.Name}' needs a credential of your own (credential mode 'user'), and none is stored for you.",
-            HowToStore(upstream.Name, "store it"), requestId, Details(upstream.Name));
+        => ToolError.Result(Missing,
+            IsOAuth ? $"Upstream '{upstream.Name}' signs you in with OAuth (credential mode 'oauth'), and you have not connected your account there yet."
+            : IsTenant ? $"Upstream '{upstream.Name}' needs a credential of tenant '{Id}' (credential mode 'tenant'), and none is stored for that tenant."
+            : $"Upstream '{upstream.Name}' needs a credential of your own (credential mode 'user'), and none is stored for you.",
+            IsOAuth ? HowToConnect() : HowToStore(upstream.Name, "store it"), requestId, Details(upstream.Name));
 
     /// <summary>The upstream refused the stored credential (HTTP 401): <c>CREDENTIALS_INVALID</c> until it is stored again.</summary>
     public CallToolResult InvalidResult(UpstreamDefinition upstream, DateTimeOffset since, string? reason, string requestId)
@@ -102,11 +98,11 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
             ["connectUrl"] = ConnectUrl,
         }
         : new JsonObject
-    {
-        ["upstream"] = upstream,
-        ["credentialMode"] = Kind,
-        ["ownerId"] = Id,
-        ["apiPath"] = ApiPath(upstream),
-        ["cliCommand"] = CliCommand(upstream),
-    };
+        {
+            ["upstream"] = upstream,
+            ["credentialMode"] = Kind,
+            ["ownerId"] = Id,
+            ["apiPath"] = ApiPath(upstream),
+            ["cliCommand"] = CliCommand(upstream),
+        };
 }

@@ -240,7 +240,13 @@ internal sealed partial class UpstreamOAuthClient(
 
         var record = existing ?? new UpstreamOAuthClientRecord
         {
-            Upstream = upstream.Name, Issuer = issuer, AuthorizationEndpoint = authorize, TokenEndpoint = token, Resource = resource, RedirectUri = redirectUri, ClientId = clientId,
+            Upstream = upstream.Name,
+            Issuer = issuer,
+            AuthorizationEndpoint = authorize,
+            TokenEndpoint = token,
+            Resource = resource,
+            RedirectUri = redirectUri,
+            ClientId = clientId,
         };
         if (existing is null)
         {
