@@ -127,6 +127,12 @@ internal static class UpstreamsCommand
                 output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);
             }
+            catch (Exception ex) when (upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth && UpstreamUnauthorizedException.Find(ex) is not null)
+            {
+                // Without a user's token this is all that can be checked: the upstream answers, with its OAuth challenge.
+                output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [],
+                    "reachable; it answered 401 with its OAuth challenge, so its tools are listed once a user connects (a call of its tools answers with the connect link)");
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 output = new UpstreamTestOutput(upstream.Name, false, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [], ex.Message);
@@ -135,6 +141,10 @@ internal static class UpstreamsCommand
             if (cli.Json)
             {
                 await cli.Output.WriteLineAsync(JsonSerializer.Serialize(output, GatewayJsonContext.Relaxed.UpstreamTestOutput));
+            }
+            else if (output.Ok && output.Error is not null)
+            {
+                await cli.Output.WriteLineAsync($"OK: '{output.Name}' is {output.Error}.");
             }
             else if (output.Ok)
             {

@@ -201,6 +201,27 @@ public sealed class UpstreamOAuthTests
         Assert.Contains("fresh link", (string?)body["hint"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_cli_adds_an_oauth_upstream_and_its_test_can_only_prove_it_reachable()
+    {
+        await using var upstream = await PorticoTestServer.StartAsync();
+        using var sandbox = new Cli.CliSandbox();
+
+        var added = await sandbox.RunAsync("upstreams", "add", "--name", "up", "--url", upstream.McpEndpoint.ToString(), "--credentials", "oauth", "--json");
+        var tested = await sandbox.RunAsync("upstreams", "test", "--name", "up", "--json");
+        var stdio = await sandbox.RunAsync("upstreams", "add", "--name", "local", "--command", "node", "--credentials", "oauth");
+
+        Assert.Equal(0, added.ExitCode);
+        Assert.Equal("oauth", (string?)JsonNode.Parse(added.Output)!["credentialMode"]);
+        Assert.Equal(0, tested.ExitCode);
+        var test = JsonNode.Parse(tested.Output)!;
+        Assert.True((bool)test["ok"]!);
+        Assert.Empty(test["tools"]!.AsArray());
+        Assert.Contains("OAuth challenge", (string?)test["error"], StringComparison.Ordinal);
+        Assert.NotEqual(0, stdio.ExitCode);
+        Assert.Contains("needs an http upstream", stdio.Error, StringComparison.Ordinal);
+    }
+
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
     private static HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() });
