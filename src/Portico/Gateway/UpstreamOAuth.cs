@@ -29,8 +29,12 @@ internal sealed partial class UpstreamOAuth(IServiceScopeFactory scopes, Upstrea
         await gate.WaitAsync(cancellationToken);
         try
         {
-            // Another call may have refreshed while this one waited: its tokens are the ones to use.
-            var current = await credentials.FindAsync(credential.Upstream, credential.OwnerKind, credential.OwnerId, cancellationToken);
+            // Another call (here or on another instance) may have refreshed meanwhile: its tokens are the ones to
+            // use. Read from the store, not the cache: spending a refresh token already rotated elsewhere would
+            // look like theft to the authorization server, which then revokes the whole sign-in.
+            await using var scope = scopes.CreateAsyncScope();
+            var current = await scope.ServiceProvider.GetRequiredService<UpstreamCredentialStore>()
+                .FindAsync(credential.Upstream, credential.OwnerKind, credential.OwnerId, cancellationToken);
             if (current is null || current.InvalidAt is not null)
             {
                 return (null, current?.InvalidReason ?? "the tokens were removed");
@@ -41,7 +45,6 @@ internal sealed partial class UpstreamOAuth(IServiceScopeFactory scopes, Upstrea
                 return (current, null);
             }
 
-            await using var scope = scopes.CreateAsyncScope();
             var client = scope.ServiceProvider.GetRequiredService<UpstreamOAuthClient>();
             var (tokens, error) = await client.RefreshAsync(credential.Upstream, UpstreamOAuthTokens.Parse(credential.Secret), cancellationToken);
             if (tokens is null)
