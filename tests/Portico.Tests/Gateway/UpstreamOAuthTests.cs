@@ -249,7 +249,8 @@ public sealed class UpstreamOAuthTests
         {
             var upstream = await PorticoTestServer.StartAsync(services: upstreamRequests is null ? null : s => s.AddSingleton<IStartupFilter>(upstreamRequests));
             var flow = await OAuthFlow.StartAsync(upstream);
-            var gateway = await GatewayHarness.StartAsync();
+            // Health checks are not under test here: a check slowed past its timeout by a loaded machine must not take the upstream down mid-test.
+            var gateway = await GatewayHarness.StartAsync(failureThreshold: 100);
             await gateway.AddAsync(new { name = "up", url = upstream.McpEndpoint.ToString(), credentialMode = "oauth" });
             // Reachable (its 401 challenge counts), its tools unknown until someone connects.
             await gateway.WaitForVendorAsync("up", v => (string?)v["status"] == "up", "reachable");
