@@ -19,6 +19,7 @@ internal static class GatewayEndpoints
         admin.MapPost("", AddAsync);
         admin.MapDelete("/{name}", RemoveAsync);
         endpoints.MapPorticoUpstreamCredentials();
+        endpoints.MapPorticoUpstreamOAuth();
         return endpoints;
     }
 

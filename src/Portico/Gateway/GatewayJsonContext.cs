@@ -17,6 +17,7 @@ namespace Portico.Gateway;
 [JsonSerializable(typeof(UpstreamCredentialInput))]
 [JsonSerializable(typeof(UpstreamCredentialOutput))]
 [JsonSerializable(typeof(List<UpstreamCredentialOutput>))]
+[JsonSerializable(typeof(UpstreamOAuthTokens))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext
 {

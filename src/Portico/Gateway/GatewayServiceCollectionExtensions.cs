@@ -8,6 +8,11 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UpstreamClientPool>();
         services.AddSingleton<GatewayToolSource>();
         services.AddSingleton<UpstreamCredentialCache>();
+        services.AddSingleton<UpstreamOAuth>();
+        services.AddSingleton<UpstreamOAuthLinks>();
+        services.AddScoped<UpstreamOAuthClient>();
+        services.AddHttpClient(UpstreamOAuthClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddScoped<UpstreamAdmin>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();

@@ -16,6 +16,8 @@ namespace Portico.Gateway;
 internal sealed partial class GatewayToolSource(
     UpstreamClientPool pool,
     UpstreamCredentialCache credentials,
+    UpstreamOAuth oauth,
+    UpstreamOAuthLinks links,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider time,
     ILogger<GatewayToolSource> logger)
@@ -177,6 +179,13 @@ internal sealed partial class GatewayToolSource(
                     continue;
                 }
 
+                if (state.Status(threshold) != "down" && state.Definition.CredentialMode == UpstreamDefinition.CredentialsOAuth)
+                {
+                    // Reachable, but its tools are listed only with a user's token: every call under its prefix gets the caller's connect link.
+                    unavailable.Add(AwaitingSignIn(state.Definition));
+                    continue;
+                }
+
                 var hint = $"The upstream '{state.Definition.Name}' failed its last {state.ConsecutiveFailures} health checks ({state.LastError ?? "not reachable yet"}). "
                     + "Its tools come back by themselves once it answers again; see /health/vendors.";
                 var message = $"Upstream '{state.Definition.Name}' is unavailable.";
@@ -256,11 +265,13 @@ internal sealed partial class GatewayToolSource(
         // Pooled per user, and per stored credential: an upstream session is never shared between
         // users (one shared session leaks state — subscriptions, sampling requests — between clients),
         // and a session never outlives the secret it was opened with.
-        var identity = "user:" + invocation.Call.Principal.Id;
+        var caller = "user:" + invocation.Call.Principal.Id;
+        var identity = caller;
         UpstreamCredential? credential = null;
+        var isOAuth = upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth;
         if (upstream.NeedsCredential)
         {
-            var owner = CredentialOwner.Of(upstream, invocation);
+            var owner = CredentialOwner.Of(upstream, invocation, links);
             credential = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
             if (credential is null)
             {
@@ -272,42 +283,114 @@ internal sealed partial class GatewayToolSource(
                 return owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, invocation.Call.RequestId);
             }
 
-            identity += UpstreamClientPool.CredentialTag(owner.Kind, owner.Id) + credential.Stamp;
+            if (isOAuth)
+            {
+                var (fresh, refusal) = await FreshAsync(upstream, credential, refused: false, invocation, cancellationToken);
+                if (fresh is null)
+                {
+                    return refusal!;
+                }
+
+                credential = fresh;
+            }
+
+            identity = caller + UpstreamClientPool.CredentialTag(owner.Kind, owner.Id) + credential.Stamp;
         }
 
         var arguments = invocation.Request.Params?.Arguments;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(upstream.Timeout);
         CallToolResult result;
-        try
+        var refreshed = false;
+        while (true)
         {
-            result = await pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential.Secret))
-                .CallToolAsync(tool, arguments, invocation, deadline.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
-        {
-            return await RefusedAsync(upstream, tool, identity, credential, unauthorized, invocation);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
-        {
-            return ToolError.Result("UPSTREAM_TIMEOUT", $"Upstream '{upstream.Name}' did not answer '{tool}' within {upstream.Timeout.TotalSeconds:0.#} s.",
-                "Retry later, or ask an operator to raise the upstream's timeout (portico upstreams add --timeout).", invocation.Call.RequestId);
-        }
-        catch (McpProtocolException ex)
-        {
-            return ToolError.Result("UPSTREAM_ERROR", $"Upstream '{upstream.Name}' refused '{tool}': {ex.Message}",
-                "Check the arguments against the tool's schema; the message above is the upstream's own.", invocation.Call.RequestId,
-                new System.Text.Json.Nodes.JsonObject { ["upstreamCode"] = (int)ex.ErrorCode });
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogCallFailed(logger, ex, upstream.Name, tool);
-            return ToolError.Result("UPSTREAM_UNAVAILABLE", $"Upstream '{upstream.Name}' could not be reached for '{tool}': {ex.Message}",
-                "Retry in a moment; /health/vendors shows whether the upstream is down.", invocation.Call.RequestId);
+            try
+            {
+                result = await pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential))
+                    .CallToolAsync(tool, arguments, invocation, deadline.Token);
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && isOAuth && !refreshed && credential is not null && UpstreamUnauthorizedException.Find(ex) is not null)
+            {
+                // The access token was refused before its time (revoked, clock skew): refresh once and retry once.
+                // A 401 comes before the upstream runs anything, so the retry cannot run the tool twice.
+                refreshed = true;
+                await pool.CloseAsync(upstream.Name, i => i == identity);
+                var (fresh, refusal) = await FreshAsync(upstream, credential, refused: true, invocation, cancellationToken);
+                if (fresh is null)
+                {
+                    return refusal!;
+                }
+
+                credential = fresh;
+                identity = caller + UpstreamClientPool.CredentialTag(fresh.OwnerKind, fresh.OwnerId) + fresh.Stamp;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
+            {
+                return await RefusedAsync(upstream, tool, identity, credential, unauthorized, invocation);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+            {
+                return ToolError.Result("UPSTREAM_TIMEOUT", $"Upstream '{upstream.Name}' did not answer '{tool}' within {upstream.Timeout.TotalSeconds:0.#} s.",
+                    "Retry later, or ask an operator to raise the upstream's timeout (portico upstreams add --timeout).", invocation.Call.RequestId);
+            }
+            catch (McpProtocolException ex)
+            {
+                return ToolError.Result("UPSTREAM_ERROR", $"Upstream '{upstream.Name}' refused '{tool}': {ex.Message}",
+                    "Check the arguments against the tool's schema; the message above is the upstream's own.", invocation.Call.RequestId,
+                    new System.Text.Json.Nodes.JsonObject { ["upstreamCode"] = (int)ex.ErrorCode });
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogCallFailed(logger, ex, upstream.Name, tool);
+                return ToolError.Result("UPSTREAM_UNAVAILABLE", $"Upstream '{upstream.Name}' could not be reached for '{tool}': {ex.Message}",
+                    "Retry in a moment; /health/vendors shows whether the upstream is down.", invocation.Call.RequestId);
+            }
         }
 
         return result.IsError == true && !HasEnvelope(result) ? Wrap(upstream, tool, result, invocation.Call.RequestId) : result;
     }
+
+    /// <summary>The caller's OAuth tokens, refreshed when due; else the answer to give (invalid with a connect link, or the authorization server unreachable).</summary>
+    private async Task<(UpstreamCredential? Credential, CallToolResult? Refusal)> FreshAsync(UpstreamDefinition upstream, UpstreamCredential credential, bool refused,
+        ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (fresh, problem) = await oauth.FreshAsync(credential, refused, cancellationToken);
+            return fresh is not null
+                ? (fresh, null)
+                : (null, CredentialOwner.Of(upstream, invocation, links).InvalidResult(upstream, time.GetUtcNow(), problem, invocation.Call.RequestId));
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, ToolError.Result("UPSTREAM_UNAVAILABLE", $"The authorization server of upstream '{upstream.Name}' could not be reached to refresh your token: {ex.Message}",
+                "Retry in a moment; your sign-in is kept.", invocation.Call.RequestId));
+        }
+    }
+
+    /// <summary>
+    /// An oauth upstream that answers but whose tools no one has listed yet (it lists them only to a
+    /// signed-in user): a call to any tool under its prefix gets the caller's own answer — the connect
+    /// link, or, once connected, word that the tools are being listed.
+    /// </summary>
+    private UnavailableTool AwaitingSignIn(UpstreamDefinition upstream)
+        => new(upstream.Name + GatewayToolNames.Separator + "*", CredentialOwner.Missing, $"Upstream '{upstream.Name}' lists its tools only to a signed-in user.",
+            "Call any of its tools (e.g. " + upstream.Name + GatewayToolNames.Separator + "<tool>) to get your connect link.")
+        {
+            Answer = async (call, cancellationToken) =>
+            {
+                var owner = CredentialOwner.OAuth(upstream, call, links);
+                var stored = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
+                return stored switch
+                {
+                    null => owner.MissingResult(upstream, call.RequestId),
+                    { InvalidAt: { } invalidAt } => owner.InvalidResult(upstream, invalidAt, stored.InvalidReason, call.RequestId),
+                    _ => ToolError.Result("UPSTREAM_UNAVAILABLE", $"You are connected to upstream '{upstream.Name}'; Portico is listing its tools now.",
+                        "Call tools/list again in a few seconds (sessions also get notifications/tools/list_changed).", call.RequestId),
+                };
+            },
+        };
 
     /// <summary>
     /// The upstream answered 401. A stored credential is marked invalid (every instance then refuses
@@ -327,7 +410,7 @@ internal sealed partial class GatewayToolSource(
 
         LogCredentialRefused(logger, upstream.Name, credential.OwnerKind, credential.OwnerId);
         await credentials.MarkInvalidAsync(credential, unauthorized.Message, CancellationToken.None);
-        return CredentialOwner.Of(upstream, invocation).InvalidResult(upstream, time.GetUtcNow(), unauthorized.Message, invocation.Call.RequestId);
+        return CredentialOwner.Of(upstream, invocation, links).InvalidResult(upstream, time.GetUtcNow(), unauthorized.Message, invocation.Call.RequestId);
     }
 
     private static bool HasEnvelope(CallToolResult result)

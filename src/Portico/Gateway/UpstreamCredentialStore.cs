@@ -140,9 +140,11 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
                 definition.NeedsCredential
                     ? $"Upstream '{upstream}' takes {definition.CredentialMode} credentials, not {ownerKind} credentials."
                     : $"Upstream '{upstream}' takes no stored credentials (credential mode 'none').",
-                definition.NeedsCredential
+                definition.CredentialMode == UpstreamDefinition.CredentialsOAuth
+                    ? $"Its users connect their own accounts in a browser: the link is in the CREDENTIALS_MISSING answer to a call of its tools ({UpstreamOAuthLinks.Path(upstream)})."
+                : definition.NeedsCredential
                     ? $"Store a {definition.CredentialMode} credential instead ({(definition.CredentialMode == UpstreamDefinition.CredentialsUser ? "--user" : "--tenant")})."
-                    : "An operator can re-add it with --credentials user or --credentials tenant.");
+                    : "An operator can re-add it with --credentials user, tenant or oauth.");
         }
 
         return definition;

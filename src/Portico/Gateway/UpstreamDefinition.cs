@@ -11,6 +11,9 @@ internal sealed partial record UpstreamDefinition
     public const string CredentialsNone = "none";
     public const string CredentialsTenant = "tenant";
     public const string CredentialsUser = "user";
+
+    /// <summary>Portico is the OAuth client of the upstream and holds each user's tokens (see <see cref="UpstreamOAuth"/>).</summary>
+    public const string CredentialsOAuth = "oauth";
     public const string DefaultCredentialHeader = "Authorization";
     public const string DefaultCredentialFormat = "Bearer {secret}";
     public const string SecretPlaceholder = "{secret}";
@@ -49,8 +52,8 @@ internal sealed partial record UpstreamDefinition
     /// <summary>The header's value, <see cref="SecretPlaceholder"/> standing for the secret.</summary>
     public string CredentialFormat { get; init; } = DefaultCredentialFormat;
 
-    /// <summary>Whether calls need a stored credential (of the user or of the tenant).</summary>
-    public bool NeedsCredential => CredentialMode is CredentialsUser or CredentialsTenant;
+    /// <summary>Whether calls need a stored credential (of the user, of the tenant, or the user's OAuth tokens).</summary>
+    public bool NeedsCredential => CredentialMode is CredentialsUser or CredentialsTenant or CredentialsOAuth;
 
     /// <summary>The format when none is given: a bearer token in <c>Authorization</c>, the bare secret in any other header.</summary>
     public static string DefaultFormatFor(string header)
@@ -59,6 +62,10 @@ internal sealed partial record UpstreamDefinition
     /// <summary>The header that carries <paramref name="secret"/> to this upstream.</summary>
     public KeyValuePair<string, string> CredentialHeaderFor(string secret)
         => new(CredentialHeader, CredentialFormat.Replace(SecretPlaceholder, secret, StringComparison.Ordinal));
+
+    /// <summary>The header that carries a stored credential: its secret, or for <c>oauth</c> the access token among the tokens stored.</summary>
+    public KeyValuePair<string, string> CredentialHeaderFor(UpstreamCredential credential)
+        => CredentialHeaderFor(CredentialMode == CredentialsOAuth ? UpstreamOAuthTokens.Parse(credential.Secret).AccessToken : credential.Secret);
 
     /// <summary>Whether both describe the same configuration (the collections compare by content).</summary>
     public bool SameAs(UpstreamDefinition other)
@@ -143,8 +150,8 @@ internal sealed partial record UpstreamDefinition
             Http when Command is not null => "An http upstream takes a URL, not a command.",
             Stdio when string.IsNullOrWhiteSpace(Command) => "A stdio upstream needs a command (--command).",
             Stdio when Url is not null => "A stdio upstream takes a command, not a URL.",
-            Http or Stdio => CredentialMode is CredentialsNone or CredentialsTenant or CredentialsUser ? null
-                : $"Unknown credential mode '{CredentialMode}': use none, tenant or user.",
+            Http or Stdio => CredentialMode is CredentialsNone or CredentialsTenant or CredentialsUser or CredentialsOAuth ? null
+                : $"Unknown credential mode '{CredentialMode}': use none, tenant, user or oauth.",
             _ => $"Unknown transport '{Transport}': use http or stdio.",
         };
     }
@@ -159,6 +166,11 @@ internal sealed partial record UpstreamDefinition
         if (Transport != Http)
         {
             return $"Credential mode '{CredentialMode}' needs an http upstream: the secret travels in a request header.";
+        }
+
+        if (CredentialMode == CredentialsOAuth && (CredentialHeader != DefaultCredentialHeader || CredentialFormat != DefaultCredentialFormat))
+        {
+            return "Credential mode 'oauth' sends the access token as 'Authorization: Bearer …' (RFC 6750); leave out --credential-header and --credential-format.";
         }
 
         if (!HeaderNamePattern().IsMatch(CredentialHeader))

@@ -11,6 +11,9 @@ namespace Portico.Gateway;
 /// not known or changed. Checks run side by side, so one slow upstream never delays another. An
 /// upstream that needs credentials is checked with the newest stored one it has not refused
 /// (most such upstreams answer nothing, not even tools/list, without one), else without any.
+/// An <c>oauth</c> upstream is checked with a user's unexpired access token when there is one (that
+/// is how its tools get listed); without one the check can only prove it reachable — an HTTP 401
+/// with its OAuth challenge counts as up — and its tools stay unknown until a user connects.
 /// </summary>
 internal sealed partial class UpstreamHealthMonitor(
     GatewayToolSource source,
@@ -89,7 +92,7 @@ internal sealed partial class UpstreamHealthMonitor(
         var connection = credential is null
             ? pool.Get(upstream, upstream.NeedsCredential ? UpstreamClientPool.HealthIdentity : UpstreamClientPool.SharedIdentity)
             : pool.Get(upstream, UpstreamClientPool.HealthIdentity + UpstreamClientPool.CredentialTag(credential.OwnerKind, credential.OwnerId) + credential.Stamp,
-                upstream.CredentialHeaderFor(credential.Secret));
+                upstream.CredentialHeaderFor(credential));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.HealthCheckTimeout);
         var started = Stopwatch.GetTimestamp();
@@ -108,6 +111,15 @@ internal sealed partial class UpstreamHealthMonitor(
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             var error = ex is OperationCanceledException ? $"no answer within {settings.HealthCheckTimeout.TotalSeconds:0.#} s" : ex.Message;
+            if (upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth && UpstreamUnauthorizedException.Find(ex) is not null)
+            {
+                // An OAuth challenge is the answer of a live upstream: reachable, its tools wait for a user's
+                // token. The token is not marked: it may merely have expired, and its owner's next call refreshes it.
+                source.RecordSuccess(upstream, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null);
+                await connection.ResetAsync(CancellationToken.None);
+                return;
+            }
+
             if (credential is not null && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
             {
                 // The upstream's definitive answer about that secret: its owner is told at their next call, the next check tries another.
@@ -126,7 +138,10 @@ internal sealed partial class UpstreamHealthMonitor(
         {
             using var background = StoreMetrics.Background();
             await using var scope = scopes.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<UpstreamCredentialStore>().FindAnyValidAsync(upstream.Name, cancellationToken);
+            var credential = await scope.ServiceProvider.GetRequiredService<UpstreamCredentialStore>().FindAnyValidAsync(upstream.Name, cancellationToken);
+            // An expired access token would only be refused; the check then tests reachability alone.
+            return credential is not null && upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth
+                && UpstreamOAuthTokens.Parse(credential.Secret).ExpiredAt(time.GetUtcNow()) ? null : credential;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -35,7 +35,7 @@ internal static class UpstreamsCommand
         var allow = new Option<string[]>("--allow") { Description = "Offer only these upstream tools (repeatable)." };
         var deny = new Option<string[]>("--deny") { Description = "Never offer these upstream tools (repeatable)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds a call may take.", DefaultValueFactory = _ => UpstreamDefinition.DefaultTimeout.TotalSeconds };
-        var credentials = new Option<string>("--credentials") { Description = "Credential mode: none, tenant or user.", DefaultValueFactory = _ => UpstreamDefinition.CredentialsNone };
+        var credentials = new Option<string>("--credentials") { Description = "Credential mode: none, tenant, user or oauth (Portico signs each user in at the upstream).", DefaultValueFactory = _ => UpstreamDefinition.CredentialsNone };
         var credentialHeader = new Option<string>("--credential-header") { Description = "The header stored credentials travel in (default Authorization)." };
         var credentialFormat = new Option<string>("--credential-format") { Description = "The header's value, {secret} where the secret goes (default 'Bearer {secret}' for Authorization, else '{secret}')." };
         var disabled = new Option<bool>("--disabled") { Description = "Store it without serving it yet." };
@@ -127,6 +127,12 @@ internal static class UpstreamsCommand
                 output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);
             }
+            catch (Exception ex) when (upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth && UpstreamUnauthorizedException.Find(ex) is not null)
+            {
+                // Without a user's token this is all that can be checked: the upstream answers, with its OAuth challenge.
+                output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [],
+                    "reachable; it answered 401 with its OAuth challenge, so its tools are listed once a user connects (a call of its tools answers with the connect link)");
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 output = new UpstreamTestOutput(upstream.Name, false, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [], ex.Message);
@@ -135,6 +141,10 @@ internal static class UpstreamsCommand
             if (cli.Json)
             {
                 await cli.Output.WriteLineAsync(JsonSerializer.Serialize(output, GatewayJsonContext.Relaxed.UpstreamTestOutput));
+            }
+            else if (output.Ok && output.Error is not null)
+            {
+                await cli.Output.WriteLineAsync($"OK: '{output.Name}' is {output.Error}.");
             }
             else if (output.Ok)
             {

@@ -37,10 +37,12 @@ internal sealed partial class ToolCallPipeline(
         // Built once; validation, the tool and the audit all read this one document.
         var document = ToolArguments.ToDocument(request.Params?.Arguments);
         var name = request.Params?.Name;
-        if (!string.IsNullOrEmpty(name) && !catalog.TryGetTool(name, out _) && catalog.Unavailable.FirstOrDefault(u => u.Name == name) is { } unavailable)
+        if (!string.IsNullOrEmpty(name) && !catalog.TryGetTool(name, out _) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
         {
             Audit(call, name, null, null, unavailable.Code, started, request.Params?.Arguments, document);
-            return ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId);
+            return unavailable.Answer is { } answer
+                ? await answer(call, cancellationToken)
+                : ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId);
         }
 
         if (string.IsNullOrEmpty(name) || !catalog.TryGetTool(name, out var tool))

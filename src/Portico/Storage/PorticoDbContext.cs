@@ -40,6 +40,12 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
     /// <summary>Per-user and per-tenant upstream secrets, protected with Data Protection; use <see cref="Gateway.UpstreamCredentialStore"/>.</summary>
     public DbSet<Gateway.UpstreamCredentialRecord> UpstreamCredentials => Set<Gateway.UpstreamCredentialRecord>();
 
+    /// <summary>Portico's client registration at each oauth upstream's authorization server.</summary>
+    public DbSet<Gateway.UpstreamOAuthClientRecord> UpstreamOAuthClients => Set<Gateway.UpstreamOAuthClientRecord>();
+
+    /// <summary>Sign-ins at oauth upstreams under way (single-use <c>state</c>s).</summary>
+    public DbSet<Gateway.UpstreamOAuthStateRecord> UpstreamOAuthStates => Set<Gateway.UpstreamOAuthStateRecord>();
+
     public DbSet<Security.DataProtectionKeyRecord> DataProtectionKeys => Set<Security.DataProtectionKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

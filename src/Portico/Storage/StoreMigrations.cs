@@ -491,6 +491,53 @@ internal static class StoreMigrations
                 CREATE TRIGGER store_changes_notify AFTER INSERT ON store_changes
                     FOR EACH ROW EXECUTE FUNCTION portico_store_changes_notify();
                 """),
+        // Portico as the OAuth client of upstreams (credential mode 'oauth'): its registration at each
+        // upstream's authorization server, and the sign-ins under way (any instance finishes a callback).
+        new(11, "upstream_oauth",
+            Sqlite: """
+                CREATE TABLE upstream_oauth_clients (
+                    upstream TEXT NOT NULL PRIMARY KEY REFERENCES gateway_upstreams (name) ON DELETE CASCADE,
+                    issuer TEXT NOT NULL,
+                    authorization_endpoint TEXT NOT NULL,
+                    token_endpoint TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    redirect_uri TEXT NOT NULL,
+                    client_id TEXT NOT NULL,
+                    client_secret BLOB NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE upstream_oauth_states (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    upstream TEXT NOT NULL REFERENCES gateway_upstreams (name) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL,
+                    code_verifier BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX ix_upstream_oauth_states_expires_at ON upstream_oauth_states (expires_at);
+                """,
+            Postgres: """
+                CREATE TABLE upstream_oauth_clients (
+                    upstream text NOT NULL PRIMARY KEY REFERENCES gateway_upstreams (name) ON DELETE CASCADE,
+                    issuer text NOT NULL,
+                    authorization_endpoint text NOT NULL,
+                    token_endpoint text NOT NULL,
+                    resource text NOT NULL,
+                    redirect_uri text NOT NULL,
+                    client_id text NOT NULL,
+                    client_secret bytea NULL,
+                    created_at bigint NOT NULL
+                );
+                CREATE TABLE upstream_oauth_states (
+                    id text NOT NULL PRIMARY KEY,
+                    upstream text NOT NULL REFERENCES gateway_upstreams (name) ON DELETE CASCADE,
+                    user_id text NOT NULL,
+                    code_verifier bytea NOT NULL,
+                    created_at bigint NOT NULL,
+                    expires_at bigint NOT NULL
+                );
+                CREATE INDEX ix_upstream_oauth_states_expires_at ON upstream_oauth_states (expires_at);
+                """),
         // Portico administrators are users (granted portico/admin in OAuth tokens only if flagged), and
         // signing keys are now stored protected by Data Protection: keys written in plain text by earlier
         // builds are dropped, so a new protected key signs from the first request (clients holding a token

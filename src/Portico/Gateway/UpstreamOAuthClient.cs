@@ -1,0 +1,379 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Portico.Access;
+using Portico.Identity;
+using Portico.Storage;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// Portico as the OAuth 2.1 client of an upstream: discovers its protected-resource metadata
+/// (RFC 9728, from the 401's <c>resource_metadata</c> or the well-known URL) and its authorization
+/// server (RFC 8414), registers itself (RFC 7591, once per upstream and callback), starts a sign-in
+/// with PKCE S256, a single-use <c>state</c> and the RFC 8707 <c>resource</c>, exchanges the code and
+/// refreshes tokens. Tokens are stored through <see cref="UpstreamCredentialStore"/>.
+/// </summary>
+internal sealed partial class UpstreamOAuthClient(
+    PorticoDbContext db,
+    UpstreamCredentialStore credentials,
+    IDataProtectionProvider protection,
+    IHttpClientFactory http,
+    TimeProvider time)
+{
+    public const string HttpClientName = "Portico.Gateway.UpstreamOAuth";
+    public const string CallbackPath = "/gateway/oauth/callback";
+
+    /// <summary>How long a sign-in may take between the redirect to the upstream and the callback.</summary>
+    public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
+
+    private const string SecretPurpose = "Portico.Gateway.UpstreamOAuth.v1";
+
+    /// <summary>Starts a sign-in of <paramref name="userId"/> at the upstream: the URL of its authorization endpoint to redirect the browser to.</summary>
+    public async Task<string> StartAsync(string upstream, string userId, string baseUrl, CancellationToken cancellationToken)
+    {
+        var definition = await RequireOAuthUpstreamAsync(upstream, cancellationToken);
+        var client = await RegistrationAsync(definition, baseUrl.TrimEnd('/') + CallbackPath, cancellationToken);
+        var state = Secrets.New("");
+        var verifier = Secrets.New("");
+        var now = time.GetUtcNow();
+        await db.UpstreamOAuthStates.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        db.UpstreamOAuthStates.Add(new UpstreamOAuthStateRecord
+        {
+            Id = Secrets.HashHex(state),
+            Upstream = upstream,
+            UserId = userId,
+            CodeVerifier = Protector(upstream, "verifier").Protect(Encoding.UTF8.GetBytes(verifier)),
+            CreatedAt = now,
+            ExpiresAt = now + StateLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        var query = new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = client.ClientId,
+            ["redirect_uri"] = client.RedirectUri,
+            ["code_challenge"] = Secrets.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["code_challenge_method"] = "S256",
+            ["state"] = state,
+            ["resource"] = client.Resource,
+        };
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(client.AuthorizationEndpoint, query);
+    }
+
+    /// <summary>
+    /// Finishes a sign-in: consumes the <c>state</c> (once, on any instance), exchanges the code with
+    /// the PKCE verifier and stores the tokens for the user. Returns the upstream's name.
+    /// </summary>
+    public async Task<string> FinishAsync(string? state, string? code, string? issuer, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(state) || string.IsNullOrEmpty(code))
+        {
+            throw new AccessException("The callback has no 'state' or no 'code'.", "Open the connect link from Portico's answer again to start a new sign-in.");
+        }
+
+        var id = Secrets.HashHex(state);
+        var pending = await db.UpstreamOAuthStates.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        // Deleting is the claim: of two callbacks with the same state, one finishes and the other is refused.
+        if (pending is null || await db.UpstreamOAuthStates.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) != 1)
+        {
+            throw new AccessException("This sign-in is unknown or was already finished (a state is used once).",
+                "Open the connect link from Portico's answer again to start a new sign-in.");
+        }
+
+        if (pending.ExpiresAt <= time.GetUtcNow())
+        {
+            throw new AccessException($"This sign-in took longer than {StateLifetime.TotalMinutes:0} minutes and expired.",
+                "Open the connect link from Portico's answer again to start a new sign-in.");
+        }
+
+        var client = await db.UpstreamOAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == pending.Upstream, cancellationToken)
+            ?? throw new AccessException($"Portico is no longer registered at the authorization server of upstream '{pending.Upstream}'.",
+                "Open the connect link again: Portico registers anew.");
+        if (issuer is not null && issuer != client.Issuer)
+        {
+            // RFC 9207: an answer from another authorization server than the one asked (mix-up attack).
+            throw new AccessException($"The sign-in answer came from '{issuer}', not from '{client.Issuer}'.", "Open the connect link again.");
+        }
+
+        var verifier = Encoding.UTF8.GetString(Protector(pending.Upstream, "verifier").Unprotect(pending.CodeVerifier));
+        var (tokens, error) = await TokenAsync(client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = client.RedirectUri,
+            ["code_verifier"] = verifier,
+            ["resource"] = client.Resource,
+        }, cancellationToken);
+        if (tokens is null)
+        {
+            throw new AccessException($"The authorization server of upstream '{pending.Upstream}' refused the sign-in: {error}", "Open the connect link again.");
+        }
+
+        await credentials.SetAsync(pending.Upstream, UpstreamDefinition.CredentialsOAuth, pending.UserId, tokens.Serialize(), "oauth", cancellationToken);
+        return pending.Upstream;
+    }
+
+    /// <summary>Forgets a sign-in the user or the authorization server broke off (its state cannot be used again).</summary>
+    public async Task AbandonAsync(string? state, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(state))
+        {
+            var id = Secrets.HashHex(state);
+            await db.UpstreamOAuthStates.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Exchanges the refresh token for new tokens (the rotated refresh token replaces the old one).
+    /// Null with the server's reason when it refused; throws when it could not be reached.
+    /// </summary>
+    public async Task<(UpstreamOAuthTokens? Tokens, string? Error)> RefreshAsync(string upstream, UpstreamOAuthTokens current, CancellationToken cancellationToken)
+    {
+        if (current.RefreshToken is null)
+        {
+            return (null, "the upstream issued no refresh token");
+        }
+
+        var client = await db.UpstreamOAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == upstream, cancellationToken);
+        if (client is null)
+        {
+            return (null, "Portico's registration at the upstream's authorization server is gone");
+        }
+
+        var (tokens, error) = await TokenAsync(client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = current.RefreshToken,
+            ["resource"] = client.Resource,
+        }, cancellationToken);
+        // A server that does not rotate keeps the refresh token valid: keep using it.
+        return (tokens is { RefreshToken: null } ? tokens with { RefreshToken = current.RefreshToken } : tokens, error);
+    }
+
+    private async Task<(UpstreamOAuthTokens? Tokens, string? Error)> TokenAsync(UpstreamOAuthClientRecord client, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, client.TokenEndpoint);
+        if (client.ClientSecret is { } protectedSecret)
+        {
+            var secret = Encoding.UTF8.GetString(Protector(client.Upstream, "client").Unprotect(protectedSecret));
+            var basic = $"{Uri.EscapeDataString(client.ClientId)}:{Uri.EscapeDataString(secret)}";
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
+        }
+        else
+        {
+            form["client_id"] = client.ClientId;
+        }
+
+        request.Content = new FormUrlEncodedContent(form);
+        using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        var body = await ReadJsonAsync(response, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            if ((int)response.StatusCode >= 500)
+            {
+                throw new HttpRequestException($"The token endpoint answered {(int)response.StatusCode}.", null, response.StatusCode);
+            }
+
+            return (null, $"{String(body, "error") ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {String(body, "error_description") ?? "no description"}");
+        }
+
+        if (String(body, "access_token") is not { Length: > 0 } access)
+        {
+            return (null, "the token response has no access_token");
+        }
+
+        DateTimeOffset? expires = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt64(out var value)
+            ? time.GetUtcNow().AddSeconds(value)
+            : null;
+        return (new UpstreamOAuthTokens(access, String(body, "refresh_token"), expires), null);
+    }
+
+    /// <summary>Portico's registration for this upstream and callback, discovering and registering when there is none yet.</summary>
+    private async Task<UpstreamOAuthClientRecord> RegistrationAsync(UpstreamDefinition upstream, string redirectUri, CancellationToken cancellationToken)
+    {
+        var existing = await db.UpstreamOAuthClients.FirstOrDefaultAsync(c => c.Upstream == upstream.Name, cancellationToken);
+        if (existing is not null && existing.RedirectUri == redirectUri)
+        {
+            return existing;
+        }
+
+        var (resource, issuer) = await DiscoverResourceAsync(upstream, cancellationToken);
+        var server = await GetMetadataAsync(AuthorizationServerMetadataUrls(issuer), "authorization server metadata (RFC 8414)", upstream.Name, cancellationToken);
+        if (String(server, "issuer") != issuer)
+        {
+            throw Problem(upstream.Name, $"its authorization server metadata names issuer '{String(server, "issuer")}', not '{issuer}'");
+        }
+
+        if (!Strings(server, "code_challenge_methods_supported").Contains("S256"))
+        {
+            throw Problem(upstream.Name, "its authorization server does not announce PKCE S256 (code_challenge_methods_supported), which MCP requires");
+        }
+
+        var authorize = String(server, "authorization_endpoint") ?? throw Problem(upstream.Name, "its authorization server metadata has no authorization_endpoint");
+        var token = String(server, "token_endpoint") ?? throw Problem(upstream.Name, "its authorization server metadata has no token_endpoint");
+        var registration = String(server, "registration_endpoint")
+            ?? throw Problem(upstream.Name, "its authorization server offers no dynamic client registration (registration_endpoint, RFC 7591)");
+        var methods = Strings(server, "token_endpoint_auth_methods_supported");
+        // A confidential client where the server allows one (Portico runs on a server, it can keep a secret); else public with PKCE.
+        var method = methods.Count == 0 || methods.Contains("client_secret_basic") ? "client_secret_basic" : "none";
+        var metadata = new System.Text.Json.Nodes.JsonObject
+        {
+            ["client_name"] = "Portico gateway",
+            ["redirect_uris"] = new System.Text.Json.Nodes.JsonArray(redirectUri),
+            ["grant_types"] = new System.Text.Json.Nodes.JsonArray("authorization_code", "refresh_token"),
+            ["response_types"] = new System.Text.Json.Nodes.JsonArray("code"),
+            ["token_endpoint_auth_method"] = method,
+        };
+        using var response = await http.CreateClient(HttpClientName).PostAsync(registration,
+            new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken);
+        var registered = await ReadJsonAsync(response, cancellationToken);
+        if (!response.IsSuccessStatusCode || String(registered, "client_id") is not { Length: > 0 } clientId)
+        {
+            throw Problem(upstream.Name, $"its authorization server refused Portico's registration ({(int)response.StatusCode} {String(registered, "error")}: {String(registered, "error_description")})");
+        }
+
+        var record = existing ?? new UpstreamOAuthClientRecord
+        {
+            Upstream = upstream.Name,
+            Issuer = issuer,
+            AuthorizationEndpoint = authorize,
+            TokenEndpoint = token,
+            Resource = resource,
+            RedirectUri = redirectUri,
+            ClientId = clientId,
+        };
+        if (existing is null)
+        {
+            db.UpstreamOAuthClients.Add(record);
+        }
+
+        (record.Issuer, record.AuthorizationEndpoint, record.TokenEndpoint, record.Resource, record.RedirectUri, record.ClientId) = (issuer, authorize, token, resource, redirectUri, clientId);
+        record.ClientSecret = String(registered, "client_secret") is { Length: > 0 } secret ? Protector(upstream.Name, "client").Protect(Encoding.UTF8.GetBytes(secret)) : null;
+        record.CreatedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>The upstream's resource and its authorization server, from its protected-resource metadata.</summary>
+    private async Task<(string Resource, string Issuer)> DiscoverResourceAsync(UpstreamDefinition upstream, CancellationToken cancellationToken)
+    {
+        var url = upstream.Url!;
+        var candidates = new List<string>();
+        if (await ChallengeAsync(url, cancellationToken) is { } announced)
+        {
+            candidates.Add(announced);
+        }
+
+        var origin = url.GetLeftPart(UriPartial.Authority);
+        var path = url.AbsolutePath.TrimEnd('/');
+        candidates.Add($"{origin}/.well-known/oauth-protected-resource{path}");
+        candidates.Add($"{origin}/.well-known/oauth-protected-resource");
+        var metadata = await GetMetadataAsync(candidates.Distinct(StringComparer.Ordinal), "protected-resource metadata (RFC 9728)", upstream.Name, cancellationToken);
+        var resource = String(metadata, "resource") ?? throw Problem(upstream.Name, "its protected-resource metadata has no 'resource'");
+        var issuer = Strings(metadata, "authorization_servers").FirstOrDefault()
+            ?? throw Problem(upstream.Name, "its protected-resource metadata names no authorization server (authorization_servers)");
+        return (resource, issuer);
+    }
+
+    /// <summary>The <c>resource_metadata</c> URL of the upstream's answer to an unauthenticated request, if it gives one.</summary>
+    private async Task<string?> ChallengeAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        try
+        {
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            return response.StatusCode == HttpStatusCode.Unauthorized ? ResourceMetadata(response.Headers.WwwAuthenticate.ToString()) : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The <c>resource_metadata</c> parameter of a <c>WWW-Authenticate: Bearer …</c> challenge.</summary>
+    public static string? ResourceMetadata(string? challenge)
+        => challenge is not null && ResourceMetadataParameter().Match(challenge) is { Success: true } match ? match.Groups[1].Value : null;
+
+    private static IEnumerable<string> AuthorizationServerMetadataUrls(string issuer)
+    {
+        var uri = new Uri(issuer);
+        var origin = uri.GetLeftPart(UriPartial.Authority);
+        var path = uri.AbsolutePath.TrimEnd('/');
+        return [$"{origin}/.well-known/oauth-authorization-server{path}", $"{origin}/.well-known/openid-configuration{path}", $"{issuer.TrimEnd('/')}/.well-known/openid-configuration"];
+    }
+
+    private async Task<JsonElement> GetMetadataAsync(IEnumerable<string> urls, string what, string upstream, CancellationToken cancellationToken)
+    {
+        var tried = new List<string>();
+        foreach (var url in urls.Distinct(StringComparer.Ordinal))
+        {
+            tried.Add(url);
+            try
+            {
+                using var response = await http.CreateClient(HttpClientName).GetAsync(url, cancellationToken);
+                if (response.IsSuccessStatusCode && await ReadJsonAsync(response, cancellationToken) is { ValueKind: JsonValueKind.Object } metadata)
+                {
+                    return metadata;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The next candidate, then the error below naming every URL tried.
+            }
+        }
+
+        throw Problem(upstream, $"none of {string.Join(", ", tried)} answered with its {what}");
+    }
+
+    private async Task<UpstreamDefinition> RequireOAuthUpstreamAsync(string upstream, CancellationToken cancellationToken)
+    {
+        var definition = await db.Upstreams.AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
+            ? UpstreamDefinition.FromRecord(record)
+            : throw new AccessException($"No upstream named '{upstream}'.", "The link names an upstream that was removed; ask an operator.");
+        return definition.CredentialMode == UpstreamDefinition.CredentialsOAuth
+            ? definition
+            : throw new AccessException($"Upstream '{upstream}' does not sign users in with OAuth (credential mode '{definition.CredentialMode}').",
+                "Nothing to connect here; its credentials are stored through /admin/api/upstreams/{name}/credentials.");
+    }
+
+    private IDataProtector Protector(string upstream, string what) => protection.CreateProtector(SecretPurpose, upstream, what);
+
+    private static AccessException Problem(string upstream, string problem)
+        => new($"Portico cannot sign in at upstream '{upstream}': {problem}.",
+            "The upstream must be an OAuth 2.1 protected MCP server (RFC 9728 metadata, RFC 8414 authorization server with dynamic registration); an operator can check its URL.");
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private static string? String(JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static List<string> Strings(JsonElement element, string name)
+        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
+            ? [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)]
+            : [];
+
+    [GeneratedRegex("resource_metadata=\"([^\"]+)\"")]
+    private static partial Regex ResourceMetadataParameter();
+}
