@@ -40,6 +40,13 @@ public sealed class UpstreamAdminApiTests
         Assert.Equal("down", (string?)health["status"]);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // The health monitor reloads the upstream list in the background after the change (on every instance alike).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await gateway.VendorsAsync()).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
         Assert.Empty(await gateway.VendorsAsync());
     }
 
