@@ -15,13 +15,16 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
     public const string Invalid = "CREDENTIALS_INVALID";
 
     public static CredentialOwner Of(UpstreamDefinition upstream, ToolInvocation invocation)
+        // The tool is marked NeedsTenant, so the pipeline resolved one before calling.
+        => For(upstream, invocation.Call.Principal, invocation.Tenant)
+            ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
+
+    /// <summary>The owner whose credential this caller would use; null for a tenant-mode upstream while no tenant is resolved.</summary>
+    public static CredentialOwner? For(UpstreamDefinition upstream, Access.Principal principal, Access.TenantResolution tenant)
     {
-        var principal = invocation.Call.Principal;
         if (upstream.CredentialMode == UpstreamDefinition.CredentialsTenant)
         {
-            // The tool is marked NeedsTenant, so the pipeline resolved one before calling.
-            var tenant = invocation.Tenant.Tenant?.TenantId ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
-            return new CredentialOwner(UpstreamDefinition.CredentialsTenant, tenant, $"--tenant {tenant}");
+            return tenant.Tenant?.TenantId is { } id ? new CredentialOwner(UpstreamDefinition.CredentialsTenant, id, $"--tenant {id}") : null;
         }
 
         return new CredentialOwner(UpstreamDefinition.CredentialsUser, principal.Id, $"--user {principal.Email ?? principal.Id}");
@@ -35,11 +38,21 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
 
     /// <summary>No credential is stored for this owner: <c>CREDENTIALS_MISSING</c>.</summary>
     public CallToolResult MissingResult(UpstreamDefinition upstream, string requestId)
-        => ToolError.Result(Missing,
+    {
+        var missing = MissingTool(upstream, upstream.Name + GatewayToolNames.Separator + "*");
+        return ToolError.Result(missing.Code, missing.Message, missing.Hint, requestId, missing.Details);
+    }
+
+    /// <summary>
+    /// <paramref name="tool"/> as this owner sees it while no credential is stored: hidden from
+    /// tools/list, explained by list_available_tools with the same code and hint a call gets.
+    /// </summary>
+    public UnavailableTool MissingTool(UpstreamDefinition upstream, string tool)
+        => new(tool, Missing,
             IsTenant
                 ? $"Upstream '{upstream.Name}' needs a credential of tenant '{Id}' (credential mode 'tenant'), and none is stored for that tenant."
                 : $"Upstream '{upstream.Name}' needs a credential of your own (credential mode 'user'), and none is stored for you.",
-            HowToStore(upstream.Name, "store it"), requestId, Details(upstream.Name));
+            HowToStore(upstream.Name, "store it"), Details(upstream.Name));
 
     /// <summary>The upstream refused the stored credential (HTTP 401): <c>CREDENTIALS_INVALID</c> until it is stored again.</summary>
     public CallToolResult InvalidResult(UpstreamDefinition upstream, DateTimeOffset since, string? reason, string requestId)

@@ -1,3 +1,5 @@
+using Portico.Policy;
+
 namespace Portico.Gateway;
 
 internal static class GatewayServiceCollectionExtensions
@@ -8,6 +10,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UpstreamClientPool>();
         services.AddSingleton<GatewayToolSource>();
         services.AddSingleton<UpstreamCredentialCache>();
+        services.AddSingleton<IToolAvailability, UpstreamCredentialAvailability>();
         services.AddScoped<UpstreamAdmin>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();

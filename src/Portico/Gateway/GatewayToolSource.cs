@@ -25,12 +25,16 @@ internal sealed partial class GatewayToolSource(
     private readonly Dictionary<string, UpstreamState> _states = new(StringComparer.Ordinal);
     private IReadOnlyList<ToolDefinition> _tools = [];
     private IReadOnlyList<UnavailableTool> _unavailable = [];
+    private Dictionary<ToolDefinition, UpstreamDefinition> _owners = new(ReferenceEqualityComparer.Instance);
 
     public IReadOnlyList<ToolDefinition> Tools => _tools;
 
     public IReadOnlyList<UnavailableTool> Unavailable => _unavailable;
 
     public event Action? Changed;
+
+    /// <summary>The upstream a served tool proxies to; null for any other tool.</summary>
+    public UpstreamDefinition? UpstreamOf(ToolDefinition tool) => _owners.GetValueOrDefault(tool);
 
     /// <summary>Takes the store's upstreams as they are now: new ones are added, removed or changed ones lose their sessions.</summary>
     public async Task ApplyAsync(IReadOnlyList<UpstreamDefinition> upstreams)
@@ -166,6 +170,7 @@ internal sealed partial class GatewayToolSource(
         var threshold = options.CurrentValue.FailureThreshold;
         var tools = new List<ToolDefinition>();
         var unavailable = new List<UnavailableTool>();
+        var owners = new Dictionary<ToolDefinition, UpstreamDefinition>(ReferenceEqualityComparer.Instance);
         lock (_lock)
         {
             foreach (var state in _states.Values)
@@ -174,6 +179,11 @@ internal sealed partial class GatewayToolSource(
                 if (state.Status(threshold) != "down" && state.Tools is { } served)
                 {
                     tools.AddRange(served);
+                    foreach (var tool in served)
+                    {
+                        owners[tool] = state.Definition;
+                    }
+
                     continue;
                 }
 
@@ -186,6 +196,7 @@ internal sealed partial class GatewayToolSource(
 
             _tools = tools;
             _unavailable = unavailable;
+            _owners = owners;
         }
 
         Changed?.Invoke();

@@ -25,6 +25,7 @@ internal sealed partial class ToolCallPipeline(
     TenantResolver tenants,
     ToolRateLimiter rateLimiter,
     AuditTrail audit,
+    ToolAvailability availability,
     IOptionsMonitor<PolicyOptions> policy,
     IOptionsMonitor<AuditOptions> auditOptions,
     TimeProvider time,
@@ -75,7 +76,7 @@ internal sealed partial class ToolCallPipeline(
         var tools = new List<Tool>(catalog.Tools.Count);
         foreach (var tool in catalog.Tools)
         {
-            if (ToolGate.Check(tool, call.Principal, resolution.Tier) is null)
+            if (ToolGate.Check(tool, call.Principal, resolution.Tier) is null && await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is null)
             {
                 tools.Add(tool.Tool);
             }
@@ -105,6 +106,11 @@ internal sealed partial class ToolCallPipeline(
         if (ToolGate.CheckTier(tool, resolution.Tier) is { } tierDenied)
         {
             return (ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId), resolution);
+        }
+
+        if (await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is { } unavailable)
+        {
+            return (ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId, unavailable.Details?.DeepClone()), resolution);
         }
 
         if (Validate(tool, document, call) is { } invalid)
