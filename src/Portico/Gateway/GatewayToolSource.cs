@@ -246,6 +246,7 @@ internal sealed partial class GatewayToolSource(
                     Icons = original.Icons,
                 },
                 Owner = upstream.Name,
+                UpstreamTool = original,
                 RequiredScope = readOnly ? settings.ReadScope : settings.WriteScope,
                 Write = !readOnly,
                 NeedsTenant = upstream.CredentialMode == UpstreamDefinition.CredentialsTenant,

@@ -34,6 +34,17 @@ internal sealed class McpCatalog(
 
     public IReadOnlyDictionary<string, PromptDefinition> Prompts { get; } = prompts;
 
+    /// <summary>The tools of one upstream, as <c>/vendors/{vendor}/mcp</c> serves them (under the upstream's own names).</summary>
+    public IEnumerable<ToolDefinition> VendorTools(string vendor)
+        => _merged is { } merged && merged.ByVendor.TryGetValue(vendor, out var byName) ? byName.Values.OrderBy(t => t.UpstreamTool!.Name, StringComparer.Ordinal) : [];
+
+    /// <summary>Finds an upstream's tool by the name the upstream gives it.</summary>
+    public bool TryGetVendorTool(string vendor, string name, out ToolDefinition tool)
+    {
+        tool = null!;
+        return _merged is { } merged && merged.ByVendor.TryGetValue(vendor, out var byName) && byName.TryGetValue(name, out tool!);
+    }
+
     public bool TryGetTool(string name, out ToolDefinition tool)
         => tools.TryGetValue(name, out tool!) || (_merged is { } merged && merged.ByName.TryGetValue(name, out tool!));
 
@@ -87,7 +98,18 @@ internal sealed class McpCatalog(
             }
         }
 
-        _merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName);
+        var byVendor = new Dictionary<string, Dictionary<string, ToolDefinition>>(StringComparer.Ordinal);
+        foreach (var tool in byName.Values.Where(t => t.UpstreamTool is not null))
+        {
+            if (!byVendor.TryGetValue(tool.Owner, out var vendorTools))
+            {
+                byVendor[tool.Owner] = vendorTools = new Dictionary<string, ToolDefinition>(StringComparer.Ordinal);
+            }
+
+            vendorTools.TryAdd(tool.UpstreamTool!.Name, tool);
+        }
+
+        _merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName, byVendor);
         Changed?.Invoke();
     }
 
@@ -115,7 +137,7 @@ internal sealed class McpCatalog(
             : throw new InvalidOperationException("Some tools' input schemas cannot be validated: " + string.Join("; ", problems));
     }
 
-    private sealed record Snapshot(ToolDefinition[] List, Dictionary<string, ToolDefinition> ByName);
+    private sealed record Snapshot(ToolDefinition[] List, Dictionary<string, ToolDefinition> ByName, Dictionary<string, Dictionary<string, ToolDefinition>> ByVendor);
 
     public static McpCatalog Build(IEnumerable<IMcpPack> packs)
     {
