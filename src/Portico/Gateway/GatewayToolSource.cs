@@ -2,6 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Portico.Access;
+using Portico.Mcp;
 using Portico.Policy;
 using Portico.Policy.Schema;
 
@@ -16,6 +19,7 @@ namespace Portico.Gateway;
 internal sealed partial class GatewayToolSource(
     UpstreamClientPool pool,
     UpstreamCredentialCache credentials,
+    TenantResolver tenants,
     IOptionsMonitor<GatewayOptions> options,
     TimeProvider time,
     ILogger<GatewayToolSource> logger)
@@ -26,10 +30,41 @@ internal sealed partial class GatewayToolSource(
     private IReadOnlyList<ToolDefinition> _tools = [];
     private IReadOnlyList<UnavailableTool> _unavailable = [];
     private Dictionary<ToolDefinition, UpstreamDefinition> _owners = new(ReferenceEqualityComparer.Instance);
+    private IReadOnlyList<PromptDefinition> _prompts = [];
+    private IReadOnlyList<Resource> _resources = [];
+    private IReadOnlyList<ResourceTemplate> _templates = [];
 
     public IReadOnlyList<ToolDefinition> Tools => _tools;
 
     public IReadOnlyList<UnavailableTool> Unavailable => _unavailable;
+
+    public IReadOnlyList<PromptDefinition> Prompts => _prompts;
+
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    public IReadOnlyList<ResourceTemplate> Templates => _templates;
+
+    /// <summary>Reads <c>prefix+uri</c> from the upstream <c>prefix</c> while it is up; any other URI is not this source's.</summary>
+    public Func<RequestContext<ReadResourceRequestParams>, CancellationToken, ValueTask<ReadResourceResult>>? ReaderFor(string uri)
+    {
+        if (!GatewayResourceUris.TrySplit(uri, out var prefix, out var original))
+        {
+            return null;
+        }
+
+        UpstreamDefinition upstream;
+        lock (_lock)
+        {
+            if (!_states.TryGetValue(prefix, out var state) || state.Status(options.CurrentValue.FailureThreshold) == "down")
+            {
+                return null;
+            }
+
+            upstream = state.Definition;
+        }
+
+        return (request, cancellationToken) => ReadAsync(upstream, original, request, cancellationToken);
+    }
 
     public event Action? Changed;
 
@@ -94,7 +129,7 @@ internal sealed partial class GatewayToolSource(
         }
     }
 
-    public void RecordSuccess(UpstreamDefinition upstream, long latencyMs, IList<Tool>? listed)
+    public void RecordSuccess(UpstreamDefinition upstream, long latencyMs, UpstreamListing? listed)
     {
         var changed = false;
         lock (_lock)
@@ -111,7 +146,10 @@ internal sealed partial class GatewayToolSource(
             state.LastError = null;
             if (listed is not null)
             {
-                (state.Tools, state.Refused) = Build(upstream, listed);
+                (state.Tools, state.Refused) = Build(upstream, listed.Tools);
+                state.Prompts = [.. listed.Prompts.Select(p => BuildPrompt(upstream, p))];
+                state.Resources = [.. listed.Resources.Select(r => Namespaced(upstream, r))];
+                state.Templates = [.. listed.Templates.Select(t => Namespaced(upstream, t))];
                 state.ToolsStale = false;
                 state.LastError = state.Refused.Count == 0 ? null : string.Join("; ", state.Refused.Select(r => r.Message));
                 changed = true;
@@ -171,6 +209,9 @@ internal sealed partial class GatewayToolSource(
         var tools = new List<ToolDefinition>();
         var unavailable = new List<UnavailableTool>();
         var owners = new Dictionary<ToolDefinition, UpstreamDefinition>(ReferenceEqualityComparer.Instance);
+        var prompts = new List<PromptDefinition>();
+        var resources = new List<Resource>();
+        var templates = new List<ResourceTemplate>();
         lock (_lock)
         {
             foreach (var state in _states.Values)
@@ -183,6 +224,11 @@ internal sealed partial class GatewayToolSource(
                     {
                         owners[tool] = state.Definition;
                     }
+
+                    // Prompts and resources of a down upstream are not explained, just hidden: MCP has no "unavailable" for them.
+                    prompts.AddRange(state.Prompts);
+                    resources.AddRange(state.Resources);
+                    templates.AddRange(state.Templates);
 
                     continue;
                 }
@@ -197,6 +243,9 @@ internal sealed partial class GatewayToolSource(
             _tools = tools;
             _unavailable = unavailable;
             _owners = owners;
+            _prompts = prompts;
+            _resources = resources;
+            _templates = templates;
         }
 
         Changed?.Invoke();
@@ -265,26 +314,10 @@ internal sealed partial class GatewayToolSource(
     /// </summary>
     private async ValueTask<CallToolResult> CallAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        // Pooled per user, and per stored credential: an upstream session is never shared between
-        // users (one shared session leaks state — subscriptions, sampling requests — between clients),
-        // and a session never outlives the secret it was opened with.
-        var identity = "user:" + invocation.Call.Principal.Id;
-        UpstreamCredential? credential = null;
-        if (upstream.NeedsCredential)
+        var (identity, credential, refusal) = await IdentityOfAsync(upstream, invocation.Call.Principal, invocation.Tenant, invocation.Call.RequestId, cancellationToken);
+        if (refusal is not null)
         {
-            var owner = CredentialOwner.Of(upstream, invocation);
-            credential = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
-            if (credential is null)
-            {
-                return owner.MissingResult(upstream, invocation.Call.RequestId);
-            }
-
-            if (credential.InvalidAt is { } invalidAt)
-            {
-                return owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, invocation.Call.RequestId);
-            }
-
-            identity += UpstreamClientPool.CredentialTag(owner.Kind, owner.Id) + credential.Stamp;
+            return refusal;
         }
 
         var arguments = invocation.Request.Params?.Arguments;
@@ -293,8 +326,7 @@ internal sealed partial class GatewayToolSource(
         CallToolResult result;
         try
         {
-            result = await pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential.Secret))
-                .CallToolAsync(tool, arguments, invocation, deadline.Token);
+            result = await Connection(upstream, identity, credential).CallToolAsync(tool, arguments, invocation, deadline.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
         {
@@ -319,6 +351,138 @@ internal sealed partial class GatewayToolSource(
         }
 
         return result.IsError == true && !HasEnvelope(result) ? Wrap(upstream, tool, result, invocation.Call.RequestId) : result;
+    }
+
+    /// <summary>
+    /// Whose pooled session a request of <paramref name="principal"/> rides, with the stored credential
+    /// it carries, or why it cannot be made (<c>CREDENTIALS_MISSING</c> / <c>CREDENTIALS_INVALID</c>).
+    /// Pooled per user, and per stored credential: an upstream session is never shared between users
+    /// (one shared session leaks state — subscriptions, sampling requests — between clients), and a
+    /// session never outlives the secret it was opened with.
+    /// </summary>
+    private async ValueTask<(string Identity, UpstreamCredential? Credential, CallToolResult? Refusal)> IdentityOfAsync(UpstreamDefinition upstream,
+        Principal principal, TenantResolution tenant, string requestId, CancellationToken cancellationToken)
+    {
+        var identity = "user:" + principal.Id;
+        if (!upstream.NeedsCredential)
+        {
+            return (identity, null, null);
+        }
+
+        var owner = CredentialOwner.For(upstream, principal, tenant) ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
+        var credential = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
+        if (credential is null)
+        {
+            return (identity, null, owner.MissingResult(upstream, requestId));
+        }
+
+        return credential.InvalidAt is { } invalidAt
+            ? (identity, null, owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, requestId))
+            : (identity + UpstreamClientPool.CredentialTag(owner.Kind, owner.Id) + credential.Stamp, credential, null);
+    }
+
+    private UpstreamConnection Connection(UpstreamDefinition upstream, string identity, UpstreamCredential? credential)
+        => pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential.Secret));
+
+    private PromptDefinition BuildPrompt(UpstreamDefinition upstream, Prompt original)
+    {
+        var prompt = new Prompt
+        {
+            Name = GatewayToolNames.Build(upstream.Name, original.Name),
+            Title = original.Title,
+            Description = original.Description,
+            Arguments = original.Arguments,
+            Icons = original.Icons,
+        };
+        return new PromptDefinition(prompt, (request, cancellationToken) => SendAsync(upstream, RequestMethods.PromptsGet,
+            new GetPromptRequestParams { Name = original.Name, Arguments = request.Params?.Arguments }, request.JsonRpcRequest, $"prompt '{prompt.Name}'",
+            static (GetPromptResult _) => { }, cancellationToken));
+    }
+
+    private static Resource Namespaced(UpstreamDefinition upstream, Resource original) => new()
+    {
+        Uri = GatewayResourceUris.Build(upstream.Name, original.Uri),
+        Name = original.Name,
+        Title = original.Title,
+        Description = original.Description,
+        MimeType = original.MimeType,
+        Annotations = original.Annotations,
+        Size = original.Size,
+        Icons = original.Icons,
+    };
+
+    private static ResourceTemplate Namespaced(UpstreamDefinition upstream, ResourceTemplate original) => new()
+    {
+        UriTemplate = GatewayResourceUris.Build(upstream.Name, original.UriTemplate),
+        Name = original.Name,
+        Title = original.Title,
+        Description = original.Description,
+        MimeType = original.MimeType,
+        Annotations = original.Annotations,
+        Icons = original.Icons,
+    };
+
+    private ValueTask<ReadResourceResult> ReadAsync(UpstreamDefinition upstream, string uri, RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
+        => SendAsync(upstream, RequestMethods.ResourcesRead, new ReadResourceRequestParams { Uri = uri }, request.JsonRpcRequest, $"resource '{request.Params?.Uri}'",
+            (ReadResourceResult result) =>
+            {
+                // The contents name the URI the client asked for, so it can match them to its request.
+                foreach (var contents in result.Contents)
+                {
+                    contents.Uri = GatewayResourceUris.Build(upstream.Name, contents.Uri);
+                }
+            }, cancellationToken);
+
+    /// <summary>
+    /// A prompts/get or resources/read forwarded on the caller's pooled session, with the same
+    /// credential and timeout as a tool call; a refusal or failure is a JSON-RPC error with a hint.
+    /// </summary>
+    private async ValueTask<TResult> SendAsync<TParameters, TResult>(UpstreamDefinition upstream, string method, TParameters parameters, JsonRpcRequest request,
+        string what, Action<TResult> adapt, CancellationToken cancellationToken)
+        where TParameters : notnull
+        where TResult : notnull
+    {
+        var call = McpCallContext.From(request);
+        var tenant = new TenantResolution(null, null, []);
+        if (upstream.CredentialMode == UpstreamDefinition.CredentialsTenant)
+        {
+            tenant = await tenants.ResolveAsync(call.Principal, null, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
+            if (!tenant.Succeeded)
+            {
+                throw new McpProtocolException($"{tenant.ErrorMessage} Upstream '{upstream.Name}' needs a tenant's credential for {what}. {tenant.Hint}", McpErrorCode.InvalidRequest);
+            }
+        }
+
+        var (identity, credential, refusal) = await IdentityOfAsync(upstream, call.Principal, tenant, call.RequestId, cancellationToken);
+        if (refusal is not null)
+        {
+            throw new McpProtocolException(string.Join("\n", refusal.Content.OfType<TextContentBlock>().Select(b => b.Text)), McpErrorCode.InvalidRequest);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(upstream.Timeout);
+        try
+        {
+            var result = await Connection(upstream, identity, credential).RunAsync(
+                (client, ct) => client.SendRequestAsync<TParameters, TResult>(method, parameters, McpJson.Options, cancellationToken: ct).AsTask(), deadline.Token);
+            adapt(result);
+            return result;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            throw new McpProtocolException($"Upstream '{upstream.Name}' did not answer {what} within {upstream.Timeout.TotalSeconds:0.#} s. Retry later; /health/vendors shows its health.",
+                McpErrorCode.InternalError);
+        }
+        catch (McpProtocolException ex)
+        {
+            throw new McpProtocolException($"Upstream '{upstream.Name}' refused {what}: {ex.Message}", ex.ErrorCode);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCallFailed(logger, ex, upstream.Name, what);
+            throw new McpProtocolException($"Upstream '{upstream.Name}' could not be reached for {what}: {ex.Message}. Retry in a moment; /health/vendors shows whether it is down.",
+                McpErrorCode.InternalError);
+        }
     }
 
     /// <summary>
