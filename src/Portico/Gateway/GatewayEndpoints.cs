@@ -19,6 +19,7 @@ internal static class GatewayEndpoints
         admin.MapPost("", AddAsync);
         admin.MapDelete("/{name}", RemoveAsync);
         endpoints.MapPorticoUpstreamCredentials();
+        endpoints.MapPorticoTenantToolAllowlists();
         endpoints.Map("/vendors/{vendor}/mcp", ServeVendorAsync).WithDisplayName("MCP Streamable HTTP (one upstream)");
         return endpoints;
     }

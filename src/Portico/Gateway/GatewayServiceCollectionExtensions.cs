@@ -11,6 +11,9 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayToolSource>();
         services.AddSingleton<UpstreamCredentialCache>();
         services.AddSingleton<IToolAvailability, UpstreamCredentialAvailability>();
+        services.AddSingleton<TenantToolAllowlist>();
+        services.AddSingleton<IToolAvailability>(sp => sp.GetRequiredService<TenantToolAllowlist>());
+        services.AddScoped<TenantToolAllowlistStore>();
         services.AddScoped<UpstreamAdmin>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();

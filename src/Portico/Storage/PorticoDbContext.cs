@@ -40,6 +40,9 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
     /// <summary>Per-user and per-tenant upstream secrets, protected with Data Protection; use <see cref="Gateway.UpstreamCredentialStore"/>.</summary>
     public DbSet<Gateway.UpstreamCredentialRecord> UpstreamCredentials => Set<Gateway.UpstreamCredentialRecord>();
 
+    /// <summary>Tenants' allowlists of upstream tools; use <see cref="Gateway.TenantToolAllowlistStore"/>.</summary>
+    public DbSet<Gateway.TenantToolAllowlistRecord> TenantToolAllowlists => Set<Gateway.TenantToolAllowlistRecord>();
+
     public DbSet<Security.DataProtectionKeyRecord> DataProtectionKeys => Set<Security.DataProtectionKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

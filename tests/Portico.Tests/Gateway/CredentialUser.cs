@@ -47,6 +47,13 @@ internal sealed class CredentialUser : IDisposable
         return response.Final["result"]?.AsObject() ?? throw new InvalidOperationException("no result: " + response.Body);
     }
 
+    /// <summary>Calls a tool with arguments in this user's session; returns the call's result object.</summary>
+    public async Task<JsonObject> CallWithAsync(string tool, JsonObject arguments)
+        => (await RequestAsync("tools/call", new JsonObject { ["name"] = tool, ["arguments"] = arguments }));
+
+    public async Task<HttpResponseMessage> PutAsync(string path, object body)
+        => await _client.PutAsJsonAsync(path, body, TestContext.Current.CancellationToken);
+
     /// <summary>Sends any request in this user's session; returns its result object.</summary>
     public async Task<JsonObject> RequestAsync(string method, JsonObject? parameters = null)
     {
