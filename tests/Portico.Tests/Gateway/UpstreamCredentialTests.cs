@@ -92,6 +92,10 @@ public sealed class UpstreamCredentialTests
         Assert.Contains("portico upstreams credentials set --name echo --user bob@portico.test", (string?)hidden["hint"], StringComparison.Ordinal);
         Assert.Equal(Me, (string?)hidden["details"]!["apiPath"]);
 
+        var details = (await bob.CallWithAsync("get_tool_details", new JsonObject { ["name"] = Whoami }))["structuredContent"]!;
+        Assert.False((bool)details["available"]!);
+        Assert.Equal("CREDENTIALS_MISSING", (string?)details["unavailableReason"]!["code"]);
+
         // Calling it anyway gets the same code, and the upstream never hears of it.
         Assert.Equal("CREDENTIALS_MISSING", CredentialUser.ErrorCode(await bob.CallAsync(Whoami)));
         Assert.Empty(upstream.Calls);

@@ -97,6 +97,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         }
 
         var denied = ToolGate.Check(tool, invocation.Call.Principal, invocation.Tenant.Tier);
+        var refused = denied is null ? await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) : null;
         var budget = await rateLimiter.PeekAsync(tool, invocation.Call.Principal, invocation.Tenant.Tier, cancellationToken);
         var structured = new JsonObject
         {
@@ -109,8 +110,10 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             ["needsTenant"] = tool.NeedsTenant,
             ["write"] = tool.Write,
             ["destructive"] = tool.Destructive,
-            ["available"] = denied is null,
-            ["unavailableReason"] = denied is { } d ? new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint } : null,
+            ["available"] = denied is null && refused is null,
+            ["unavailableReason"] = denied is { } d ? new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint }
+                : refused is { } why ? new JsonObject { ["code"] = why.Code, ["message"] = why.Message, ["hint"] = why.Hint }
+                : null,
             ["rateLimit"] = budget is { } b
                 ? new JsonObject { ["limit"] = b.Limit, ["windowSeconds"] = (int)b.Window.TotalSeconds, ["remaining"] = b.Remaining }
                 : new JsonObject { ["limited"] = false },
