@@ -5,9 +5,10 @@ using Portico.Policy;
 namespace Portico.Gateway;
 
 /// <summary>
-/// Whose stored credential a call to an upstream needs — the caller's own or its tenant's — and
-/// the errors that say so: which upstream, whose credential, and the exact API path and CLI
-/// command that store it.
+/// Whose stored credential a call to an upstream needs — the caller's own, its tenant's, or the
+/// caller's OAuth sign-in at the upstream — and the errors that say so: which upstream, whose
+/// credential, and the exact API path and CLI command that store it (or, for <c>oauth</c>, the
+/// link that connects the caller).
 /// </summary>
 internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
 {
@@ -25,22 +26,24 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
         };
 
     public static CredentialOwner Of(UpstreamDefinition upstream, ToolInvocation invocation, UpstreamOAuthLinks links)
+        // The tool is marked NeedsTenant, so the pipeline resolved one before calling.
+        => For(upstream, invocation.Call, invocation.Tenant, links)
+            ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
+
+    /// <summary>The owner whose credential this call would use; null for a tenant-mode upstream while no tenant is resolved.</summary>
+    public static CredentialOwner? For(UpstreamDefinition upstream, Mcp.McpCallContext call, Access.TenantResolution tenant, UpstreamOAuthLinks links)
+        => upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth ? OAuth(upstream, call, links) : For(upstream, call.Principal, tenant);
+
+    /// <summary>
+    /// The owner whose credential this caller would use, without a connect link (listing needs none:
+    /// a call of a hidden <c>oauth</c> tool is answered with one); null for a tenant-mode upstream while no tenant is resolved.
+    /// </summary>
+    public static CredentialOwner? For(UpstreamDefinition upstream, Access.Principal principal, Access.TenantResolution tenant) => upstream.CredentialMode switch
     {
-        var principal = invocation.Call.Principal;
-        if (upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth)
-        {
-            return OAuth(upstream, invocation.Call, links);
-        }
-
-        if (upstream.CredentialMode == UpstreamDefinition.CredentialsTenant)
-        {
-            // The tool is marked NeedsTenant, so the pipeline resolved one before calling.
-            var tenant = invocation.Tenant.Tenant?.TenantId ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
-            return new CredentialOwner(UpstreamDefinition.CredentialsTenant, tenant, $"--tenant {tenant}");
-        }
-
-        return new CredentialOwner(UpstreamDefinition.CredentialsUser, principal.Id, $"--user {principal.Email ?? principal.Id}");
-    }
+        UpstreamDefinition.CredentialsTenant => tenant.Tenant?.TenantId is { } id ? new CredentialOwner(UpstreamDefinition.CredentialsTenant, id, $"--tenant {id}") : null,
+        UpstreamDefinition.CredentialsOAuth => new CredentialOwner(UpstreamDefinition.CredentialsOAuth, principal.Id, $"--user {principal.Email ?? principal.Id}"),
+        _ => new CredentialOwner(UpstreamDefinition.CredentialsUser, principal.Id, $"--user {principal.Email ?? principal.Id}"),
+    };
 
     public bool IsTenant => Kind == UpstreamDefinition.CredentialsTenant;
 
@@ -52,11 +55,21 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
 
     /// <summary>No credential is stored for this owner: <c>CREDENTIALS_MISSING</c>.</summary>
     public CallToolResult MissingResult(UpstreamDefinition upstream, string requestId)
-        => ToolError.Result(Missing,
+    {
+        var missing = MissingTool(upstream, upstream.Name + GatewayToolNames.Separator + "*");
+        return ToolError.Result(missing.Code, missing.Message, missing.Hint, requestId, missing.Details);
+    }
+
+    /// <summary>
+    /// <paramref name="tool"/> as this owner sees it while no credential is stored: hidden from
+    /// tools/list, explained by list_available_tools with the same code and hint a call gets.
+    /// </summary>
+    public UnavailableTool MissingTool(UpstreamDefinition upstream, string tool)
+        => new(tool, Missing,
             IsOAuth ? $"Upstream '{upstream.Name}' signs you in with OAuth (credential mode 'oauth'), and you have not connected your account there yet."
             : IsTenant ? $"Upstream '{upstream.Name}' needs a credential of tenant '{Id}' (credential mode 'tenant'), and none is stored for that tenant."
             : $"Upstream '{upstream.Name}' needs a credential of your own (credential mode 'user'), and none is stored for you.",
-            IsOAuth ? HowToConnect() : HowToStore(upstream.Name, "store it"), requestId, Details(upstream.Name));
+            IsOAuth ? HowToConnect(upstream.Name) : HowToStore(upstream.Name, "store it"), Details(upstream.Name));
 
     /// <summary>The upstream refused the stored credential (HTTP 401): <c>CREDENTIALS_INVALID</c> until it is stored again.</summary>
     public CallToolResult InvalidResult(UpstreamDefinition upstream, DateTimeOffset since, string? reason, string requestId)
@@ -68,7 +81,7 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
         {
             return ToolError.Result(Invalid,
                 $"Upstream '{upstream.Name}' no longer accepts your OAuth sign-in ({reason}); it is marked invalid and no longer sent.",
-                HowToConnect() + " Connecting again clears the mark.", requestId, details);
+                HowToConnect(upstream.Name) + " Connecting again clears the mark.", requestId, details);
         }
 
         return ToolError.Result(Invalid,
@@ -78,9 +91,11 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
             HowToStore(upstream.Name, "re-enter a valid one") + " Storing it again clears the mark.", requestId, details);
     }
 
-    private string HowToConnect()
-        => $"Open {ConnectUrl} in a browser, sign in at the upstream and allow Portico; then call the tool again. "
-            + $"The link is made for you alone and is valid for {UpstreamOAuthLinks.Lifetime.TotalMinutes:0} minutes (a later call gives a new one).";
+    private string HowToConnect(string upstream)
+        => ConnectUrl is null
+            ? $"Call any tool of '{upstream}' to get your own connect link, open it in a browser, sign in at the upstream and allow Portico."
+            : $"Open {ConnectUrl} in a browser, sign in at the upstream and allow Portico; then call the tool again. "
+                + $"The link is made for you alone and is valid for {UpstreamOAuthLinks.Lifetime.TotalMinutes:0} minutes (a later call gives a new one).";
 
     private string HowToStore(string upstream, string what)
         => IsTenant

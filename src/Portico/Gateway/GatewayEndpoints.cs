@@ -20,7 +20,27 @@ internal static class GatewayEndpoints
         admin.MapDelete("/{name}", RemoveAsync);
         endpoints.MapPorticoUpstreamCredentials();
         endpoints.MapPorticoUpstreamOAuth();
+        endpoints.MapPorticoTenantToolAllowlists();
+        endpoints.Map("/vendors/{vendor}/mcp", ServeVendorAsync).WithDisplayName("MCP Streamable HTTP (one upstream)");
         return endpoints;
+    }
+
+    /// <summary>
+    /// One upstream's tools under their own names, through the same transport, sessions and policy
+    /// pipeline as <c>/mcp</c> (the pipeline reads the vendor from the route). An upstream this
+    /// instance does not serve (unknown, or disabled) is a 404 that says where to look.
+    /// </summary>
+    private static async Task ServeVendorAsync(HttpContext context, string vendor, GatewayToolSource source, Mcp.McpHttpHandler handler)
+    {
+        if (!source.Upstreams().Any(u => u.Name == vendor))
+        {
+            await Refused(StatusCodes.Status404NotFound, $"No enabled upstream is named '{vendor}'.",
+                "GET /health/vendors (or run: portico upstreams list) shows the upstreams this server serves; each one is at /vendors/{name}/mcp, and all of them at /mcp.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        await handler.HandleAsync(context);
     }
 
     private static async Task<IResult> AddAsync(HttpContext context, UpstreamAdmin upstreams, CancellationToken cancellationToken)

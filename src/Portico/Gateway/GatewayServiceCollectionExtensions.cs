@@ -1,3 +1,5 @@
+using Portico.Policy;
+
 namespace Portico.Gateway;
 
 internal static class GatewayServiceCollectionExtensions
@@ -13,6 +15,10 @@ internal static class GatewayServiceCollectionExtensions
         services.AddScoped<UpstreamOAuthClient>();
         services.AddHttpClient(UpstreamOAuthClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton<IToolAvailability, UpstreamCredentialAvailability>();
+        services.AddSingleton<TenantToolAllowlist>();
+        services.AddSingleton<IToolAvailability>(sp => sp.GetRequiredService<TenantToolAllowlist>());
+        services.AddScoped<TenantToolAllowlistStore>();
         services.AddScoped<UpstreamAdmin>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();

@@ -2,6 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Portico.Access;
+using Portico.Mcp;
 using Portico.Policy;
 using Portico.Policy.Schema;
 
@@ -16,6 +19,7 @@ namespace Portico.Gateway;
 internal sealed partial class GatewayToolSource(
     UpstreamClientPool pool,
     UpstreamCredentialCache credentials,
+    TenantResolver tenants,
     UpstreamOAuth oauth,
     UpstreamOAuthLinks links,
     IOptionsMonitor<GatewayOptions> options,
@@ -27,12 +31,47 @@ internal sealed partial class GatewayToolSource(
     private readonly Dictionary<string, UpstreamState> _states = new(StringComparer.Ordinal);
     private IReadOnlyList<ToolDefinition> _tools = [];
     private IReadOnlyList<UnavailableTool> _unavailable = [];
+    private Dictionary<ToolDefinition, UpstreamDefinition> _owners = new(ReferenceEqualityComparer.Instance);
+    private IReadOnlyList<PromptDefinition> _prompts = [];
+    private IReadOnlyList<Resource> _resources = [];
+    private IReadOnlyList<ResourceTemplate> _templates = [];
 
     public IReadOnlyList<ToolDefinition> Tools => _tools;
 
     public IReadOnlyList<UnavailableTool> Unavailable => _unavailable;
 
+    public IReadOnlyList<PromptDefinition> Prompts => _prompts;
+
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    public IReadOnlyList<ResourceTemplate> Templates => _templates;
+
+    /// <summary>Reads <c>prefix+uri</c> from the upstream <c>prefix</c> while it is up; any other URI is not this source's.</summary>
+    public Func<RequestContext<ReadResourceRequestParams>, CancellationToken, ValueTask<ReadResourceResult>>? ReaderFor(string uri)
+    {
+        if (!GatewayResourceUris.TrySplit(uri, out var prefix, out var original))
+        {
+            return null;
+        }
+
+        UpstreamDefinition upstream;
+        lock (_lock)
+        {
+            if (!_states.TryGetValue(prefix, out var state) || state.Status(options.CurrentValue.FailureThreshold) == "down")
+            {
+                return null;
+            }
+
+            upstream = state.Definition;
+        }
+
+        return (request, cancellationToken) => ReadAsync(upstream, original, request, cancellationToken);
+    }
+
     public event Action? Changed;
+
+    /// <summary>The upstream a served tool proxies to; null for any other tool.</summary>
+    public UpstreamDefinition? UpstreamOf(ToolDefinition tool) => _owners.GetValueOrDefault(tool);
 
     /// <summary>Takes the store's upstreams as they are now: new ones are added, removed or changed ones lose their sessions.</summary>
     public async Task ApplyAsync(IReadOnlyList<UpstreamDefinition> upstreams)
@@ -92,7 +131,7 @@ internal sealed partial class GatewayToolSource(
         }
     }
 
-    public void RecordSuccess(UpstreamDefinition upstream, long latencyMs, IList<Tool>? listed)
+    public void RecordSuccess(UpstreamDefinition upstream, long latencyMs, UpstreamListing? listed)
     {
         var changed = false;
         lock (_lock)
@@ -109,7 +148,10 @@ internal sealed partial class GatewayToolSource(
             state.LastError = null;
             if (listed is not null)
             {
-                (state.Tools, state.Refused) = Build(upstream, listed);
+                (state.Tools, state.Refused) = Build(upstream, listed.Tools);
+                state.Prompts = [.. listed.Prompts.Select(p => BuildPrompt(upstream, p))];
+                state.Resources = [.. listed.Resources.Select(r => Namespaced(upstream, r))];
+                state.Templates = [.. listed.Templates.Select(t => Namespaced(upstream, t))];
                 state.ToolsStale = false;
                 state.LastError = state.Refused.Count == 0 ? null : string.Join("; ", state.Refused.Select(r => r.Message));
                 changed = true;
@@ -168,6 +210,10 @@ internal sealed partial class GatewayToolSource(
         var threshold = options.CurrentValue.FailureThreshold;
         var tools = new List<ToolDefinition>();
         var unavailable = new List<UnavailableTool>();
+        var owners = new Dictionary<ToolDefinition, UpstreamDefinition>(ReferenceEqualityComparer.Instance);
+        var prompts = new List<PromptDefinition>();
+        var resources = new List<Resource>();
+        var templates = new List<ResourceTemplate>();
         lock (_lock)
         {
             foreach (var state in _states.Values)
@@ -176,6 +222,16 @@ internal sealed partial class GatewayToolSource(
                 if (state.Status(threshold) != "down" && state.Tools is { } served)
                 {
                     tools.AddRange(served);
+                    foreach (var tool in served)
+                    {
+                        owners[tool] = state.Definition;
+                    }
+
+                    // Prompts and resources of a down upstream are not explained, just hidden: MCP has no "unavailable" for them.
+                    prompts.AddRange(state.Prompts);
+                    resources.AddRange(state.Resources);
+                    templates.AddRange(state.Templates);
+
                     continue;
                 }
 
@@ -195,6 +251,10 @@ internal sealed partial class GatewayToolSource(
 
             _tools = tools;
             _unavailable = unavailable;
+            _owners = owners;
+            _prompts = prompts;
+            _resources = resources;
+            _templates = templates;
         }
 
         Changed?.Invoke();
@@ -244,6 +304,7 @@ internal sealed partial class GatewayToolSource(
                     Icons = original.Icons,
                 },
                 Owner = upstream.Name,
+                UpstreamTool = original,
                 RequiredScope = readOnly ? settings.ReadScope : settings.WriteScope,
                 Write = !readOnly,
                 NeedsTenant = upstream.CredentialMode == UpstreamDefinition.CredentialsTenant,
@@ -262,39 +323,22 @@ internal sealed partial class GatewayToolSource(
     /// </summary>
     private async ValueTask<CallToolResult> CallAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        // Pooled per user, and per stored credential: an upstream session is never shared between
-        // users (one shared session leaks state — subscriptions, sampling requests — between clients),
-        // and a session never outlives the secret it was opened with.
-        var caller = "user:" + invocation.Call.Principal.Id;
-        var identity = caller;
-        UpstreamCredential? credential = null;
-        var isOAuth = upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth;
-        if (upstream.NeedsCredential)
+        var (identity, credential, refusal) = await IdentityOfAsync(upstream, invocation.Call, invocation.Tenant, cancellationToken);
+        if (refusal is not null)
         {
-            var owner = CredentialOwner.Of(upstream, invocation, links);
-            credential = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
-            if (credential is null)
+            return refusal;
+        }
+
+        var isOAuth = upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth;
+        if (isOAuth && credential is not null)
+        {
+            var (fresh, problem) = await FreshAsync(upstream, credential, refused: false, invocation, cancellationToken);
+            if (fresh is null)
             {
-                return owner.MissingResult(upstream, invocation.Call.RequestId);
+                return problem!;
             }
 
-            if (credential.InvalidAt is { } invalidAt)
-            {
-                return owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, invocation.Call.RequestId);
-            }
-
-            if (isOAuth)
-            {
-                var (fresh, refusal) = await FreshAsync(upstream, credential, refused: false, invocation, cancellationToken);
-                if (fresh is null)
-                {
-                    return refusal!;
-                }
-
-                credential = fresh;
-            }
-
-            identity = caller + UpstreamClientPool.CredentialTag(owner.Kind, owner.Id) + credential.Stamp;
+            (credential, identity) = (fresh, PoolIdentity(invocation.Call.Principal, fresh));
         }
 
         var arguments = invocation.Request.Params?.Arguments;
@@ -306,8 +350,7 @@ internal sealed partial class GatewayToolSource(
         {
             try
             {
-                result = await pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential))
-                    .CallToolAsync(tool, arguments, invocation, deadline.Token);
+                result = await Connection(upstream, identity, credential).CallToolAsync(tool, arguments, invocation, deadline.Token);
                 break;
             }
             catch (Exception ex) when (ex is not OperationCanceledException && isOAuth && !refreshed && credential is not null && UpstreamUnauthorizedException.Find(ex) is not null)
@@ -316,14 +359,13 @@ internal sealed partial class GatewayToolSource(
                 // A 401 comes before the upstream runs anything, so the retry cannot run the tool twice.
                 refreshed = true;
                 await pool.CloseAsync(upstream.Name, i => i == identity);
-                var (fresh, refusal) = await FreshAsync(upstream, credential, refused: true, invocation, cancellationToken);
+                var (fresh, problem) = await FreshAsync(upstream, credential, refused: true, invocation, cancellationToken);
                 if (fresh is null)
                 {
-                    return refusal!;
+                    return problem!;
                 }
 
-                credential = fresh;
-                identity = caller + UpstreamClientPool.CredentialTag(fresh.OwnerKind, fresh.OwnerId) + fresh.Stamp;
+                (credential, identity) = (fresh, PoolIdentity(invocation.Call.Principal, fresh));
             }
             catch (Exception ex) when (ex is not OperationCanceledException && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
             {
@@ -391,6 +433,142 @@ internal sealed partial class GatewayToolSource(
                 };
             },
         };
+
+    /// <summary>
+    /// Whose pooled session a request of <paramref name="principal"/> rides, with the stored credential
+    /// it carries, or why it cannot be made (<c>CREDENTIALS_MISSING</c> / <c>CREDENTIALS_INVALID</c>).
+    /// Pooled per user, and per stored credential: an upstream session is never shared between users
+    /// (one shared session leaks state — subscriptions, sampling requests — between clients), and a
+    /// session never outlives the secret it was opened with.
+    /// </summary>
+    private async ValueTask<(string Identity, UpstreamCredential? Credential, CallToolResult? Refusal)> IdentityOfAsync(UpstreamDefinition upstream,
+        McpCallContext call, TenantResolution tenant, CancellationToken cancellationToken)
+    {
+        var identity = "user:" + call.Principal.Id;
+        var requestId = call.RequestId;
+        if (!upstream.NeedsCredential)
+        {
+            return (identity, null, null);
+        }
+
+        var owner = CredentialOwner.For(upstream, call, tenant, links) ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
+        var credential = await credentials.FindAsync(upstream.Name, owner.Kind, owner.Id, cancellationToken);
+        if (credential is null)
+        {
+            return (identity, null, owner.MissingResult(upstream, requestId));
+        }
+
+        return credential.InvalidAt is { } invalidAt
+            ? (identity, null, owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, requestId))
+            : (PoolIdentity(call.Principal, credential), credential, null);
+    }
+
+    private static string PoolIdentity(Principal principal, UpstreamCredential credential)
+        => "user:" + principal.Id + UpstreamClientPool.CredentialTag(credential.OwnerKind, credential.OwnerId) + credential.Stamp;
+
+    private UpstreamConnection Connection(UpstreamDefinition upstream, string identity, UpstreamCredential? credential)
+        => pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential));
+
+    private PromptDefinition BuildPrompt(UpstreamDefinition upstream, Prompt original)
+    {
+        var prompt = new Prompt
+        {
+            Name = GatewayToolNames.Build(upstream.Name, original.Name),
+            Title = original.Title,
+            Description = original.Description,
+            Arguments = original.Arguments,
+            Icons = original.Icons,
+        };
+        return new PromptDefinition(prompt, (request, cancellationToken) => SendAsync(upstream, RequestMethods.PromptsGet,
+            new GetPromptRequestParams { Name = original.Name, Arguments = request.Params?.Arguments }, request.JsonRpcRequest, $"prompt '{prompt.Name}'",
+            static (GetPromptResult _) => { }, cancellationToken));
+    }
+
+    private static Resource Namespaced(UpstreamDefinition upstream, Resource original) => new()
+    {
+        Uri = GatewayResourceUris.Build(upstream.Name, original.Uri),
+        Name = original.Name,
+        Title = original.Title,
+        Description = original.Description,
+        MimeType = original.MimeType,
+        Annotations = original.Annotations,
+        Size = original.Size,
+        Icons = original.Icons,
+    };
+
+    private static ResourceTemplate Namespaced(UpstreamDefinition upstream, ResourceTemplate original) => new()
+    {
+        UriTemplate = GatewayResourceUris.Build(upstream.Name, original.UriTemplate),
+        Name = original.Name,
+        Title = original.Title,
+        Description = original.Description,
+        MimeType = original.MimeType,
+        Annotations = original.Annotations,
+        Icons = original.Icons,
+    };
+
+    private ValueTask<ReadResourceResult> ReadAsync(UpstreamDefinition upstream, string uri, RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
+        => SendAsync(upstream, RequestMethods.ResourcesRead, new ReadResourceRequestParams { Uri = uri }, request.JsonRpcRequest, $"resource '{request.Params?.Uri}'",
+            (ReadResourceResult result) =>
+            {
+                // The contents name the URI the client asked for, so it can match them to its request.
+                foreach (var contents in result.Contents)
+                {
+                    contents.Uri = GatewayResourceUris.Build(upstream.Name, contents.Uri);
+                }
+            }, cancellationToken);
+
+    /// <summary>
+    /// A prompts/get or resources/read forwarded on the caller's pooled session, with the same
+    /// credential and timeout as a tool call; a refusal or failure is a JSON-RPC error with a hint.
+    /// </summary>
+    private async ValueTask<TResult> SendAsync<TParameters, TResult>(UpstreamDefinition upstream, string method, TParameters parameters, JsonRpcRequest request,
+        string what, Action<TResult> adapt, CancellationToken cancellationToken)
+        where TParameters : notnull
+        where TResult : notnull
+    {
+        var call = McpCallContext.From(request);
+        var tenant = new TenantResolution(null, null, []);
+        if (upstream.CredentialMode == UpstreamDefinition.CredentialsTenant)
+        {
+            tenant = await tenants.ResolveAsync(call.Principal, null, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
+            if (!tenant.Succeeded)
+            {
+                throw new McpProtocolException($"{tenant.ErrorMessage} Upstream '{upstream.Name}' needs a tenant's credential for {what}. {tenant.Hint}", McpErrorCode.InvalidRequest);
+            }
+        }
+
+        var (identity, credential, refusal) = await IdentityOfAsync(upstream, call, tenant, cancellationToken);
+        if (refusal is not null)
+        {
+            throw new McpProtocolException(string.Join("\n", refusal.Content.OfType<TextContentBlock>().Select(b => b.Text)), McpErrorCode.InvalidRequest);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(upstream.Timeout);
+        try
+        {
+            var result = await Connection(upstream, identity, credential).RunAsync(
+                (client, ct) => client.SendRequestAsync<TParameters, TResult>(method, parameters, McpJson.Options, cancellationToken: ct).AsTask(), deadline.Token);
+            adapt(result);
+            return result;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+        {
+            throw new McpProtocolException($"Upstream '{upstream.Name}' did not answer {what} within {upstream.Timeout.TotalSeconds:0.#} s. Retry later; /health/vendors shows its health.",
+                McpErrorCode.InternalError);
+        }
+        catch (McpProtocolException ex)
+        {
+            throw new McpProtocolException($"Upstream '{upstream.Name}' refused {what}: {ex.Message}", ex.ErrorCode);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCallFailed(logger, ex, upstream.Name, what);
+            throw new McpProtocolException($"Upstream '{upstream.Name}' could not be reached for {what}: {ex.Message}. Retry in a moment; /health/vendors shows whether it is down.",
+                McpErrorCode.InternalError);
+        }
+    }
 
     /// <summary>
     /// The upstream answered 401. A stored credential is marked invalid (every instance then refuses

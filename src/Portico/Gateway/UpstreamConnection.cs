@@ -81,7 +81,22 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
                 Arguments = arguments,
                 Meta = progress is null ? null : new JsonObject { ["progressToken"] = token },
             };
-            return await RunAsync((client, ct) => client.CallToolAsync(request, ct).AsTask(), cancellationToken);
+            // Portico's own request id, so a cancellation can name the request upstream.
+            var requestId = new RequestId(token);
+            McpClient? sentOn = null;
+            try
+            {
+                return await RunAsync((client, ct) =>
+                {
+                    sentOn = client;
+                    return client.SendRequestAsync<CallToolRequestParams, CallToolResult>(RequestMethods.ToolsCall, request, McpJson.Options, requestId, ct).AsTask();
+                }, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && sentOn is not null)
+            {
+                await CancelUpstreamAsync(sentOn, requestId);
+                throw;
+            }
         }
         finally
         {
@@ -92,6 +107,33 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
                 await progress.DrainAsync(ProgressGrace);
                 _progress.TryRemove(token, out _);
             }
+        }
+    }
+
+    /// <summary>
+    /// Tells the upstream that Portico no longer waits for <paramref name="requestId"/> (the caller
+    /// cancelled, or the call timed out). Over stdio the SDK client sends this itself; over Streamable
+    /// HTTP (SDK 2.3.1) it only aborts the POST, which MCP does not count as a cancellation, so the
+    /// upstream would run on. A duplicate notification is harmless: a finished or unknown id is ignored.
+    /// </summary>
+    private async Task CancelUpstreamAsync(McpClient client, RequestId requestId)
+    {
+        if (Upstream.Transport != UpstreamDefinition.Http)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.SendNotificationAsync(NotificationMethods.CancelledNotification,
+                new CancelledNotificationParams { RequestId = requestId, Reason = "The client cancelled the call." }, McpJson.Options, timeout.Token);
+            LogCancelled(logger, Upstream.Name, requestId);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Advisory: the call is over for Portico either way.
+            LogCancelFailed(logger, ex, Upstream.Name);
         }
     }
 
@@ -266,6 +308,12 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Upstream {Upstream}: session is stale ({Reason}); re-initializing and retrying once")]
     private static partial void LogReconnecting(ILogger logger, string upstream, string reason);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Upstream {Upstream}: cancelled request {RequestId}")]
+    private static partial void LogCancelled(ILogger logger, string upstream, RequestId requestId);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "Upstream {Upstream}: sending notifications/cancelled failed")]
+    private static partial void LogCancelFailed(ILogger logger, Exception exception, string upstream);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Upstream {Upstream}: closing a session failed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string upstream);

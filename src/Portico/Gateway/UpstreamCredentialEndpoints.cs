@@ -31,7 +31,7 @@ internal static class UpstreamCredentialEndpoints
     private static Principal Caller(HttpContext http) => http.Features.Get<Principal>()!;
 
     /// <summary>A tenant's credential is the tenant's owners' and admins' to manage (and Portico admins'); a key bound to another tenant may not.</summary>
-    private static async Task<IResult?> TenantAdminRefusalAsync(HttpContext http, string tenantId)
+    public static async Task<IResult?> TenantAdminRefusalAsync(HttpContext http, string tenantId, string what = "upstream credentials")
     {
         var caller = Caller(http);
         if (caller.BoundTenantId is { } bound && bound != tenantId)
@@ -48,8 +48,8 @@ internal static class UpstreamCredentialEndpoints
         var memberships = await http.RequestServices.GetRequiredService<AccessDirectory>().GetMembershipsAsync(caller.Id, http.RequestAborted);
         return memberships.FirstOrDefault(m => m.TenantId == tenantId) is { Role: "owner" or "admin" }
             ? null
-            : AdminApiKeys.Refused(StatusCodes.Status403Forbidden, $"Only an owner or admin of tenant '{tenantId}' may manage its upstream credentials.",
-                "Ask an owner or admin of the tenant, or an operator ('portico upstreams credentials set --tenant …').");
+            : AdminApiKeys.Refused(StatusCodes.Status403Forbidden, $"Only an owner or admin of tenant '{tenantId}' may manage its {what}.",
+                $"Ask an owner or admin of the tenant, or an operator ('portico upstreams {(what == "upstream credentials" ? "credentials set" : "allow")} --tenant …').");
     }
 
     private static async Task<IResult> GetAsync(UpstreamCredentialStore store, string name, string kind, string owner, CancellationToken cancellationToken)

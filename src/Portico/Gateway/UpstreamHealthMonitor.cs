@@ -99,11 +99,11 @@ internal sealed partial class UpstreamHealthMonitor(
         try
         {
             var listed = source.NeedsToolList(upstream.Name)
-                ? await connection.RunAsync(async (client, ct) => (IList<ModelContextProtocol.Protocol.Tool>?)[.. (await client.ListToolsAsync(cancellationToken: ct)).Select(t => t.ProtocolTool)], timeout.Token)
+                ? await connection.RunAsync(async (client, ct) => (UpstreamListing?)await UpstreamListing.FetchAsync(client, ct), timeout.Token)
                 : await connection.RunAsync(async (client, ct) =>
                 {
                     await client.PingAsync(cancellationToken: ct);
-                    return (IList<ModelContextProtocol.Protocol.Tool>?)null;
+                    return (UpstreamListing?)null;
                 }, timeout.Token);
             source.RecordSuccess(upstream, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, listed);
             Subscribe(connection, upstream);

@@ -20,6 +20,13 @@ internal sealed class UpstreamState(UpstreamDefinition definition)
     /// <summary>The upstream's tools as the catalog serves them; null until first listed.</summary>
     public IReadOnlyList<ToolDefinition>? Tools { get; set; }
 
+    /// <summary>The upstream's prompts, resources and resource templates as the catalog serves them (namespaced).</summary>
+    public IReadOnlyList<PromptDefinition> Prompts { get; set; } = [];
+
+    public IReadOnlyList<ModelContextProtocol.Protocol.Resource> Resources { get; set; } = [];
+
+    public IReadOnlyList<ModelContextProtocol.Protocol.ResourceTemplate> Templates { get; set; } = [];
+
     /// <summary>Tools that cannot be offered whatever the health (e.g. a schema Portico cannot validate).</summary>
     public IReadOnlyList<UnavailableTool> Refused { get; set; } = [];
 

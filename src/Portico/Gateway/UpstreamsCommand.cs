@@ -18,10 +18,50 @@ internal static class UpstreamsCommand
         command.Subcommands.Add(Remove());
         command.Subcommands.Add(Test());
         command.Subcommands.Add(UpstreamCredentialsCommand.Create());
+        command.Subcommands.Add(Allow());
         return command;
     }
 
     private static UpstreamAdmin Admin(AdminContext cli) => new(cli.Db, new StoreChanges(cli.Time), cli.Time);
+
+    /// <summary><c>portico upstreams allow --tenant ID [--tools 'a,b*' | --clear]</c>: shows, sets or removes a tenant's upstream tool allowlist.</summary>
+    private static Command Allow()
+    {
+        var tenant = new Option<string>("--tenant") { Description = "The tenant whose members' upstream tools to restrict.", Required = true };
+        var tools = new Option<string[]>("--tools") { Description = "Allowed upstream tools: catalog names or a prefix ending in '*', comma-separated (repeatable)." };
+        var clear = new Option<bool>("--clear") { Description = "Remove the allowlist: members see every upstream tool again." };
+        return AdminCommand.Create("allow", "Show, set (--tools) or remove (--clear) a tenant's allowlist of upstream tools.", [tenant, tools, clear], async (parse, cli, cancellationToken) =>
+        {
+            var tenantId = parse.GetValue(tenant)!;
+            var patterns = parse.GetValue(tools);
+            if (patterns is { Length: > 0 } && parse.GetValue(clear))
+            {
+                throw new AccessException("Give --tools or --clear, not both.", "--tools sets the allowlist; --clear removes it.");
+            }
+
+            var store = new TenantToolAllowlistStore(cli.Db, new StoreChanges(cli.Time), cli.Time);
+            IReadOnlyList<string>? now;
+            if (parse.GetValue(clear))
+            {
+                await store.ClearAsync(tenantId, cancellationToken);
+                now = null;
+            }
+            else
+            {
+                now = patterns is { Length: > 0 } ? await store.SetAsync(tenantId, patterns, "cli", cancellationToken) : await store.GetAsync(tenantId, cancellationToken);
+            }
+
+            if (cli.Json)
+            {
+                await cli.Output.WriteLineAsync(TenantToolAllowlistEndpoints.Describe(tenantId, now).ToJsonString());
+                return;
+            }
+
+            await cli.Output.WriteLineAsync(now is null
+                ? $"Tenant '{tenantId}' has no upstream tool allowlist: its members see every upstream tool."
+                : $"Tenant '{tenantId}' allows only these upstream tools: {(now.Count == 0 ? "(none)" : string.Join(", ", now))}.");
+        });
+    }
 
     private static Command Add()
     {

@@ -30,12 +30,16 @@ internal sealed class McpCallContext
     /// <summary>The tenant named by the URL (<c>/{tenantId}/mcp</c>), if any.</summary>
     public string? UrlTenantId { get; init; }
 
+    /// <summary>The upstream named by the URL (<c>/vendors/{name}/mcp</c>): only its tools are served, under their own names.</summary>
+    public string? Vendor { get; init; }
+
     public static McpCallContext For(HttpContext context, LiveSession? session, Principal principal, Identity.IdentityUrls urls) => new()
     {
         RequestId = context.TraceIdentifier,
         Session = session,
         Principal = principal,
         UrlTenantId = context.Request.RouteValues["tenantId"] as string,
+        Vendor = context.Request.RouteValues["vendor"] as string,
         Issuer = urls.Issuer(context.Request),
         Resource = urls.Resource(context.Request, context.Request.Path),
     };

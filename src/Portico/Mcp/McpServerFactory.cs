@@ -36,12 +36,12 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
         {
             ListToolsHandler = pipeline.ListAsync,
             CallToolHandler = pipeline.InvokeAsync,
-            ListResourcesHandler = (request, _) => ValueTask.FromResult(new ListResourcesResult { Resources = [.. catalog.Resources.Values.Select(r => r.Resource)] }),
-            ListResourceTemplatesHandler = (request, _) => ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. catalog.Templates.Select(t => t.Template)] }),
+            ListResourcesHandler = (request, _) => ValueTask.FromResult(new ListResourcesResult { Resources = [.. catalog.ListResources()] }),
+            ListResourceTemplatesHandler = (request, _) => ValueTask.FromResult(new ListResourceTemplatesResult { ResourceTemplates = [.. catalog.ListTemplates()] }),
             ReadResourceHandler = ReadResourceAsync,
             SubscribeToResourcesHandler = (request, _) => ValueTask.FromResult(new EmptyResult()),
             UnsubscribeFromResourcesHandler = (request, _) => ValueTask.FromResult(new EmptyResult()),
-            ListPromptsHandler = (request, _) => ValueTask.FromResult(new ListPromptsResult { Prompts = [.. catalog.Prompts.Values.Select(p => p.Prompt)] }),
+            ListPromptsHandler = (request, _) => ValueTask.FromResult(new ListPromptsResult { Prompts = [.. catalog.ListPrompts()] }),
             GetPromptHandler = GetPromptAsync,
             CompleteHandler = CompleteAsync,
         },
@@ -73,13 +73,18 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
             }
         }
 
+        if (catalog.DynamicReaderFor(uri) is { } read)
+        {
+            return read(request, cancellationToken);
+        }
+
         throw new McpProtocolException($"Resource not found: '{uri}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
     }
 
     private ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
     {
         var name = request.Params?.Name ?? throw new McpProtocolException("prompts/get needs a 'name'.", McpErrorCode.InvalidParams);
-        return catalog.Prompts.TryGetValue(name, out var prompt)
+        return catalog.TryGetPrompt(name, out var prompt)
             ? prompt.Get(request, cancellationToken)
             : throw new McpProtocolException($"Unknown prompt: '{name}'. Call prompts/list for the prompts this server has.", McpErrorCode.InvalidParams);
     }

@@ -34,6 +34,43 @@ internal sealed class McpCatalog(
 
     public IReadOnlyDictionary<string, PromptDefinition> Prompts { get; } = prompts;
 
+    /// <summary>The tools of one upstream, as <c>/vendors/{vendor}/mcp</c> serves them (under the upstream's own names).</summary>
+    public IEnumerable<ToolDefinition> VendorTools(string vendor)
+        => _merged is { } merged && merged.ByVendor.TryGetValue(vendor, out var byName) ? byName.Values.OrderBy(t => t.UpstreamTool!.Name, StringComparer.Ordinal) : [];
+
+    /// <summary>Finds an upstream's tool by the name the upstream gives it.</summary>
+    public bool TryGetVendorTool(string vendor, string name, out ToolDefinition tool)
+    {
+        tool = null!;
+        return _merged is { } merged && merged.ByVendor.TryGetValue(vendor, out var byName) && byName.TryGetValue(name, out tool!);
+    }
+
+    /// <summary>Native prompts, then those of dynamic sources.</summary>
+    public IEnumerable<Prompt> ListPrompts()
+        => Prompts.Values.Select(p => p.Prompt).Concat(_merged is { } merged ? merged.Prompts.Values.Select(p => p.Prompt) : []);
+
+    public bool TryGetPrompt(string name, out PromptDefinition prompt)
+        => Prompts.TryGetValue(name, out prompt!) || (_merged is { } merged && merged.Prompts.TryGetValue(name, out prompt!));
+
+    /// <summary>Native resources, then those of dynamic sources.</summary>
+    public IEnumerable<Resource> ListResources()
+        => Resources.Values.Select(r => r.Resource).Concat(_merged?.Resources ?? []);
+
+    public IEnumerable<ResourceTemplate> ListTemplates()
+        => Templates.Select(t => t.Template).Concat(_merged?.Templates ?? []);
+
+    /// <summary>The dynamic source that reads <paramref name="uri"/>, if any (native resources are looked up first, by the caller).</summary>
+    public Func<RequestContext<ReadResourceRequestParams>, CancellationToken, ValueTask<ReadResourceResult>>? DynamicReaderFor(string uri)
+    {
+        IDynamicToolSource[] sources;
+        lock (_sources)
+        {
+            sources = [.. _sources];
+        }
+
+        return sources.Select(s => s.ReaderFor(uri)).FirstOrDefault(r => r is not null);
+    }
+
     public bool TryGetTool(string name, out ToolDefinition tool)
         => tools.TryGetValue(name, out tool!) || (_merged is { } merged && merged.ByName.TryGetValue(name, out tool!));
 
@@ -87,7 +124,25 @@ internal sealed class McpCatalog(
             }
         }
 
-        _merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName);
+        var byVendor = new Dictionary<string, Dictionary<string, ToolDefinition>>(StringComparer.Ordinal);
+        foreach (var tool in byName.Values.Where(t => t.UpstreamTool is not null))
+        {
+            if (!byVendor.TryGetValue(tool.Owner, out var vendorTools))
+            {
+                byVendor[tool.Owner] = vendorTools = new Dictionary<string, ToolDefinition>(StringComparer.Ordinal);
+            }
+
+            vendorTools.TryAdd(tool.UpstreamTool!.Name, tool);
+        }
+
+        var prompts = new Dictionary<string, PromptDefinition>(StringComparer.Ordinal);
+        foreach (var prompt in sources.SelectMany(s => s.Prompts).Where(p => !Prompts.ContainsKey(p.Prompt.Name)))
+        {
+            prompts.TryAdd(prompt.Prompt.Name, prompt);
+        }
+
+        _merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName, byVendor, prompts,
+            [.. sources.SelectMany(s => s.Resources).Where(r => !Resources.ContainsKey(r.Uri))], [.. sources.SelectMany(s => s.Templates)]);
         Changed?.Invoke();
     }
 
@@ -115,7 +170,8 @@ internal sealed class McpCatalog(
             : throw new InvalidOperationException("Some tools' input schemas cannot be validated: " + string.Join("; ", problems));
     }
 
-    private sealed record Snapshot(ToolDefinition[] List, Dictionary<string, ToolDefinition> ByName);
+    private sealed record Snapshot(ToolDefinition[] List, Dictionary<string, ToolDefinition> ByName, Dictionary<string, Dictionary<string, ToolDefinition>> ByVendor,
+        Dictionary<string, PromptDefinition> Prompts, Resource[] Resources, ResourceTemplate[] Templates);
 
     public static McpCatalog Build(IEnumerable<IMcpPack> packs)
     {

@@ -14,6 +14,7 @@ internal static class PolicyServiceCollectionExtensions
         services.AddSingleton<ToolRateLimiter>();
         services.AddSingleton<AuditTrail>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());
+        services.AddSingleton<ToolAvailability>();
         services.AddSingleton<ToolCallPipeline>();
         return services;
     }

@@ -25,6 +25,7 @@ internal sealed partial class ToolCallPipeline(
     TenantResolver tenants,
     ToolRateLimiter rateLimiter,
     AuditTrail audit,
+    ToolAvailability availability,
     IOptionsMonitor<PolicyOptions> policy,
     IOptionsMonitor<AuditOptions> auditOptions,
     TimeProvider time,
@@ -36,20 +37,25 @@ internal sealed partial class ToolCallPipeline(
         var call = McpCallContext.From(request.JsonRpcRequest);
         // Built once; validation, the tool and the audit all read this one document.
         var document = ToolArguments.ToDocument(request.Params?.Arguments);
-        var name = request.Params?.Name;
-        if (!string.IsNullOrEmpty(name) && !catalog.TryGetTool(name, out _) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
+        var requested = request.Params?.Name;
+        ToolDefinition? tool = null;
+        var found = !string.IsNullOrEmpty(requested)
+            && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, requested, out tool) : catalog.TryGetTool(requested, out tool));
+        // Audited and explained under the catalog name, whichever endpoint the call came through.
+        var name = found ? tool!.Name : call.Vendor is { } v && !string.IsNullOrEmpty(requested) ? Gateway.GatewayToolNames.Build(v, requested) : requested;
+        if (!found && !string.IsNullOrEmpty(name) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
         {
             Audit(call, name, null, null, unavailable.Code, started, request.Params?.Arguments, document);
-            return unavailable.Answer is { } answer
-                ? await answer(call, cancellationToken)
-                : ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId);
+            return await AnswerAsync(unavailable, call, cancellationToken);
         }
 
-        if (string.IsNullOrEmpty(name) || !catalog.TryGetTool(name, out var tool))
+        if (!found)
         {
             Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document);
             throw new McpProtocolException(
-                string.IsNullOrEmpty(name) ? "tools/call needs a tool 'name'." : $"Unknown tool: '{name}'. Call tools/list for the tools available to you.",
+                string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
+                    : call.Vendor is { } unknownIn ? $"Unknown tool: '{requested}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
+                    : $"Unknown tool: '{requested}'. Call tools/list for the tools available to you.",
                 McpErrorCode.InvalidParams);
         }
 
@@ -57,15 +63,15 @@ internal sealed partial class ToolCallPipeline(
         CallToolResult result;
         try
         {
-            (result, resolution) = await RunAsync(tool, request, call, document, cancellationToken);
+            (result, resolution) = await RunAsync(tool!, request, call, document, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Audit(call, tool.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document);
+            Audit(call, tool!.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document);
             throw;
         }
 
-        Audit(call, tool.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document);
+        Audit(call, tool!.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document);
         return result;
     }
 
@@ -79,11 +85,11 @@ internal sealed partial class ToolCallPipeline(
         var call = McpCallContext.From(request.JsonRpcRequest);
         var resolution = await tenants.ResolveAsync(call.Principal, null, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
         var tools = new List<Tool>(catalog.Tools.Count);
-        foreach (var tool in catalog.Tools)
+        foreach (var tool in call.Vendor is { } vendor ? catalog.VendorTools(vendor) : catalog.Tools)
         {
-            if (ToolGate.Check(tool, call.Principal, resolution.Tier) is null)
+            if (ToolGate.Check(tool, call.Principal, resolution.Tier) is null && await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is null)
             {
-                tools.Add(tool.Tool);
+                tools.Add(call.Vendor is null ? tool.Tool : tool.UpstreamTool!);
             }
         }
 
@@ -111,6 +117,11 @@ internal sealed partial class ToolCallPipeline(
         if (ToolGate.CheckTier(tool, resolution.Tier) is { } tierDenied)
         {
             return (ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId), resolution);
+        }
+
+        if (await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is { } unavailable)
+        {
+            return (await AnswerAsync(unavailable, call, cancellationToken), resolution);
         }
 
         if (Validate(tool, document, call) is { } invalid)
@@ -268,6 +279,12 @@ internal sealed partial class ToolCallPipeline(
 
         return tool.Name;
     }
+
+    /// <summary>The envelope a call of an unavailable tool gets: the tool's own answer when it has one (e.g. a link made for this caller).</summary>
+    private static async ValueTask<CallToolResult> AnswerAsync(UnavailableTool unavailable, McpCallContext call, CancellationToken cancellationToken)
+        => unavailable.Answer is { } answer
+            ? await answer(call, cancellationToken)
+            : ToolError.Result(unavailable.Code, unavailable.Message, unavailable.Hint, call.RequestId, unavailable.Details?.DeepClone());
 
     private static JsonObject AvailableGroups(TenantResolution resolution)
         => new() { ["availableGroupIds"] = new JsonArray([.. resolution.Available.Select(m => JsonValue.Create(m.TenantId))]) };

@@ -34,6 +34,12 @@ internal sealed class ToolDefinition
     /// </summary>
     public Schema.CompiledSchema? InputValidator { get; init; }
 
+    /// <summary>
+    /// For an upstream's tool, the tool as the upstream names it (<see cref="Owner"/> is the upstream):
+    /// what <c>/vendors/{owner}/mcp</c> serves. Null for native tools.
+    /// </summary>
+    public Tool? UpstreamTool { get; init; }
+
     public string Name => Tool.Name;
 
     public bool Destructive => Tool.Annotations?.DestructiveHint == true;

@@ -45,6 +45,8 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
 
     /// <summary>Sign-ins at oauth upstreams under way (single-use <c>state</c>s).</summary>
     public DbSet<Gateway.UpstreamOAuthStateRecord> UpstreamOAuthStates => Set<Gateway.UpstreamOAuthStateRecord>();
+    /// <summary>Tenants' allowlists of upstream tools; use <see cref="Gateway.TenantToolAllowlistStore"/>.</summary>
+    public DbSet<Gateway.TenantToolAllowlistRecord> TenantToolAllowlists => Set<Gateway.TenantToolAllowlistRecord>();
 
     public DbSet<Security.DataProtectionKeyRecord> DataProtectionKeys => Set<Security.DataProtectionKeyRecord>();
 

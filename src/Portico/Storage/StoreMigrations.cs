@@ -491,6 +491,24 @@ internal static class StoreMigrations
                 CREATE TRIGGER store_changes_notify AFTER INSERT ON store_changes
                     FOR EACH ROW EXECUTE FUNCTION portico_store_changes_notify();
                 """),
+        // A tenant may restrict which upstream tools its members see (names or trailing-* patterns, one per line).
+        new(10, "tenant_tool_allowlists",
+            Sqlite: """
+                CREATE TABLE tenant_tool_allowlists (
+                    tenant_id TEXT NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+                    patterns TEXT NOT NULL,
+                    updated_by TEXT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE tenant_tool_allowlists (
+                    tenant_id text NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+                    patterns text NOT NULL,
+                    updated_by text NULL,
+                    updated_at bigint NOT NULL
+                );
+                """),
         // Portico as the OAuth client of upstreams (credential mode 'oauth'): its registration at each
         // upstream's authorization server, and the sign-ins under way (any instance finishes a callback).
         new(11, "upstream_oauth",

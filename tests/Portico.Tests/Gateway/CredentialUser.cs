@@ -47,6 +47,26 @@ internal sealed class CredentialUser : IDisposable
         return response.Final["result"]?.AsObject() ?? throw new InvalidOperationException("no result: " + response.Body);
     }
 
+    /// <summary>Calls a tool with arguments in this user's session; returns the call's result object.</summary>
+    public async Task<JsonObject> CallWithAsync(string tool, JsonObject arguments)
+        => (await RequestAsync("tools/call", new JsonObject { ["name"] = tool, ["arguments"] = arguments }));
+
+    public async Task<HttpResponseMessage> PutAsync(string path, object body)
+        => await _client.PutAsJsonAsync(path, body, TestContext.Current.CancellationToken);
+
+    /// <summary>Sends any request in this user's session; returns its result object.</summary>
+    public async Task<JsonObject> RequestAsync(string method, JsonObject? parameters = null)
+    {
+        _session ??= await _mcp.InitializeAsync();
+        var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = Interlocked.Increment(ref _nextId), ["method"] = method, ["params"] = parameters ?? new JsonObject() };
+        var response = await _mcp.PostAsync(request.ToJsonString(), _session);
+        return response.Final["result"]?.AsObject() ?? throw new InvalidOperationException("no result: " + response.Body);
+    }
+
+    /// <summary>The names tools/list gives this user.</summary>
+    public async Task<List<string>> ToolNamesAsync()
+        => [.. (await RequestAsync("tools/list"))["tools"]!.AsArray().Select(t => (string)t!["name"]!)];
+
     public async Task<HttpResponseMessage> PutSecretAsync(string path, string secret)
         => await _client.PutAsJsonAsync(path, new { secret }, TestContext.Current.CancellationToken);
 

@@ -100,6 +100,40 @@ public sealed class GatewayProxyTests
     }
 
     [Fact]
+    public async Task A_client_cancelling_a_proxied_call_cancels_the_upstream_request_on_the_wire()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var upstream = await CancellationRecordingUpstream.StartAsync();
+        await gateway.AddAsync(new { name = "recorder", url = upstream.Url.ToString() });
+        await gateway.WaitUpAsync("recorder");
+        using var client = gateway.Server.CreateClient();
+        var mcp = new TestSupport.McpHttp(client);
+        var session = await mcp.InitializeAsync();
+
+        var call = mcp.CallToolAsync(session, "recorder__wait", id: 7);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (upstream.Started.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var started = Assert.Single(upstream.Started);
+        var cancelled = await mcp.PostAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"user pressed stop"}}""", session);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, cancelled.Status);
+        while (upstream.Cancelled.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        // The upstream was told which of its requests to stop, well before its own 30 s end.
+        var (requestId, reason) = Assert.Single(upstream.Cancelled);
+        Assert.Equal(started, requestId);
+        Assert.False(string.IsNullOrEmpty(reason));
+        var response = await call;
+        Assert.DoesNotContain("\"result\"", response.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Upstream_arguments_are_validated_against_the_upstream_schema_before_the_call()
     {
         var ct = TestContext.Current.CancellationToken;

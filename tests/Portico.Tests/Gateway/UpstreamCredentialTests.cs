@@ -70,6 +70,44 @@ public sealed class UpstreamCredentialTests
     }
 
     [Fact]
+    public async Task Tools_of_an_upstream_without_the_callers_credential_are_hidden_and_explained_until_it_is_stored()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var upstream = await CredentialEchoUpstream.StartAsync();
+        await gateway.AddAsync(new { name = "echo", url = upstream.Url.ToString(), credentialMode = "user" });
+        await gateway.WaitUpAsync("echo");
+        using var alice = CredentialUser.Owner(gateway.Server);
+        using var bob = await CredentialUser.AddAsync(gateway.Server, "bob@portico.test");
+        Assert.Equal(HttpStatusCode.OK, (await alice.PutSecretAsync(Me, "alice-secret")).StatusCode);
+
+        Assert.Contains(Whoami, await alice.ToolNamesAsync());
+        Assert.DoesNotContain(Whoami, await bob.ToolNamesAsync());
+        Assert.Contains("list_available_tools", await bob.ToolNamesAsync());
+
+        var listed = (await bob.CallAsync("list_available_tools"))["structuredContent"]!;
+        Assert.DoesNotContain(listed["available"]!.AsArray(), t => (string?)t!["name"] == Whoami);
+        var hidden = Assert.Single(listed["unavailable"]!.AsArray(), t => (string?)t!["name"] == Whoami)!;
+        Assert.Equal("CREDENTIALS_MISSING", (string?)hidden["reason"]);
+        Assert.Contains($"PUT {Me}", (string?)hidden["hint"], StringComparison.Ordinal);
+        Assert.Contains("portico upstreams credentials set --name echo --user bob@portico.test", (string?)hidden["hint"], StringComparison.Ordinal);
+        Assert.Equal(Me, (string?)hidden["details"]!["apiPath"]);
+
+        var details = (await bob.CallWithAsync("get_tool_details", new JsonObject { ["name"] = Whoami }))["structuredContent"]!;
+        Assert.False((bool)details["available"]!);
+        Assert.Equal("CREDENTIALS_MISSING", (string?)details["unavailableReason"]!["code"]);
+
+        // Calling it anyway gets the same code, and the upstream never hears of it.
+        Assert.Equal("CREDENTIALS_MISSING", CredentialUser.ErrorCode(await bob.CallAsync(Whoami)));
+        Assert.Empty(upstream.Calls);
+
+        // Once stored, the tool is listed and works.
+        Assert.Equal(HttpStatusCode.OK, (await bob.PutSecretAsync(Me, "bob-secret")).StatusCode);
+        Assert.Contains(Whoami, await bob.ToolNamesAsync());
+        Assert.DoesNotContain((await bob.CallAsync("list_available_tools"))["structuredContent"]!["unavailable"]!.AsArray(), t => (string?)t!["name"] == Whoami);
+        Assert.Equal("Bearer bob-secret", CredentialUser.Text(await bob.CallAsync(Whoami)));
+    }
+
+    [Fact]
     public async Task An_upstream_401_marks_the_credential_invalid_until_it_is_entered_again()
     {
         await using var gateway = await GatewayHarness.StartAsync();

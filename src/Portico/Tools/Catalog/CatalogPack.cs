@@ -12,7 +12,7 @@ namespace Portico.Tools.Catalog;
 /// Tools about tools: what this caller can use now and why the rest is hidden
 /// (<c>list_available_tools</c>), and everything about one tool (<c>get_tool_details</c>).
 /// </summary>
-internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter) : IMcpPack
+internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, ToolAvailability availability) : IMcpPack
 {
     private static readonly JsonElement ListSchema = JsonDocument.Parse("""
         {"type":"object","properties":{"tenantId":{"type":"string","description":"Evaluate for this group instead of the session's."}},"additionalProperties":false}
@@ -44,7 +44,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         }, DetailsAsync);
     }
 
-    private ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    private async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
         var available = new JsonArray();
         var unavailable = new JsonArray();
@@ -54,6 +54,10 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             {
                 unavailable.Add(new JsonObject { ["name"] = tool.Name, ["reason"] = denied.Code, ["message"] = denied.Message, ["hint"] = denied.Hint });
             }
+            else if (await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) is { } refused)
+            {
+                unavailable.Add(Describe(refused));
+            }
             else
             {
                 available.Add(new JsonObject { ["name"] = tool.Name, ["description"] = tool.Tool.Description, ["write"] = tool.Write, ["destructive"] = tool.Destructive });
@@ -62,7 +66,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
 
         foreach (var tool in catalog().Unavailable)
         {
-            unavailable.Add(new JsonObject { ["name"] = tool.Name, ["reason"] = tool.Code, ["message"] = tool.Message, ["hint"] = tool.Hint });
+            unavailable.Add(Describe(tool));
         }
 
         var structured = new JsonObject
@@ -74,8 +78,11 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         };
         var text = $"{available.Count} tools available ({string.Join(", ", available.Select(t => (string?)t!["name"]))})."
             + (unavailable.Count == 0 ? "" : $" {unavailable.Count} hidden: " + string.Join("; ", unavailable.Select(t => $"{t!["name"]} ({t["reason"]})")) + ".");
-        return ValueTask.FromResult(Result(text, structured));
+        return Result(text, structured);
     }
+
+    private static JsonObject Describe(UnavailableTool tool)
+        => new() { ["name"] = tool.Name, ["reason"] = tool.Code, ["message"] = tool.Message, ["hint"] = tool.Hint, ["details"] = tool.Details?.DeepClone() };
 
     private async ValueTask<CallToolResult> DetailsAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
@@ -90,6 +97,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         }
 
         var denied = ToolGate.Check(tool, invocation.Call.Principal, invocation.Tenant.Tier);
+        var refused = denied is null ? await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) : null;
         var budget = await rateLimiter.PeekAsync(tool, invocation.Call.Principal, invocation.Tenant.Tier, cancellationToken);
         var structured = new JsonObject
         {
@@ -102,8 +110,10 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             ["needsTenant"] = tool.NeedsTenant,
             ["write"] = tool.Write,
             ["destructive"] = tool.Destructive,
-            ["available"] = denied is null,
-            ["unavailableReason"] = denied is { } d ? new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint } : null,
+            ["available"] = denied is null && refused is null,
+            ["unavailableReason"] = denied is { } d ? new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint }
+                : refused is { } why ? new JsonObject { ["code"] = why.Code, ["message"] = why.Message, ["hint"] = why.Hint }
+                : null,
             ["rateLimit"] = budget is { } b
                 ? new JsonObject { ["limit"] = b.Limit, ["windowSeconds"] = (int)b.Window.TotalSeconds, ["remaining"] = b.Remaining }
                 : new JsonObject { ["limited"] = false },

@@ -1,0 +1,88 @@
+using Portico.Access;
+using Portico.Policy;
+using Portico.Storage;
+
+namespace Portico.Gateway;
+
+/// <summary>
+/// Applies a tenant's allowlist of upstream tools: a tool it does not allow is hidden from the
+/// tenant's members' tools/list, explained by list_available_tools and refused on call
+/// (<c>TOOL_NOT_ALLOWED</c>). Native tools are not affected. Read through a cache that every
+/// instance empties for a tenant when its allowlist changes anywhere (the store's change log).
+/// </summary>
+internal sealed class TenantToolAllowlist : IToolAvailability, IDisposable
+{
+    public const string NotAllowed = "TOOL_NOT_ALLOWED";
+
+    private readonly GatewayToolSource _source;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly StoreChanges _changes;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, IReadOnlyList<string>?> _cached = new(StringComparer.Ordinal);
+    private long _generation;
+
+    public TenantToolAllowlist(GatewayToolSource source, IServiceScopeFactory scopes, StoreChanges changes)
+    {
+        _source = source;
+        _scopes = scopes;
+        _changes = changes;
+        _changes.Changed += OnChanged;
+    }
+
+    public async ValueTask<UnavailableTool?> CheckAsync(ToolDefinition tool, Principal principal, TenantResolution tenant, CancellationToken cancellationToken)
+    {
+        if (tenant.Tenant?.TenantId is not { } tenantId || _source.UpstreamOf(tool) is null
+            || await PatternsAsync(tenantId, cancellationToken) is not { } patterns || TenantToolAllowlistStore.Allows(patterns, tool.Name))
+        {
+            return null;
+        }
+
+        return new UnavailableTool(tool.Name, NotAllowed, $"Tenant '{tenantId}' does not allow the upstream tool '{tool.Name}'.",
+            $"A tenant owner or admin can allow it with PUT /admin/api/tenants/{tenantId}/upstream-tools (body {{\"tools\":[…]}}), "
+            + $"or an operator runs: portico upstreams allow --tenant {tenantId} --tools '<names or prefix*>'. list_available_tools shows what this tenant allows.",
+            new System.Text.Json.Nodes.JsonObject { ["tenantId"] = tenantId, ["apiPath"] = $"/admin/api/tenants/{tenantId}/upstream-tools" });
+    }
+
+    public void Dispose() => _changes.Changed -= OnChanged;
+
+    private async ValueTask<IReadOnlyList<string>?> PatternsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        long generation;
+        lock (_lock)
+        {
+            if (_cached.TryGetValue(tenantId, out var cached))
+            {
+                return cached;
+            }
+
+            generation = _generation;
+        }
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var patterns = await scope.ServiceProvider.GetRequiredService<TenantToolAllowlistStore>().GetAsync(tenantId, cancellationToken);
+        lock (_lock)
+        {
+            // A change raced the read: do not cache what may be the old list.
+            if (generation == _generation)
+            {
+                _cached[tenantId] = patterns;
+            }
+        }
+
+        return patterns;
+    }
+
+    private void OnChanged(string topic, string subject)
+    {
+        if (topic != TenantToolAllowlistStore.Topic)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _generation++;
+            _cached.Remove(subject);
+        }
+    }
+}

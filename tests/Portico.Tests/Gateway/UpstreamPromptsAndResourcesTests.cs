@@ -1,0 +1,76 @@
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Portico.Tests.Gateway;
+
+/// <summary>Upstream prompts (<c>prefix__name</c>) and resources (<c>prefix+uri</c>) served through /mcp beside the native ones, and hidden while the upstream is down.</summary>
+public sealed class UpstreamPromptsAndResourcesTests
+{
+    [Fact]
+    public async Task Upstream_prompts_resources_and_templates_are_listed_namespaced_and_round_trip_to_the_upstream()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayHarness.StartAsync();
+        await gateway.AddStdioAsync("everything", UpstreamServers.Everything, "stdio");
+        await gateway.WaitUpAsync("everything");
+        await using var client = await gateway.ConnectAsync();
+
+        var prompts = await client.ListPromptsAsync(cancellationToken: ct);
+        Assert.Contains(prompts, p => p.Name == "everything__args-prompt" && p.ProtocolPrompt.Arguments!.Any(a => a.Name == "city" && a.Required == true));
+        Assert.Contains(prompts, p => p.Name == "everything__simple-prompt");
+        var prompt = await client.GetPromptAsync("everything__args-prompt", new Dictionary<string, object?> { ["city"] = "Lyon" }, cancellationToken: ct);
+        Assert.Equal("What's weather in Lyon?", Assert.IsType<TextContentBlock>(Assert.Single(prompt.Messages).Content).Text);
+
+        var resources = await client.ListResourcesAsync(cancellationToken: ct);
+        var document = resources.First(r => r.Uri.StartsWith("everything+demo://resource/static/document/", StringComparison.Ordinal));
+        var read = await client.ReadResourceAsync(document.Uri, cancellationToken: ct);
+        var contents = Assert.Single(read.Contents);
+        Assert.Equal(document.Uri, contents.Uri);
+        Assert.False(string.IsNullOrEmpty(Assert.IsType<TextResourceContents>(contents).Text));
+
+        var templates = await client.ListResourceTemplatesAsync(cancellationToken: ct);
+        Assert.Contains(templates, t => t.UriTemplate == "everything+demo://resource/dynamic/text/{resourceId}");
+        var dynamic = await client.ReadResourceAsync("everything+demo://resource/dynamic/text/3", cancellationToken: ct);
+        Assert.Equal("everything+demo://resource/dynamic/text/3", Assert.Single(dynamic.Contents).Uri);
+        Assert.Contains("3", Assert.IsType<TextResourceContents>(Assert.Single(dynamic.Contents)).Text, StringComparison.Ordinal);
+
+        // An upstream URI without the prefix is not Portico's, and a prefix that is no upstream is not found either.
+        await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("demo://resource/dynamic/text/3", cancellationToken: ct).AsTask());
+        await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("nosuch+demo://resource/dynamic/text/3", cancellationToken: ct).AsTask());
+    }
+
+    [Fact]
+    public async Task Prompts_and_resources_of_a_down_upstream_are_hidden_and_come_back_with_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await GatewayHarness.StartAsync();
+        await using var upstream = await HttpUpstreamProcess.StartAsync();
+        await gateway.AddAsync(new { name = "web", url = upstream.Url.ToString() });
+        await gateway.WaitUpAsync("web");
+        await using var client = await gateway.ConnectAsync();
+        Assert.Contains(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name == "web__simple-prompt");
+        Assert.Contains(await client.ListResourceTemplatesAsync(cancellationToken: ct), t => t.UriTemplate.StartsWith("web+", StringComparison.Ordinal));
+
+        await upstream.KillAsync();
+        await gateway.WaitForVendorAsync("web", v => (string?)v["status"] == "down", "down");
+        // /health/vendors says "down" a moment before the catalog is republished.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await client.ListPromptsAsync(cancellationToken: ct)).Any(p => p.Name.StartsWith("web__", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        Assert.DoesNotContain(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name.StartsWith("web__", StringComparison.Ordinal));
+        Assert.DoesNotContain(await client.ListResourcesAsync(cancellationToken: ct), r => r.Uri.StartsWith("web+", StringComparison.Ordinal));
+        Assert.DoesNotContain(await client.ListResourceTemplatesAsync(cancellationToken: ct), t => t.UriTemplate.StartsWith("web+", StringComparison.Ordinal));
+        var refused = await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct).AsTask());
+        Assert.Contains("not found", refused.Message, StringComparison.OrdinalIgnoreCase);
+
+        await upstream.StartAsync(ct);
+        await gateway.WaitUpAsync("web");
+        Assert.Contains(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name == "web__simple-prompt");
+        var back = await client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct);
+        Assert.Equal("web+demo://resource/dynamic/text/1", Assert.Single(back.Contents).Uri);
+    }
+}
