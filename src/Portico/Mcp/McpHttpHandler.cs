@@ -18,6 +18,7 @@ namespace Portico.Mcp;
 /// </summary>
 internal sealed partial class McpHttpHandler(
     McpSessionManager sessions,
+    SessionRequestRelay relay,
     McpServerFactory servers,
     SseEventStore events,
     SessionAuthorizations authorizations,
@@ -40,7 +41,7 @@ internal sealed partial class McpHttpHandler(
     private async Task PostAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!AcceptsBoth(request))
+        if (!McpHttpMessages.AcceptsBoth(request))
         {
             await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status406NotAcceptable, JsonRpcErrorCodes.InvalidRequest,
                 "Not Acceptable: the Accept header must list both application/json and text/event-stream.",
@@ -48,7 +49,7 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
-        if (!IsJsonContent(request.ContentType))
+        if (!McpHttpMessages.IsJsonContent(request.ContentType))
         {
             await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status415UnsupportedMediaType, JsonRpcErrorCodes.InvalidRequest,
                 $"Unsupported Media Type: expected 'application/json', got '{(string.IsNullOrEmpty(request.ContentType) ? "none" : request.ContentType)}'.",
@@ -86,7 +87,7 @@ internal sealed partial class McpHttpHandler(
         var protocolVersion = request.Headers[McpProtocol.ProtocolVersionHeader].ToString();
         if (protocolVersion.Length > 0 && !McpProtocol.IsSupported(protocolVersion))
         {
-            await UnsupportedVersionAsync(context, protocolVersion, parsed.Id);
+            await McpHttpMessages.UnsupportedVersionAsync(context, protocolVersion, parsed.Id);
             return;
         }
 
@@ -102,7 +103,7 @@ internal sealed partial class McpHttpHandler(
                 return;
             }
 
-            if (McpProtocol.IsStateless(protocolVersion) || parsed.Method == "server/discover" || DeclaresStatelessRevision(message))
+            if (McpProtocol.IsStateless(protocolVersion) || parsed.Method == "server/discover" || McpHttpMessages.DeclaresStatelessRevision(message))
             {
                 await DispatchStatelessAsync(context, message, protocolVersion, principal, parsed.Id);
                 return;
@@ -131,7 +132,7 @@ internal sealed partial class McpHttpHandler(
 
     private async Task GetAsync(HttpContext context)
     {
-        if (!Accepts(context.Request, "text/event-stream"))
+        if (!McpHttpMessages.Accepts(context.Request, "text/event-stream"))
         {
             await McpServerMetadata.WriteAsync(context, options.Value.DocsUrl);
             return;
@@ -171,7 +172,7 @@ internal sealed partial class McpHttpHandler(
         await sessions.TouchAsync(session, context.RequestAborted);
         if (resumed is not null && resumed.StreamId != StreamableHttpServerTransport.UnsolicitedMessageStreamId)
         {
-            StartEventStream(context);
+            McpHttpMessages.StartEventStream(context);
             // The next event may be far off (the call is still running): send the headers now so the
             // client knows its resumption was accepted.
             await context.Response.Body.FlushAsync(context.RequestAborted);
@@ -187,7 +188,7 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
-        StartEventStream(context);
+        McpHttpMessages.StartEventStream(context);
         await context.Response.Body.FlushAsync(context.RequestAborted);
         if (resumed is not null)
         {
@@ -289,7 +290,7 @@ internal sealed partial class McpHttpHandler(
         }
 
         callContext.AttachTo(message);
-        StartEventStream(context);
+        McpHttpMessages.StartEventStream(context);
         if (message is JsonRpcRequest call)
         {
             var post = session.TrackPost(call.Id, context.RequestAborted);
@@ -313,20 +314,20 @@ internal sealed partial class McpHttpHandler(
         {
             // The answer to a server→client request (sampling, elicitation, roots). Without sticky sessions
             // the request may be waiting on another instance, so every instance holding the session gets it.
-            await sessions.RelayClientResponseAsync(session, message, context.RequestAborted);
-            Accepted(context);
+            await relay.RelayClientResponseAsync(session, message, context.RequestAborted);
+            McpHttpMessages.Accepted(context);
             return;
         }
 
         var wrote = await session.Transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted);
         if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled)
         {
-            await sessions.CancelRequestAsync(session, cancelled, context.RequestAborted);
+            await relay.CancelRequestAsync(session, cancelled, context.RequestAborted);
         }
 
         if (!wrote)
         {
-            Accepted(context);
+            McpHttpMessages.Accepted(context);
         }
     }
 
@@ -352,10 +353,10 @@ internal sealed partial class McpHttpHandler(
         var run = server.RunAsync(stop.Token);
         try
         {
-            StartEventStream(context);
+            McpHttpMessages.StartEventStream(context);
             var wrote = await transport.HandlePostRequestAsync(message, context.Response.Body, first =>
             {
-                if (first is JsonRpcError { Error.Code: var code } && StatusForStatelessError(code) is { } status)
+                if (first is JsonRpcError { Error.Code: var code } && McpHttpMessages.StatusForStatelessError(code) is { } status)
                 {
                     context.Response.StatusCode = status;
                 }
@@ -364,7 +365,7 @@ internal sealed partial class McpHttpHandler(
             }, context.RequestAborted);
             if (!wrote)
             {
-                Accepted(context);
+                McpHttpMessages.Accepted(context);
             }
         }
         finally
@@ -382,71 +383,6 @@ internal sealed partial class McpHttpHandler(
     }
 
     /// <summary>Per-request-metadata revisions map request-level protocol errors onto HTTP statuses.</summary>
-    private static int? StatusForStatelessError(int code) => code switch
-    {
-        JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest => StatusCodes.Status400BadRequest,
-        -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
-        _ => null,
-    };
-
-    private static bool DeclaresStatelessRevision(JsonRpcMessage message)
-        => message is JsonRpcRequest { Params: System.Text.Json.Nodes.JsonObject parameters }
-            && parameters["_meta"] is System.Text.Json.Nodes.JsonObject meta
-            && meta["io.modelcontextprotocol/protocolVersion"] is System.Text.Json.Nodes.JsonValue value
-            && value.TryGetValue<string>(out var version)
-            && McpProtocol.IsStateless(version);
-
-    private static Task UnsupportedVersionAsync(HttpContext context, string version, object? id)
-        => JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
-            $"Bad Request: unsupported MCP-Protocol-Version '{version}'. Supported: {string.Join(", ", McpProtocol.SupportedVersions)}.",
-            "Send one of the supported versions, normally the one negotiated by initialize.",
-            json =>
-            {
-                json.WriteStartArray("supported");
-                foreach (var supported in McpProtocol.SupportedVersions)
-                {
-                    json.WriteStringValue(supported);
-                }
-
-                json.WriteEndArray();
-            }, id);
-
-    private static void StartEventStream(HttpContext context)
-    {
-        context.Response.ContentType = "text/event-stream";
-        context.Response.Headers.CacheControl = "no-cache, no-store";
-        context.Response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    private static void Accepted(HttpContext context)
-    {
-        context.Response.Headers.ContentType = default;
-        context.Response.Headers.CacheControl = default;
-        context.Response.Headers.Remove("X-Accel-Buffering");
-        context.Response.StatusCode = StatusCodes.Status202Accepted;
-    }
-
-    private static bool AcceptsBoth(HttpRequest request) => Accepts(request, "application/json") && Accepts(request, "text/event-stream");
-
-    private static bool Accepts(HttpRequest request, string mediaType)
-    {
-        var accept = request.GetTypedHeaders().Accept;
-        foreach (var value in accept)
-        {
-            if (value.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) || value.MatchesAllTypes ||
-                (value.MatchesAllSubTypes && mediaType.StartsWith(value.Type.Value + "/", StringComparison.OrdinalIgnoreCase)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsJsonContent(string? contentType)
-        => MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
-
     private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]

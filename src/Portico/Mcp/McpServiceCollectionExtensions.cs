@@ -15,6 +15,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<McpServerFactory>();
         services.AddSingleton<SseEventStore>();
         services.AddSingleton<McpSessionManager>();
+        services.AddSingleton<SessionRequestRelay>();
         services.AddSingleton<SessionRecords>();
         services.AddSingleton<SessionAuthorizations>();
         services.AddSingleton<Access.SessionContextBuilder>();

@@ -52,13 +52,10 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     }
 
 
-    /// <summary>The change-log topic of a cancellation for a request that may be running on another instance.</summary>
-    public const string CancelledTopic = "request-cancelled";
-
-    /// <summary>The change-log topic of a client's answer to a server→client request.</summary>
-    public const string ClientResponseTopic = "client-response";
-
     public int LiveCount => _live.Count;
+
+    /// <summary>The session if this instance serves it now (no restore).</summary>
+    public bool TryGetLive(string id, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out LiveSession session) => _live.TryGetValue(id, out session);
 
     /// <summary>Starts a session for an <c>initialize</c> request; it is persisted once the SDK accepts the handshake.</summary>
     public LiveSession Create(string ownerId)
@@ -122,96 +119,6 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         if (topic == SessionRecords.SessionTopic && _live.TryGetValue(subject, out var session))
         {
             _ = RefreshAsync(session);
-        }
-        else if (topic == CancelledTopic)
-        {
-            _ = CancelFromStoreAsync(subject);
-        }
-        else if (topic == ClientResponseTopic)
-        {
-            _ = DeliverClientResponseAsync(subject);
-        }
-    }
-
-    /// <summary>
-    /// Hands a client's answer to a server→client request to every instance holding the session: it is
-    /// written to the change log and raised here at once; the SDK of the instance that sent the request
-    /// matches it by id, the others drop it as unknown.
-    /// </summary>
-    public async Task RelayClientResponseAsync(LiveSession session, JsonRpcMessage message, CancellationToken cancellationToken)
-    {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var payload = JsonSerializer.Serialize(message, McpJson.Options.GetTypeInfo(typeof(JsonRpcMessage)));
-        var change = _changes.Record(db, ClientResponseTopic, session.Id + " " + payload);
-        await db.SaveChangesAsync(cancellationToken);
-        _changes.Raise(change);
-    }
-
-    private async Task DeliverClientResponseAsync(string subject)
-    {
-        try
-        {
-            var space = subject.IndexOf(' ', StringComparison.Ordinal);
-            if (space < 0 || !_live.TryGetValue(subject[..space], out var session)
-                || JsonSerializer.Deserialize(subject.AsSpan(space + 1), McpJson.Options.GetTypeInfo(typeof(JsonRpcMessage))) is not JsonRpcMessage message)
-            {
-                return;
-            }
-
-            await session.Transport.HandlePostRequestAsync(message, Stream.Null, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ObjectDisposedException)
-        {
-            LogDeliverFailed(_logger, ex);
-        }
-    }
-
-    /// <summary>
-    /// A client cancelled one of its requests (the SDK has already been told). Without sticky sessions
-    /// the request may be running on another instance: when it is not running here, the cancellation is
-    /// written to the change log and the instance running it cancels it there.
-    /// </summary>
-    public async Task CancelRequestAsync(LiveSession session, JsonRpcNotification notification, CancellationToken cancellationToken)
-    {
-        if (notification.Params?["requestId"] is not JsonValue requestId || (requestId.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number)))
-        {
-            return;
-        }
-
-        var id = requestId.Deserialize<RequestId>(McpJson.Options);
-        if (session.EndCancelledPost(id))
-        {
-            return;
-        }
-
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var change = _changes.Record(db, CancelledTopic, session.Id + " " + notification.Params.ToJsonString());
-        await db.SaveChangesAsync(cancellationToken);
-        _changes.Raise(change);
-    }
-
-    private async Task CancelFromStoreAsync(string subject)
-    {
-        try
-        {
-            var space = subject.IndexOf(' ', StringComparison.Ordinal);
-            if (space < 0 || !_live.TryGetValue(subject[..space], out var session)
-                || JsonNode.Parse(subject[(space + 1)..]) is not JsonObject parameters
-                || parameters["requestId"]?.Deserialize<RequestId>(McpJson.Options) is not { } id
-                || !session.IsRunning(id))
-            {
-                return;
-            }
-
-            var notification = new JsonRpcNotification { Method = NotificationMethods.CancelledNotification, Params = parameters };
-            await session.Transport.HandlePostRequestAsync(notification, Stream.Null, CancellationToken.None);
-            session.EndCancelledPost(id);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ObjectDisposedException)
-        {
-            LogCancelFailed(_logger, subject, ex);
         }
     }
 
@@ -419,10 +326,4 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Swept idle sessions: {Evicted} left memory, {Deleted} expired in the store")]
     private static partial void LogSwept(ILogger logger, int evicted, int deleted);
-
-    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Cancelling a request from the change log failed ({Subject})")]
-    private static partial void LogCancelFailed(ILogger logger, string subject, Exception exception);
-
-    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "Delivering a client's answer to a server request failed")]
-    private static partial void LogDeliverFailed(ILogger logger, Exception exception);
 }

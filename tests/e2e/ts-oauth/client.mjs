@@ -157,10 +157,15 @@ async function signInAndApprove(authorizationUrl) {
     const shown = [...html.matchAll(/<li><code>([^<]*)<\/code><\/li>/g)].map((m) => decodeHtml(m[1]));
     const requested = (authorizationUrl.searchParams.get('scope') ?? '').split(' ').filter(Boolean);
     assert(shown.length > 0, 'the consent page lists no scopes');
-    for (const scope of requested) assert(shown.includes(scope), `requested scope ${scope} is not on the consent page (shown: ${shown.join(' ')})`);
+    // portico/admin is only for Portico administrators: for this user it is listed as not granted.
+    const notGranted = [...(html.match(/<p id="not-granted">(.*?)<\/p>/s)?.[1] ?? '').matchAll(/<code>([^<]*)<\/code>/g)].map((m) => decodeHtml(m[1]));
+    for (const scope of requested) {
+      assert(shown.includes(scope) || notGranted.includes(scope), `requested scope ${scope} is not on the consent page (shown: ${shown.join(' ')}; not granted: ${notGranted.join(' ')})`);
+    }
+    if (requested.includes('portico/admin')) assert(notGranted.includes('portico/admin') && !shown.includes('portico/admin'), 'portico/admin is offered to a user who is not an administrator');
     assert(html.includes(email), `the consent page does not show the signed-in user ${email}`);
     consentForm = hiddenFields(html);
-    return `scopes: ${shown.join(' ')}`;
+    return `scopes: ${shown.join(' ')}${notGranted.length ? `; not granted: ${notGranted.join(' ')}` : ''}`;
   });
   if (!consentForm) return undefined;
 

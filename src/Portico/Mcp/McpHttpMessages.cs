@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using ModelContextProtocol.Protocol;
+using Portico.Hosting;
+
+namespace Portico.Mcp;
+
+/// <summary>The HTTP side of Streamable HTTP: content negotiation, SSE and 202 answers, version errors.</summary>
+internal static class McpHttpMessages
+{
+    public static int? StatusForStatelessError(int code) => code switch
+    {
+        JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest => StatusCodes.Status400BadRequest,
+        -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
+        _ => null,
+    };
+
+    public static bool DeclaresStatelessRevision(JsonRpcMessage message)
+        => message is JsonRpcRequest { Params: System.Text.Json.Nodes.JsonObject parameters }
+            && parameters["_meta"] is System.Text.Json.Nodes.JsonObject meta
+            && meta["io.modelcontextprotocol/protocolVersion"] is System.Text.Json.Nodes.JsonValue value
+            && value.TryGetValue<string>(out var version)
+            && McpProtocol.IsStateless(version);
+
+    public static Task UnsupportedVersionAsync(HttpContext context, string version, object? id)
+        => JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
+            $"Bad Request: unsupported MCP-Protocol-Version '{version}'. Supported: {string.Join(", ", McpProtocol.SupportedVersions)}.",
+            "Send one of the supported versions, normally the one negotiated by initialize.",
+            json =>
+            {
+                json.WriteStartArray("supported");
+                foreach (var supported in McpProtocol.SupportedVersions)
+                {
+                    json.WriteStringValue(supported);
+                }
+
+                json.WriteEndArray();
+            }, id);
+
+    public static void StartEventStream(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache, no-store";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    public static void Accepted(HttpContext context)
+    {
+        context.Response.Headers.ContentType = default;
+        context.Response.Headers.CacheControl = default;
+        context.Response.Headers.Remove("X-Accel-Buffering");
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+    }
+
+    public static bool AcceptsBoth(HttpRequest request) => Accepts(request, "application/json") && Accepts(request, "text/event-stream");
+
+    public static bool Accepts(HttpRequest request, string mediaType)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        foreach (var value in accept)
+        {
+            if (value.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) || value.MatchesAllTypes ||
+                (value.MatchesAllSubTypes && mediaType.StartsWith(value.Type.Value + "/", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsJsonContent(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out var parsed) && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+}
