@@ -108,11 +108,14 @@ internal sealed class LiveSession : IAsyncDisposable
     }
 
     /// <summary>Sends <c>notifications/tools/list_changed</c> on the standalone stream (best effort: without an open GET stream the SDK drops it).</summary>
-    public async Task NotifyToolsChangedAsync()
+    public Task NotifyToolsChangedAsync() => NotifyAsync(NotificationMethods.ToolListChangedNotification);
+
+    /// <summary>Sends a list_changed notification (tools, prompts or resources) on the standalone stream, best effort.</summary>
+    public async Task NotifyAsync(string method)
     {
         try
         {
-            await Server.SendNotificationAsync(ModelContextProtocol.Protocol.NotificationMethods.ToolListChangedNotification);
+            await Server.SendNotificationAsync(method);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or OperationCanceledException)
         {

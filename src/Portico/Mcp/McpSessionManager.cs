@@ -41,18 +41,22 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         _logger = logger;
         directory.Invalidated += OnAccessChanged;
         changes.Changed += OnStoreChanged;
-        catalog.Changed += () =>
-        {
-            foreach (var session in _live.Values)
-            {
-                _ = session.NotifyToolsChangedAsync();
-            }
-        };
+        catalog.Changed += () => NotifyAll(NotificationMethods.ToolListChangedNotification);
+        catalog.PromptsChanged += () => NotifyAll(NotificationMethods.PromptListChangedNotification);
+        catalog.ResourcesChanged += () => NotifyAll(NotificationMethods.ResourceListChangedNotification);
         _changes = changes;
     }
 
 
     public int LiveCount => _live.Count;
+
+    private void NotifyAll(string method)
+    {
+        foreach (var session in _live.Values)
+        {
+            _ = session.NotifyAsync(method);
+        }
+    }
 
     /// <summary>The session if this instance serves it now (no restore).</summary>
     public bool TryGetLive(string id, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out LiveSession session) => _live.TryGetValue(id, out session);

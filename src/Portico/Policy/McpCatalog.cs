@@ -26,6 +26,12 @@ internal sealed class McpCatalog(
     /// <summary>Raised when a dynamic source's tools changed (sessions should get list_changed).</summary>
     public event Action? Changed;
 
+    /// <summary>Raised when the dynamic sources' prompts changed (sessions get prompts/list_changed).</summary>
+    public event Action? PromptsChanged;
+
+    /// <summary>Raised when the dynamic sources' resources or templates changed (sessions get resources/list_changed).</summary>
+    public event Action? ResourcesChanged;
+
     public IReadOnlyList<ToolDefinition> Tools => _merged?.List ?? _nativeTools;
 
     public IReadOnlyDictionary<string, ResourceDefinition> Resources { get; } = resources;
@@ -141,9 +147,20 @@ internal sealed class McpCatalog(
             prompts.TryAdd(prompt.Prompt.Name, prompt);
         }
 
-        _merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName, byVendor, prompts,
+        var previous = _merged;
+        var merged = new Snapshot([.. _nativeTools.Concat(byName.Values).OrderBy(t => t.Name, StringComparer.Ordinal)], byName, byVendor, prompts,
             [.. sources.SelectMany(s => s.Resources).Where(r => !Resources.ContainsKey(r.Uri))], [.. sources.SelectMany(s => s.Templates)]);
+        _merged = merged;
         Changed?.Invoke();
+        if (previous is not null && previous.PromptsKey != merged.PromptsKey)
+        {
+            PromptsChanged?.Invoke();
+        }
+
+        if (previous is not null && previous.ResourcesKey != merged.ResourcesKey)
+        {
+            ResourcesChanged?.Invoke();
+        }
     }
 
     public Func<RequestContext<CompleteRequestParams>, CancellationToken, ValueTask<CompleteResult>>? FindCompletion(string type, string name)
@@ -171,7 +188,14 @@ internal sealed class McpCatalog(
     }
 
     private sealed record Snapshot(ToolDefinition[] List, Dictionary<string, ToolDefinition> ByName, Dictionary<string, Dictionary<string, ToolDefinition>> ByVendor,
-        Dictionary<string, PromptDefinition> Prompts, Resource[] Resources, ResourceTemplate[] Templates);
+        Dictionary<string, PromptDefinition> Prompts, Resource[] Resources, ResourceTemplate[] Templates)
+    {
+        /// <summary>What clients see of the prompts: their names (a change here is worth a prompts/list_changed).</summary>
+        public string PromptsKey { get; } = string.Join('\n', Prompts.Keys.Order(StringComparer.Ordinal));
+
+        /// <summary>What clients see of the resources: their URIs and the templates.</summary>
+        public string ResourcesKey { get; } = string.Join('\n', Resources.Select(r => r.Uri).Concat(Templates.Select(t => t.UriTemplate)).Order(StringComparer.Ordinal));
+    }
 
     public static McpCatalog Build(IEnumerable<IMcpPack> packs)
     {

@@ -49,8 +49,21 @@ public sealed class UpstreamPromptsAndResourcesTests
         await gateway.AddAsync(new { name = "web", url = upstream.Url.ToString() });
         await gateway.WaitUpAsync("web");
         await using var client = await gateway.ConnectAsync();
+        var promptsChanged = 0;
+        var resourcesChanged = 0;
+        await using var onPrompts = client.RegisterNotificationHandler(NotificationMethods.PromptListChangedNotification, (_, _) =>
+        {
+            Interlocked.Increment(ref promptsChanged);
+            return ValueTask.CompletedTask;
+        });
+        await using var onResources = client.RegisterNotificationHandler(NotificationMethods.ResourceListChangedNotification, (_, _) =>
+        {
+            Interlocked.Increment(ref resourcesChanged);
+            return ValueTask.CompletedTask;
+        });
         Assert.Contains(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name == "web__simple-prompt");
         Assert.Contains(await client.ListResourceTemplatesAsync(cancellationToken: ct), t => t.UriTemplate.StartsWith("web+", StringComparison.Ordinal));
+        var (promptsBefore, resourcesBefore) = (Volatile.Read(ref promptsChanged), Volatile.Read(ref resourcesChanged));
 
         await upstream.KillAsync();
         await gateway.WaitForVendorAsync("web", v => (string?)v["status"] == "down", "down");
@@ -66,11 +79,25 @@ public sealed class UpstreamPromptsAndResourcesTests
         Assert.DoesNotContain(await client.ListResourceTemplatesAsync(cancellationToken: ct), t => t.UriTemplate.StartsWith("web+", StringComparison.Ordinal));
         var refused = await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct).AsTask());
         Assert.Contains("not found", refused.Message, StringComparison.OrdinalIgnoreCase);
+        // The capabilities promise listChanged for prompts and resources: sessions are told.
+        await EventuallyAsync(() => Volatile.Read(ref promptsChanged) > promptsBefore && Volatile.Read(ref resourcesChanged) > resourcesBefore, "list_changed when they left");
+        var (promptsWhileDown, resourcesWhileDown) = (Volatile.Read(ref promptsChanged), Volatile.Read(ref resourcesChanged));
 
         await upstream.StartAsync(ct);
         await gateway.WaitUpAsync("web");
         Assert.Contains(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name == "web__simple-prompt");
         var back = await client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct);
         Assert.Equal("web+demo://resource/dynamic/text/1", Assert.Single(back.Contents).Uri);
+        await EventuallyAsync(() => Volatile.Read(ref promptsChanged) > promptsWhileDown && Volatile.Read(ref resourcesChanged) > resourcesWhileDown, "list_changed when they came back");
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no prompts/resources {what}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 }
