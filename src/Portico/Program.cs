@@ -71,6 +71,9 @@ public static class Program
 
         overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
+        // The client's address behind a reverse proxy on this machine (deploy/'s nginx): X-Forwarded-For is
+        // believed from loopback proxies only (ASP.NET Core's default KnownProxies), so nobody else can spoof it.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor });
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<JsonStatusCodeMiddleware>();
         app.UseRouting();

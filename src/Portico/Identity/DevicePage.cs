@@ -10,7 +10,7 @@ namespace Portico.Identity;
 /// </summary>
 internal static partial class DevicePage
 {
-    public static async Task GetAsync(HttpContext context, DeviceAuthorization devices, BrowserSessions sessions, PorticoDbContext db)
+    public static async Task GetAsync(HttpContext context, DeviceAuthorization devices, BrowserSessions sessions, PorticoDbContext db, DeviceCodeGuesses guesses)
     {
         var typed = context.Request.Query["user_code"].ToString();
         if (typed.Length == 0)
@@ -19,11 +19,11 @@ internal static partial class DevicePage
             return;
         }
 
-        await ContinueAsync(context, typed, await sessions.GetUserAsync(context, context.RequestAborted), devices, db);
+        await ContinueAsync(context, typed, await sessions.GetUserAsync(context, context.RequestAborted), devices, db, guesses);
     }
 
     public static async Task PostAsync(HttpContext context, DeviceAuthorization devices, BrowserSessions sessions, UserAccounts accounts, PorticoDbContext db,
-        ILogger<DeviceAuthorization> logger)
+        DeviceCodeGuesses guesses, ILogger<DeviceAuthorization> logger)
     {
         var cancellationToken = context.RequestAborted;
         if (!context.Request.HasFormContentType)
@@ -41,7 +41,7 @@ internal static partial class DevicePage
         switch (form["action"].ToString())
         {
             case "code":
-                await ContinueAsync(context, typed, await sessions.GetUserAsync(context, cancellationToken), devices, db);
+                await ContinueAsync(context, typed, await sessions.GetUserAsync(context, cancellationToken), devices, db, guesses);
                 return;
             case "login":
                 var email = form["email"].ToString();
@@ -54,17 +54,18 @@ internal static partial class DevicePage
                 }
 
                 await sessions.SignInAsync(context, user.Id, cancellationToken);
-                await ContinueAsync(context, typed, user, devices, db);
+                await ContinueAsync(context, typed, user, devices, db, guesses);
                 return;
             case "approve" or "deny":
-                await DecideAsync(context, typed, form["action"] == "approve", devices, sessions, db);
+                await DecideAsync(context, typed, form["action"] == "approve", devices, sessions, db, guesses);
                 return;
             default:
                 throw OAuthException.InvalidRequest("Unknown form action: expected code, login, approve or deny.");
         }
     }
 
-    private static async Task DecideAsync(HttpContext context, string typed, bool approve, DeviceAuthorization devices, BrowserSessions sessions, PorticoDbContext db)
+    private static async Task DecideAsync(HttpContext context, string typed, bool approve, DeviceAuthorization devices, BrowserSessions sessions, PorticoDbContext db,
+        DeviceCodeGuesses guesses)
     {
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         if (user is null)
@@ -73,7 +74,13 @@ internal static partial class DevicePage
             return;
         }
 
-        var code = await FindAsync(typed, devices, context.RequestAborted);
+        var (code, blocked) = await FindAsync(context, typed, devices, guesses);
+        if (blocked is { } wait)
+        {
+            await ShowBlockedAsync(context, typed, wait);
+            return;
+        }
+
         if (code is null || !await devices.DecideAsync(code, user.Id, approve, context.RequestAborted))
         {
             await ShowCodeFormAsync(context, typed, NotPending);
@@ -86,9 +93,15 @@ internal static partial class DevicePage
     }
 
     /// <summary>A valid code goes on to the sign-in form, or straight to the consent form for a signed-in user.</summary>
-    private static async Task ContinueAsync(HttpContext context, string typed, UserRecord? user, DeviceAuthorization devices, PorticoDbContext db)
+    private static async Task ContinueAsync(HttpContext context, string typed, UserRecord? user, DeviceAuthorization devices, PorticoDbContext db, DeviceCodeGuesses guesses)
     {
-        var code = await FindAsync(typed, devices, context.RequestAborted);
+        var (code, blocked) = await FindAsync(context, typed, devices, guesses);
+        if (blocked is { } wait)
+        {
+            await ShowBlockedAsync(context, typed, wait);
+            return;
+        }
+
         if (code is null)
         {
             await ShowCodeFormAsync(context, typed, NotPending);
@@ -110,8 +123,34 @@ internal static partial class DevicePage
 
     private const string NotPending = "That code is not valid: it may be mistyped, expired or already used. Check the code on your device, or start again there.";
 
-    private static Task<DeviceCodeRecord?> FindAsync(string typed, DeviceAuthorization devices, CancellationToken cancellationToken)
-        => UserCodes.Normalize(typed) is { } normalized ? devices.FindPendingAsync(normalized, cancellationToken) : Task.FromResult<DeviceCodeRecord?>(null);
+    /// <summary>
+    /// The pending code the user typed. A wrong code counts against the caller's address; a caller over
+    /// the limit is told how long to wait, and no code is looked up at all.
+    /// </summary>
+    private static async Task<(DeviceCodeRecord? Code, TimeSpan? Blocked)> FindAsync(HttpContext context, string typed, DeviceAuthorization devices, DeviceCodeGuesses guesses)
+    {
+        if (await guesses.BlockedForAsync(context) is { } wait)
+        {
+            return (null, wait);
+        }
+
+        var code = UserCodes.Normalize(typed) is { } normalized ? await devices.FindPendingAsync(normalized, context.RequestAborted) : null;
+        if (code is null)
+        {
+            await guesses.RecordWrongAsync(context);
+        }
+
+        return (code, null);
+    }
+
+    private static Task ShowBlockedAsync(HttpContext context, string typed, TimeSpan wait)
+    {
+        context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return IdentityPages.WriteAsync(context, "Connect a device",
+            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, BrowserSessions.EnsureCsrf(context),
+                $"Too many wrong codes from your network. Wait {Math.Ceiling(wait.TotalMinutes):0} minute(s), then type the code shown on your device again.", typed),
+            StatusCodes.Status429TooManyRequests);
+    }
 
     private static async Task<string> ClientNameAsync(DeviceCodeRecord code, PorticoDbContext db, CancellationToken cancellationToken)
         => await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, cancellationToken) is { } client

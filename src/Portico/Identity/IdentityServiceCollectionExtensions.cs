@@ -13,6 +13,7 @@ internal static class IdentityServiceCollectionExtensions
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<TokenIssuer>();
         services.AddScoped<DeviceAuthorization>();
+        services.AddSingleton<DeviceCodeGuesses>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<BrowserSessions>();
         return services;

@@ -112,6 +112,67 @@ public sealed partial class DeviceFlowTests
     }
 
     [Fact]
+    public async Task Guessing_user_codes_is_throttled_per_address_until_the_window_slides()
+    {
+        await using var server = await PorticoTestServer.StartAsync();
+        using var flow = await OAuthFlow.StartAsync(server);
+        var clientId = await flow.RegisterDeviceClientAsync();
+        var (_, started) = await flow.DeviceAuthorizationAsync(("client_id", clientId));
+        var userCode = started["user_code"]!.GetValue<string>();
+
+        async Task<(HttpStatusCode Status, string Html, HttpResponseMessage Response)> TypeAsync(string code, string? forwardedFor = null)
+        {
+            using var page = await flow.Browser.GetAsync(DeviceFlow.VerificationPath);
+            var form = OAuthFlow.HiddenFields(await page.Content.ReadAsStringAsync());
+            form["action"] = "code";
+            form["user_code"] = code;
+            using var request = new HttpRequestMessage(HttpMethod.Post, DeviceFlow.VerificationPath) { Content = new FormUrlEncodedContent(form) };
+            if (forwardedFor is not null)
+            {
+                request.Headers.Add("X-Forwarded-For", forwardedFor);
+            }
+
+            var response = await flow.Browser.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+        }
+
+        for (var i = 0; i < DeviceCodeGuesses.Limit; i++)
+        {
+            var (status, html, response) = await TypeAsync($"BCDF-GH{(char)('J' + (i % 2))}{(char)('K' + (i / 2))}");
+            response.Dispose();
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("That code is not valid", html, StringComparison.Ordinal);
+        }
+
+        // Past the limit even the right code is refused (no lookup at all), with when to try again.
+        var (blockedStatus, blockedHtml, blocked) = await TypeAsync(userCode);
+        using (blocked)
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, blockedStatus);
+            Assert.Equal(TimeSpan.FromMinutes(10), blocked.Headers.RetryAfter!.Delta);
+            Assert.Contains("Too many wrong codes", blockedHtml, StringComparison.Ordinal);
+            Assert.DoesNotContain("name=\"password\"", blockedHtml, StringComparison.Ordinal);
+        }
+
+        // Another client behind the same (loopback) reverse proxy has its own budget.
+        var (otherStatus, _, other) = await TypeAsync(userCode, forwardedFor: "203.0.113.9");
+        using (other)
+        {
+            Assert.Equal(HttpStatusCode.OK, otherStatus);
+        }
+
+        // The window is as long as a code lives, so a blocked guesser never gets back to the codes it was guessing at.
+        server.Clock.Advance(DeviceCodeGuesses.Window);
+        var (_, fresh) = await flow.DeviceAuthorizationAsync(("client_id", clientId));
+        var (status2, html2, after) = await TypeAsync(fresh["user_code"]!.GetValue<string>());
+        using (after)
+        {
+            Assert.Equal(HttpStatusCode.OK, status2);
+            Assert.Contains("name=\"password\"", html2, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Device_page_post_without_the_csrf_token_is_refused_and_the_request_stays_pending()
     {
         await using var server = await PorticoTestServer.StartAsync();
