@@ -302,6 +302,17 @@ internal sealed partial class McpHttpHandler(
             {
                 // The client cancelled this request (notifications/cancelled): MCP sends no response, the stream just ends.
             }
+            catch (Exception ex) when (session.IsDisposed && ex is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The session ended (DELETE, expiry, or on another instance) while this request was in flight:
+                // a clean 404 if nothing was sent yet, else the stream just ends — never a reset connection.
+                if (!context.Response.HasStarted)
+                {
+                    await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status404NotFound, JsonRpcErrorCodes.SessionNotFound,
+                        "Session not found: it ended while this request was in flight.",
+                        "Send 'initialize' without an Mcp-Session-Id header to start a new session, then retry.", id: parsed.Id);
+                }
+            }
             finally
             {
                 session.UntrackPost(call.Id, post);
