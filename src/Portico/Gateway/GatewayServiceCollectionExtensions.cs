@@ -8,6 +8,7 @@ internal static class GatewayServiceCollectionExtensions
     {
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddSingleton<UpstreamClientPool>();
+        services.AddSingleton<UpstreamCalls>();
         services.AddSingleton<GatewayToolSource>();
         services.AddSingleton<UpstreamCredentialCache>();
         services.AddSingleton<UpstreamOAuth>();
