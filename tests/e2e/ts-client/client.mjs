@@ -4,12 +4,13 @@
 //   PORTICO_E2E_TOKEN (optional): sent as "Authorization: Bearer <token>" on every request.
 //
 // Prints one "PASS <check>" or "FAIL <check>: <reason>" line per check, then a summary line
-// "ts-client: N passed, N failed", and exits 1 if any check failed (2 on a usage error).
+// "ts-client: N counts.passed, N failed", and exits 1 if any check failed (2 on a usage error).
 // On failure it also prints every HTTP exchange it made, so a server-side problem can be
 // pinned to the exact request and response.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { assert, check, counts, fail } from '../checks.mjs';
 
 const url = process.argv[2];
 if (!url) {
@@ -73,30 +74,6 @@ function rpcMethods(entries) {
 }
 
 // ------------------------------------------------------------------ checks
-let passed = 0;
-let failed = 0;
-function pass(name, detail) {
-  passed++;
-  console.log(`PASS ${name}${detail ? ` (${detail})` : ''}`);
-}
-function fail(name, reason) {
-  failed++;
-  console.log(`FAIL ${name}: ${reason}`);
-}
-/** Runs fn; a thrown error is the check's failure. Returns fn's result, or undefined on failure. */
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    pass(name, typeof detail === 'string' ? detail : undefined);
-    return detail ?? true;
-  } catch (error) {
-    fail(name, error?.message ?? String(error));
-    return undefined;
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 function textOf(result) {
   assert(Array.isArray(result?.content), `result has no content array: ${JSON.stringify(result)}`);
   const texts = result.content.filter((c) => c.type === 'text');
@@ -225,12 +202,12 @@ const overall = setTimeout(() => {
 overall.unref();
 
 function finish() {
-  if (failed > 0) {
+  if (counts.failed > 0) {
     console.log('--- HTTP exchanges ---');
     for (const e of trace) console.log(JSON.stringify(e));
   }
-  console.log(`ts-client: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  console.log(`ts-client: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed > 0 ? 1 : 0);
 }
 
 try {

@@ -6,11 +6,12 @@
 //   PORTICO_E2E_TOKEN: an API key, sent as "Authorization: Bearer <token>".
 //
 // Runs with tests/e2e/ts-client's node_modules (ts-gateway.sh links them here). Prints one
-// "PASS <check>" or "FAIL <check>: <reason>" line per check, then "ts-gateway: N passed, N failed",
+// "PASS <check>" or "FAIL <check>: <reason>" line per check, then "ts-gateway: N counts.passed, N failed",
 // and exits 1 if any check failed (2 on a usage error).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { assert, check, counts, fail } from '../checks.mjs';
 
 const url = process.argv[2];
 const token = process.env.PORTICO_E2E_TOKEN;
@@ -23,30 +24,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const OVERALL_TIMEOUT_MS = 120_000;
 const opts = { timeout: REQUEST_TIMEOUT_MS };
 
-let passed = 0;
-let failed = 0;
-function pass(name, detail) {
-  passed++;
-  console.log(`PASS ${name}${detail ? ` (${detail})` : ''}`);
-}
-function fail(name, reason) {
-  failed++;
-  console.log(`FAIL ${name}: ${reason}`);
-}
-/** Runs fn; a thrown error is the check's failure. Returns fn's result, or undefined on failure. */
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    pass(name, typeof detail === 'string' ? detail : undefined);
-    return detail ?? true;
-  } catch (error) {
-    fail(name, error?.message ?? String(error));
-    return undefined;
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 function text(result) {
   assert(result.isError !== true, `tool returned isError: ${JSON.stringify(result)}`);
   return result.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
@@ -155,8 +132,8 @@ const overall = setTimeout(() => {
 overall.unref();
 
 function finish() {
-  console.log(`ts-gateway: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  console.log(`ts-gateway: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed > 0 ? 1 : 0);
 }
 
 main()

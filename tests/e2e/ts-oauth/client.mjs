@@ -10,12 +10,13 @@
 // listener, which receives the code. finishAuth exchanges it; a new connection lists and calls tools.
 //
 // Prints one "PASS <check>" or "FAIL <check>: <reason>" line per check, then a summary line
-// "ts-oauth: N passed, N failed", and exits 1 if any check failed (2 on a usage error).
+// "ts-oauth: N counts.passed, N failed", and exits 1 if any check failed (2 on a usage error).
 // On failure it also prints every HTTP exchange it made.
 import http from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { assert, check, counts, fail } from '../checks.mjs';
 
 const [url, email, password] = process.argv.slice(2);
 if (!url || !email || !password) {
@@ -51,30 +52,6 @@ function tracingFetch(label) {
 const exchanges = (method, path) => trace.filter((e) => e.method === method && new URL(e.url).pathname === path);
 
 // ------------------------------------------------------------------ checks
-let passed = 0;
-let failed = 0;
-function pass(name, detail) {
-  passed++;
-  console.log(`PASS ${name}${detail ? ` (${detail})` : ''}`);
-}
-function fail(name, reason) {
-  failed++;
-  console.log(`FAIL ${name}: ${reason}`);
-}
-/** Runs fn; a thrown error is the check's failure. Returns fn's result (true if none), or undefined on failure. */
-async function check(name, fn) {
-  try {
-    const detail = await fn();
-    pass(name, typeof detail === 'string' ? detail : undefined);
-    return detail ?? true;
-  } catch (error) {
-    fail(name, error?.message ?? String(error));
-    return undefined;
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 // ------------------------------------------------------------------ the loopback redirect_uri
 // A native client listens on 127.0.0.1 for the authorization response (RFC 8252 7.3).
@@ -353,12 +330,12 @@ const overall = setTimeout(() => {
 overall.unref();
 
 function finish() {
-  if (failed > 0) {
+  if (counts.failed > 0) {
     console.log('--- HTTP exchanges ---');
     for (const e of trace) console.log(JSON.stringify(e));
   }
-  console.log(`ts-oauth: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  console.log(`ts-oauth: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exit(counts.failed > 0 ? 1 : 0);
 }
 
 try {
