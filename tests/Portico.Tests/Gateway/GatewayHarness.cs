@@ -51,21 +51,13 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>Polls /health/vendors until <paramref name="condition"/> holds for the upstream (checks run every 200 ms).</summary>
     public async Task<JsonObject> WaitForVendorAsync(string name, Func<JsonObject, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
         JsonObject? last = null;
-        while (DateTime.UtcNow < deadline)
+        await Eventually.AssertAsync(async () =>
         {
             last = (await VendorsAsync()).OfType<JsonObject>().FirstOrDefault(v => (string?)v["name"] == name);
-            if (last is not null && condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"Upstream '{name}' never became {what}; last: {last?.ToJsonString() ?? "(not listed)"}");
-        return null!;
+            return last is not null && condition(last);
+        }, $"upstream '{name}' to become {what}");
+        return last!;
     }
 
     public Task<JsonObject> WaitUpAsync(string name) => WaitForVendorAsync(name, v => (string?)v["status"] == "up" && (int)v["tools"]! > 0, "up");

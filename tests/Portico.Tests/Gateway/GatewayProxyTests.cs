@@ -3,6 +3,7 @@ using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
 
@@ -111,19 +112,12 @@ public sealed class GatewayProxyTests
         var session = await mcp.InitializeAsync();
 
         var call = mcp.CallToolAsync(session, "recorder__wait", id: 7);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (upstream.Started.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Eventually.AssertAsync(() => !upstream.Started.IsEmpty, "the upstream to start the call");
 
         var started = Assert.Single(upstream.Started);
         var cancelled = await mcp.PostAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"user pressed stop"}}""", session);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, cancelled.Status);
-        while (upstream.Cancelled.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Eventually.AssertAsync(() => !upstream.Cancelled.IsEmpty, "the upstream to be told of the cancellation");
 
         // The upstream was told which of its requests to stop, well before its own 30 s end.
         var (requestId, reason) = Assert.Single(upstream.Cancelled);

@@ -26,7 +26,9 @@ public sealed class TenantToolAllowlistTests
         using var owner = CredentialUser.Owner(gateway.Server);
         using var member = await CredentialUser.AddAsync(gateway.Server, "member@portico.test");
         using var memberOnPeer = member.On(peer);
-        Assert.Contains("memory__read_graph", await memberOnPeer.ToolNamesAsync());
+        // The peer starts its own upstream connections: wait for them there, not on the instance that was waited on above.
+        await Eventually.AssertAsync(async () => await memberOnPeer.ToolNamesAsync() is var n && n.Contains("memory__read_graph") && n.Contains("everything__get-sum"),
+            "both upstreams serve their tools on the peer");
 
         // Only owners and admins of the tenant manage it; bad patterns are refused with a hint.
         using var refused = await member.PutAsync(path, new { tools = EchoOnly });
@@ -39,7 +41,7 @@ public sealed class TenantToolAllowlistTests
 
         // Set through instance A, applied on A at once and on B through the change log, to tools/list and tools/call alike.
         Assert.DoesNotContain("everything__get-sum", await member.ToolNamesAsync());
-        await EventuallyAsync(async () => !(await memberOnPeer.ToolNamesAsync()).Contains("everything__get-sum"));
+        await Eventually.AssertAsync(async () => !(await memberOnPeer.ToolNamesAsync()).Contains("everything__get-sum"), "the allowlist change applied on the instance asked");
         var names = await memberOnPeer.ToolNamesAsync();
         Assert.Contains("everything__echo", names);
         Assert.Contains("memory__read_graph", names);
@@ -56,7 +58,7 @@ public sealed class TenantToolAllowlistTests
         using var cleared = await owner.DeleteAsync(path);
         Assert.Equal(HttpStatusCode.NoContent, cleared.StatusCode);
         Assert.Contains("everything__get-sum", await member.ToolNamesAsync());
-        await EventuallyAsync(async () => (await memberOnPeer.ToolNamesAsync()).Contains("everything__get-sum"));
+        await Eventually.AssertAsync(async () => (await memberOnPeer.ToolNamesAsync()).Contains("everything__get-sum"), "the allowlist change applied on the instance asked");
     }
 
     [Fact]
@@ -73,7 +75,7 @@ public sealed class TenantToolAllowlistTests
         Assert.Equal(0, set.ExitCode);
         Assert.Equal(["everything__echo", "everything__get-*"], JsonNode.Parse(set.Output)!["tools"]!.AsArray().Select(t => (string)t!).ToArray());
         // The CLI wrote to the store; the server learns it from the change log.
-        await EventuallyAsync(async () => !(await owner.ToolNamesAsync()).Contains("everything__trigger-long-running-operation"));
+        await Eventually.AssertAsync(async () => !(await owner.ToolNamesAsync()).Contains("everything__trigger-long-running-operation"), "the allowlist change applied on the instance asked");
         var names = await owner.ToolNamesAsync();
         Assert.Contains("everything__get-sum", names);
         Assert.Contains("everything__echo", names);
@@ -87,16 +89,7 @@ public sealed class TenantToolAllowlistTests
         var clear = await CliSandbox.RunOnStoreAsync(store, "upstreams", "allow", "--tenant", tenant, "--clear", "--json");
         Assert.Equal(0, clear.ExitCode);
         Assert.False((bool)JsonNode.Parse(clear.Output)!["restricted"]!);
-        await EventuallyAsync(async () => (await owner.ToolNamesAsync()).Contains("everything__trigger-long-running-operation"));
+        await Eventually.AssertAsync(async () => (await owner.ToolNamesAsync()).Contains("everything__trigger-long-running-operation"), "the allowlist change applied on the instance asked");
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the running server never applied the change");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
 }

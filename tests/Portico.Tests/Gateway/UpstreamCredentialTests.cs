@@ -194,11 +194,11 @@ public sealed class UpstreamCredentialTests
         using var viaA = CredentialUser.Owner(gateway.Server);
         using var viaB = viaA.On(peer);
         await viaA.PutSecretAsync(Me, "first");
-        await EventuallyAsync(async () => (await viaB.CallAsync(Whoami)) is var r && r["isError"] is null && CredentialUser.Text(r) == "Bearer first");
+        await Eventually.AssertAsync(async () => (await viaB.CallAsync(Whoami)) is var r && r["isError"] is null && CredentialUser.Text(r) == "Bearer first", "the credential change reached the instance");
 
         // Stored through A: B decrypts it with the shared key ring and drops its session that carried the old one.
         await viaA.PutSecretAsync(Me, "second");
-        await EventuallyAsync(async () => CredentialUser.Text(await viaB.CallAsync(Whoami)) == "Bearer second");
+        await Eventually.AssertAsync(async () => CredentialUser.Text(await viaB.CallAsync(Whoami)) == "Bearer second", "the credential change reached the instance");
         Assert.Equal("Bearer second", CredentialUser.Text(await viaB.CallAsync(Whoami)));
     }
 
@@ -252,16 +252,7 @@ public sealed class UpstreamCredentialTests
 
         var cleared = await CliSandbox.RunOnStoreAsync(store, "upstreams", "credentials", "clear", "--name", "echo", "--user", PorticoTestServer.UserEmail);
         Assert.Equal(0, cleared.ExitCode);
-        await EventuallyAsync(async () => CredentialUser.ErrorCode(await alice.CallAsync(Whoami)) == "CREDENTIALS_MISSING");
+        await Eventually.AssertAsync(async () => CredentialUser.ErrorCode(await alice.CallAsync(Whoami)) == "CREDENTIALS_MISSING", "the credential change reached the instance");
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the condition never held");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
 
@@ -80,7 +81,7 @@ public sealed class UpstreamPromptsAndResourcesTests
         var refused = await Assert.ThrowsAsync<McpProtocolException>(() => client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct).AsTask());
         Assert.Contains("not found", refused.Message, StringComparison.OrdinalIgnoreCase);
         // The capabilities promise listChanged for prompts and resources: sessions are told.
-        await EventuallyAsync(() => Volatile.Read(ref promptsChanged) > promptsBefore && Volatile.Read(ref resourcesChanged) > resourcesBefore, "list_changed when they left");
+        await Eventually.AssertAsync(() => Volatile.Read(ref promptsChanged) > promptsBefore && Volatile.Read(ref resourcesChanged) > resourcesBefore, "list_changed when they left");
         var (promptsWhileDown, resourcesWhileDown) = (Volatile.Read(ref promptsChanged), Volatile.Read(ref resourcesChanged));
 
         await upstream.StartAsync(ct);
@@ -88,16 +89,7 @@ public sealed class UpstreamPromptsAndResourcesTests
         Assert.Contains(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name == "web__simple-prompt");
         var back = await client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct);
         Assert.Equal("web+demo://resource/dynamic/text/1", Assert.Single(back.Contents).Uri);
-        await EventuallyAsync(() => Volatile.Read(ref promptsChanged) > promptsWhileDown && Volatile.Read(ref resourcesChanged) > resourcesWhileDown, "list_changed when they came back");
+        await Eventually.AssertAsync(() => Volatile.Read(ref promptsChanged) > promptsWhileDown && Volatile.Read(ref resourcesChanged) > resourcesWhileDown, "list_changed when they came back");
     }
 
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no prompts/resources {what}");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
 }

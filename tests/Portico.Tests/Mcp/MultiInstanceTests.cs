@@ -27,14 +27,14 @@ public sealed class MultiInstanceTests
 
         // A switches the group: B's live copy follows within the change listener's period.
         await viaA.CallToolAsync(session, "set-active-group", new JsonObject { ["groupId"] = other.Id }, id: 4);
-        await EventuallyAsync(async () => Text(await viaB.CallToolAsync(session, "team-note", id: 5)) == other.Id);
+        await Eventually.AssertAsync(async () => Text(await viaB.CallToolAsync(session, "team-note", id: 5)) == other.Id, "the other instance caught up");
 
         // A ends the session: B refuses it too.
         using var delete = new HttpRequestMessage(HttpMethod.Delete, "/mcp");
         delete.Headers.Add("Mcp-Session-Id", session);
         using var deleted = await clientA.SendAsync(delete);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
-        await EventuallyAsync(async () => (await viaB.CallToolAsync(session, "ping", id: 6)).Status == HttpStatusCode.NotFound);
+        await Eventually.AssertAsync(async () => (await viaB.CallToolAsync(session, "ping", id: 6)).Status == HttpStatusCode.NotFound, "the other instance caught up");
     }
 
     [Fact]
@@ -82,13 +82,4 @@ public sealed class MultiInstanceTests
 
     private static string? Text(McpHttpResponse response) => (string?)response.Final["result"]!["content"]![0]!["text"];
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "the other instance did not catch up within 5 s");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
 }

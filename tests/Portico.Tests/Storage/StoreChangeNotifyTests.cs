@@ -28,7 +28,7 @@ public sealed class StoreChangeNotifyTests
         var postgres = store.Provider == StoreProvider.Postgres;
         if (postgres)
         {
-            await EventuallyAsync(() => listener.IsListening);
+            await Eventually.AssertAsync(() => listener.IsListening, "the LISTEN connection came up");
         }
         else
         {
@@ -64,13 +64,4 @@ public sealed class StoreChangeNotifyTests
         }
     }
 
-    private static async Task EventuallyAsync(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the LISTEN connection never came up");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
 }
