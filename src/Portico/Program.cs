@@ -77,8 +77,12 @@ public static class Program
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<JsonStatusCodeMiddleware>();
         app.UseRouting();
+        // What runs for a request is decided by its endpoint's metadata, never by its path: the Host/Origin check
+        // and CORS, the access policy (a fallback refuses endpoints that declare none), the per-credential limit.
         app.UsePorticoHostOriginCheck();
-        app.UsePorticoAuthentication();
+        // Explicit, after routing: otherwise WebApplication adds authentication first, before any endpoint is known.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UsePorticoRateLimits();
         app.MapPorticoHealth();
         app.MapPorticoIdentity();

@@ -11,8 +11,7 @@ internal static class AccessServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddScoped<AccessAdmin>();
         services.AddHostedService<DemoSeed>();
+        services.AddPorticoAuthorization();
         return services;
     }
-
-    public static IApplicationBuilder UsePorticoAuthentication(this IApplicationBuilder app) => app.UseMiddleware<AuthenticationMiddleware>();
 }

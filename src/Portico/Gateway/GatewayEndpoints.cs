@@ -1,19 +1,21 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portico.Access;
+using Portico.Hosting;
 
 namespace Portico.Gateway;
 
 /// <summary>
-/// <c>/health/vendors</c> (public, like the other health endpoints), the admin API <c>/admin/api/upstreams</c> (scope <c>portico/admin</c>)
+/// <c>/health/vendors</c> (status public, details for <c>portico/admin</c>), the admin API <c>/admin/api/upstreams</c> (scope <c>portico/admin</c>)
 /// and the upstream credentials beneath it (see <see cref="UpstreamCredentialEndpoints"/>).
 /// </summary>
 internal static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapPorticoGateway(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health/vendors", (GatewayToolSource source) => TypedResults.Json(source.Health(), GatewayJsonContext.Default.ListVendorHealth));
+        endpoints.MapGet("/health/vendors", VendorsAsync).AllowAnonymousListed();
 
-        var admin = endpoints.MapGroup("/admin/api/upstreams").AddEndpointFilter(AdminApiKeys.RequireAdminAsync);
+        var admin = endpoints.MapGroup("/admin/api/upstreams").RequireAuthorization(AccessPolicies.Admin);
         admin.MapGet("", async (UpstreamAdmin upstreams, CancellationToken cancellationToken)
             => TypedResults.Json((await upstreams.ListAsync(cancellationToken)).Select(UpstreamOutput.From).ToList(), GatewayJsonContext.Default.ListUpstreamOutput));
         admin.MapPost("", AddAsync);
@@ -21,8 +23,26 @@ internal static class GatewayEndpoints
         endpoints.MapPorticoUpstreamCredentials();
         endpoints.MapPorticoUpstreamOAuth();
         endpoints.MapPorticoTenantToolAllowlists();
-        endpoints.Map("/vendors/{vendor}/mcp", ServeVendorAsync).WithDisplayName("MCP Streamable HTTP (one upstream)");
+        var handler = endpoints.ServiceProvider.GetRequiredService<Mcp.McpHttpHandler>();
+        Mcp.McpEndpoints.MapMcpEndpoint(endpoints, McpResources.VendorPattern, v => $"/vendors/{v["vendor"]}/mcp",
+            context => ServeVendorAsync(context, handler), "MCP Streamable HTTP (one upstream)");
         return endpoints;
+    }
+
+    /// <summary>
+    /// Monitors see each upstream's name and status; the details (last error with its internal address, latency,
+    /// failure counts) only a <c>portico/admin</c> credential sees, so the public page leaks no internal hosts.
+    /// </summary>
+    private static async Task<IResult> VendorsAsync(HttpContext context, GatewayToolSource source)
+    {
+        var health = source.Health();
+        var caller = await context.AuthenticateAsync(AccessPolicies.BearerScheme);
+        if (caller.Principal?.Identities.OfType<PrincipalIdentity>().FirstOrDefault()?.Principal.Scopes.Contains(Scopes.Admin) == true)
+        {
+            return TypedResults.Json(health, GatewayJsonContext.Default.ListVendorHealth);
+        }
+
+        return TypedResults.Json(health.Select(v => new VendorStatus(v.Name, v.Status)).ToList(), GatewayJsonContext.Default.ListVendorStatus);
     }
 
     /// <summary>
@@ -30,9 +50,10 @@ internal static class GatewayEndpoints
     /// pipeline as <c>/mcp</c> (the pipeline reads the vendor from the route). An upstream this
     /// instance does not serve (unknown, or disabled) is a 404 that says where to look.
     /// </summary>
-    private static async Task ServeVendorAsync(HttpContext context, string vendor, GatewayToolSource source, Mcp.McpHttpHandler handler)
+    private static async Task ServeVendorAsync(HttpContext context, Mcp.McpHttpHandler handler)
     {
-        if (!source.Upstreams().Any(u => u.Name == vendor))
+        var vendor = (string)context.Request.RouteValues["vendor"]!;
+        if (!context.RequestServices.GetRequiredService<GatewayToolSource>().Upstreams().Any(u => u.Name == vendor))
         {
             await Refused(StatusCodes.Status404NotFound, $"No enabled upstream is named '{vendor}'.",
                 "GET /health/vendors (or run: portico upstreams list) shows the upstreams this server serves; each one is at /vendors/{name}/mcp, and all of them at /mcp.")
@@ -84,5 +105,5 @@ internal static class GatewayEndpoints
         }
     }
 
-    private static JsonHttpResult<GatewayError> Refused(int status, string message, string hint) => AdminApiKeys.Refused(status, message, hint);
+    private static JsonHttpResult<GatewayError> Refused(int status, string message, string hint) => GatewayError.Result(status, message, hint);
 }

@@ -9,6 +9,7 @@ namespace Portico.Gateway;
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(List<VendorHealth>))]
+[JsonSerializable(typeof(List<VendorStatus>))]
 [JsonSerializable(typeof(UpstreamInput))]
 [JsonSerializable(typeof(UpstreamOutput))]
 [JsonSerializable(typeof(List<UpstreamOutput>))]

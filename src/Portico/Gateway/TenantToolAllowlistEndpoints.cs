@@ -4,25 +4,23 @@ using Portico.Access;
 namespace Portico.Gateway;
 
 /// <summary>
-/// <c>/admin/api/tenants/{tenantId}/upstream-tools</c> (an owner or admin of that tenant, or a
-/// <c>portico/admin</c> key): GET shows the tenant's allowlist of upstream tools, PUT
+/// <c>/admin/api/tenants/{tenantId}/upstream-tools</c> (scope <c>portico/vendors.read|write</c> and an owner or admin of that tenant, or
+/// <c>portico/admin</c>): GET shows the tenant's allowlist of upstream tools, PUT
 /// <c>{"tools":["everything__echo","memory__*"]}</c> sets it, DELETE removes it (every upstream tool visible again).
 /// </summary>
 internal static class TenantToolAllowlistEndpoints
 {
-    private const string What = "upstream tool allowlist";
-
     public static IEndpointRouteBuilder MapPorticoTenantToolAllowlists(this IEndpointRouteBuilder endpoints)
     {
-        var allowlist = endpoints.MapGroup("/admin/api/tenants/{tenantId}/upstream-tools").AddEndpointFilter(AdminApiKeys.RequireKeyAsync);
+        var allowlist = endpoints.MapGroup("/admin/api/tenants/{tenantId}/upstream-tools");
         allowlist.MapGet("", async (string tenantId, HttpContext http, TenantToolAllowlistStore store)
-            => await UpstreamCredentialEndpoints.TenantAdminRefusalAsync(http, tenantId, What) ?? Json(tenantId, await store.GetAsync(tenantId, http.RequestAborted)));
-        allowlist.MapPut("", async (string tenantId, HttpContext http, TenantToolAllowlistStore store)
-            => await UpstreamCredentialEndpoints.TenantAdminRefusalAsync(http, tenantId, What) ?? await SetAsync(tenantId, http, store));
-        allowlist.MapDelete("", async (string tenantId, HttpContext http, TenantToolAllowlistStore store)
-            => await UpstreamCredentialEndpoints.TenantAdminRefusalAsync(http, tenantId, What)
-                ?? (await store.ClearAsync(tenantId, http.RequestAborted) ? TypedResults.NoContent()
-                    : AdminApiKeys.Refused(StatusCodes.Status404NotFound, $"Tenant '{tenantId}' has no upstream tool allowlist.", "Its members already see every upstream tool; PUT a list to restrict them.")));
+            => Json(tenantId, await store.GetAsync(tenantId, http.RequestAborted))).RequireAuthorization(AccessPolicies.TenantVendorsRead);
+        allowlist.MapPut("", (string tenantId, HttpContext http, TenantToolAllowlistStore store) => SetAsync(tenantId, http, store))
+            .RequireAuthorization(AccessPolicies.TenantVendorsWrite);
+        allowlist.MapDelete("", async Task<IResult> (string tenantId, HttpContext http, TenantToolAllowlistStore store)
+            => await store.ClearAsync(tenantId, http.RequestAborted) ? TypedResults.NoContent()
+                : GatewayError.Result(StatusCodes.Status404NotFound, $"Tenant '{tenantId}' has no upstream tool allowlist.", "Its members already see every upstream tool; PUT a list to restrict them."))
+            .RequireAuthorization(AccessPolicies.TenantVendorsWrite);
         return endpoints;
     }
 
@@ -46,22 +44,22 @@ internal static class TenantToolAllowlistEndpoints
         }
         catch (System.Text.Json.JsonException ex)
         {
-            return AdminApiKeys.Refused(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {ex.Message}", Example);
+            return GatewayError.Result(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {ex.Message}", Example);
         }
 
         if (body?["tools"] is not JsonArray tools || tools.Any(t => t?.GetValueKind() != System.Text.Json.JsonValueKind.String))
         {
-            return AdminApiKeys.Refused(StatusCodes.Status400BadRequest, "'tools' must be an array of strings.", Example);
+            return GatewayError.Result(StatusCodes.Status400BadRequest, "'tools' must be an array of strings.", Example);
         }
 
         try
         {
-            var saved = await store.SetAsync(tenantId, tools.Select(t => (string)t!), http.Features.Get<Principal>()?.Id, http.RequestAborted);
+            var saved = await store.SetAsync(tenantId, tools.Select(t => (string)t!), http.GetPrincipal().Id, http.RequestAborted);
             return Json(tenantId, saved);
         }
         catch (AccessException ex)
         {
-            return AdminApiKeys.Refused(ex.Message.StartsWith("No tenant", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
+            return GatewayError.Result(ex.Message.StartsWith("No tenant", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
         }
     }
 }

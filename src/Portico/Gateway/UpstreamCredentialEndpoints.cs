@@ -3,53 +3,28 @@ using Portico.Access;
 namespace Portico.Gateway;
 
 /// <summary>
-/// <c>/admin/api/upstreams/{name}/credentials/me</c> (any API key: the caller's own credential) and
-/// <c>…/credentials/tenant/{tenantId}</c> (an owner or admin of that tenant, or a <c>portico/admin</c>
-/// key): GET shows whether one is stored and valid, PUT <c>{"secret":"…"}</c> stores it, DELETE clears it.
+/// <c>/admin/api/upstreams/{name}/credentials/me</c> (scope <c>portico/vendors.read|write</c>: the caller's own credential) and
+/// <c>…/credentials/tenant/{tenantId}</c> (the same scope and an owner or admin of that tenant, or <c>portico/admin</c>): GET shows whether one is stored and valid, PUT <c>{"secret":"…"}</c> stores it, DELETE clears it.
 /// Secrets go in and never come out.
 /// </summary>
 internal static class UpstreamCredentialEndpoints
 {
     public static IEndpointRouteBuilder MapPorticoUpstreamCredentials(this IEndpointRouteBuilder endpoints)
     {
-        var credentials = endpoints.MapGroup("/admin/api/upstreams/{name}/credentials").AddEndpointFilter(AdminApiKeys.RequireKeyAsync);
+        var credentials = endpoints.MapGroup("/admin/api/upstreams/{name}/credentials");
         credentials.MapGet("/me", (string name, HttpContext http, UpstreamCredentialStore store)
-            => GetAsync(store, name, UpstreamDefinition.CredentialsUser, Caller(http).Id, http.RequestAborted));
+            => GetAsync(store, name, UpstreamDefinition.CredentialsUser, http.GetPrincipal().Id, http.RequestAborted)).RequireAuthorization(AccessPolicies.VendorsRead);
         credentials.MapPut("/me", (string name, HttpContext http, UpstreamCredentialStore store)
-            => SetAsync(http, store, name, UpstreamDefinition.CredentialsUser, Caller(http).Id));
+            => SetAsync(http, store, name, UpstreamDefinition.CredentialsUser, http.GetPrincipal().Id)).RequireAuthorization(AccessPolicies.VendorsWrite);
         credentials.MapDelete("/me", (string name, HttpContext http, UpstreamCredentialStore store)
-            => ClearAsync(store, name, UpstreamDefinition.CredentialsUser, Caller(http).Id, http.RequestAborted));
-        credentials.MapGet("/tenant/{tenantId}", async (string name, string tenantId, HttpContext http, UpstreamCredentialStore store)
-            => await TenantAdminRefusalAsync(http, tenantId) ?? await GetAsync(store, name, UpstreamDefinition.CredentialsTenant, tenantId, http.RequestAborted));
-        credentials.MapPut("/tenant/{tenantId}", async (string name, string tenantId, HttpContext http, UpstreamCredentialStore store)
-            => await TenantAdminRefusalAsync(http, tenantId) ?? await SetAsync(http, store, name, UpstreamDefinition.CredentialsTenant, tenantId));
-        credentials.MapDelete("/tenant/{tenantId}", async (string name, string tenantId, HttpContext http, UpstreamCredentialStore store)
-            => await TenantAdminRefusalAsync(http, tenantId) ?? await ClearAsync(store, name, UpstreamDefinition.CredentialsTenant, tenantId, http.RequestAborted));
+            => ClearAsync(store, name, UpstreamDefinition.CredentialsUser, http.GetPrincipal().Id, http.RequestAborted)).RequireAuthorization(AccessPolicies.VendorsWrite);
+        credentials.MapGet("/tenant/{tenantId}", (string name, string tenantId, HttpContext http, UpstreamCredentialStore store)
+            => GetAsync(store, name, UpstreamDefinition.CredentialsTenant, tenantId, http.RequestAborted)).RequireAuthorization(AccessPolicies.TenantVendorsRead);
+        credentials.MapPut("/tenant/{tenantId}", (string name, string tenantId, HttpContext http, UpstreamCredentialStore store)
+            => SetAsync(http, store, name, UpstreamDefinition.CredentialsTenant, tenantId)).RequireAuthorization(AccessPolicies.TenantVendorsWrite);
+        credentials.MapDelete("/tenant/{tenantId}", (string name, string tenantId, HttpContext http, UpstreamCredentialStore store)
+            => ClearAsync(store, name, UpstreamDefinition.CredentialsTenant, tenantId, http.RequestAborted)).RequireAuthorization(AccessPolicies.TenantVendorsWrite);
         return endpoints;
-    }
-
-    private static Principal Caller(HttpContext http) => http.Features.Get<Principal>()!;
-
-    /// <summary>A tenant's credential is the tenant's owners' and admins' to manage (and Portico admins'); a key bound to another tenant may not.</summary>
-    public static async Task<IResult?> TenantAdminRefusalAsync(HttpContext http, string tenantId, string what = "upstream credentials")
-    {
-        var caller = Caller(http);
-        if (caller.BoundTenantId is { } bound && bound != tenantId)
-        {
-            return AdminApiKeys.Refused(StatusCodes.Status403Forbidden, $"This key is bound to tenant '{bound}', not '{tenantId}'.",
-                "Use a key of that tenant, or one not bound to a tenant.");
-        }
-
-        if (caller.Scopes.Contains(Scopes.Admin))
-        {
-            return null;
-        }
-
-        var memberships = await http.RequestServices.GetRequiredService<AccessDirectory>().GetMembershipsAsync(caller.Id, http.RequestAborted);
-        return memberships.FirstOrDefault(m => m.TenantId == tenantId) is { Role: "owner" or "admin" }
-            ? null
-            : AdminApiKeys.Refused(StatusCodes.Status403Forbidden, $"Only an owner or admin of tenant '{tenantId}' may manage its {what}.",
-                $"Ask an owner or admin of the tenant, or an operator ('portico upstreams {(what == "upstream credentials" ? "credentials set" : "allow")} --tenant …').");
     }
 
     private static async Task<IResult> GetAsync(UpstreamCredentialStore store, string name, string kind, string owner, CancellationToken cancellationToken)
@@ -58,7 +33,7 @@ internal static class UpstreamCredentialEndpoints
         {
             return await store.GetRecordAsync(name, kind, owner, cancellationToken) is { } record
                 ? TypedResults.Json(UpstreamCredentialOutput.From(record), GatewayJsonContext.Default.UpstreamCredentialOutput)
-                : AdminApiKeys.Refused(StatusCodes.Status404NotFound, $"No {kind} credential of '{owner}' is stored for upstream '{name}'.",
+                : GatewayError.Result(StatusCodes.Status404NotFound, $"No {kind} credential of '{owner}' is stored for upstream '{name}'.",
                     $"Store one with PUT on this path and the body {{\"secret\":\"…\"}}.");
         }
         catch (AccessException ex)
@@ -82,12 +57,12 @@ internal static class UpstreamCredentialEndpoints
 
         if (input?.Secret is not { } secret)
         {
-            return AdminApiKeys.Refused(StatusCodes.Status400BadRequest, "The body must be a JSON object with the secret.", "Send {\"secret\":\"…\"}.");
+            return GatewayError.Result(StatusCodes.Status400BadRequest, "The body must be a JSON object with the secret.", "Send {\"secret\":\"…\"}.");
         }
 
         try
         {
-            var record = await store.SetAsync(name, kind, owner, secret, Caller(http).Id, http.RequestAborted);
+            var record = await store.SetAsync(name, kind, owner, secret, http.GetPrincipal().Id, http.RequestAborted);
             return TypedResults.Json(UpstreamCredentialOutput.From(record), GatewayJsonContext.Default.UpstreamCredentialOutput);
         }
         catch (AccessException ex)
@@ -110,5 +85,5 @@ internal static class UpstreamCredentialEndpoints
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<GatewayError> Refusal(AccessException ex)
-        => AdminApiKeys.Refused(ex.Message.StartsWith("No ", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
+        => GatewayError.Result(ex.Message.StartsWith("No ", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
 }

@@ -15,8 +15,8 @@ internal static class UpstreamOAuthEndpoints
 {
     public static IEndpointRouteBuilder MapPorticoUpstreamOAuth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/gateway/upstreams/{name}/connect", ConnectAsync);
-        endpoints.MapGet(UpstreamOAuthClient.CallbackPath, CallbackAsync);
+        endpoints.MapGet("/gateway/upstreams/{name}/connect", ConnectAsync).AllowAnonymousListed();
+        endpoints.MapGet(UpstreamOAuthClient.CallbackPath, CallbackAsync).AllowAnonymousListed();
         return endpoints;
     }
 
@@ -25,7 +25,7 @@ internal static class UpstreamOAuthEndpoints
         var (userId, problem) = links.Read(name, link);
         if (userId is null)
         {
-            return AdminApiKeys.Refused(StatusCodes.Status400BadRequest, problem!,
+            return GatewayError.Result(StatusCodes.Status400BadRequest, problem!,
                 $"Call one of the upstream's tools again (as {name}__<tool>): the answer carries a fresh link made for you.");
         }
 
@@ -35,11 +35,11 @@ internal static class UpstreamOAuthEndpoints
         }
         catch (AccessException ex)
         {
-            return AdminApiKeys.Refused(ex.Message.StartsWith("No upstream", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
+            return GatewayError.Result(ex.Message.StartsWith("No upstream", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
         }
         catch (HttpRequestException ex)
         {
-            return AdminApiKeys.Refused(StatusCodes.Status502BadGateway, $"Upstream '{name}' could not be reached to start the sign-in: {ex.Message}",
+            return GatewayError.Result(StatusCodes.Status502BadGateway, $"Upstream '{name}' could not be reached to start the sign-in: {ex.Message}",
                 "Retry in a moment; /health/vendors shows whether the upstream answers.");
         }
     }
@@ -50,7 +50,7 @@ internal static class UpstreamOAuthEndpoints
         if (query["error"].ToString() is { Length: > 0 } error)
         {
             await client.AbandonAsync(query["state"], http.RequestAborted);
-            return AdminApiKeys.Refused(StatusCodes.Status400BadRequest,
+            return GatewayError.Result(StatusCodes.Status400BadRequest,
                 $"The upstream's authorization server did not grant access: {error}{(query["error_description"].ToString() is { Length: > 0 } description ? $" ({description})" : "")}.",
                 "Open the connect link from Portico's answer again and allow access on the upstream's page.");
         }
@@ -63,11 +63,11 @@ internal static class UpstreamOAuthEndpoints
         }
         catch (AccessException ex)
         {
-            return AdminApiKeys.Refused(StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
+            return GatewayError.Result(StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
         }
         catch (HttpRequestException ex)
         {
-            return AdminApiKeys.Refused(StatusCodes.Status502BadGateway, $"The upstream's token endpoint could not be reached: {ex.Message}",
+            return GatewayError.Result(StatusCodes.Status502BadGateway, $"The upstream's token endpoint could not be reached: {ex.Message}",
                 "Open the connect link from Portico's answer again in a moment.");
         }
     }

@@ -10,3 +10,6 @@ internal sealed record VendorHealth(
     string? LastError,
     long? LatencyMs,
     int Tools);
+
+/// <summary>One upstream in <c>/health/vendors</c> as anyone sees it.</summary>
+internal sealed record VendorStatus(string Name, string Status);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portico.Access;
 using Portico.Storage;
 
 namespace Portico.Health;
@@ -7,7 +8,7 @@ internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapPorticoHealth(this IEndpointRouteBuilder endpoints)
     {
-        var health = endpoints.MapGroup("/health");
+        var health = endpoints.MapGroup("/health").AllowAnonymousListed();
         health.MapGet("", () => TypedResults.Json(new HealthStatus("ok"), HealthJsonContext.Default.HealthStatus));
         health.MapGet("/live", () => TypedResults.Json(new HealthStatus("ok"), HealthJsonContext.Default.HealthStatus));
         health.MapGet("/ready", ReadyAsync);

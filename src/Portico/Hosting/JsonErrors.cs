@@ -34,6 +34,12 @@ internal static class JsonErrors
         }
     }
 
+    /// <summary>In the shape of the endpoint that was routed: a JSON-RPC error on MCP endpoints, the plain object elsewhere.</summary>
+    public static Task WriteForEndpointAsync(HttpContext context, int status, int jsonRpcCode, string error, string message, string? hint = null)
+        => McpEndpointMetadata.Of(context) is not null
+            ? WriteJsonRpcAsync(context, status, jsonRpcCode, message, hint)
+            : WritePlainAsync(context, status, error, message, hint);
+
     public static async Task WritePlainAsync(HttpContext context, int status, string error, string message, string? hint = null)
     {
         PrepareResponse(context, status);

@@ -37,9 +37,7 @@ internal sealed partial class JsonStatusCodeMiddleware(RequestDelegate next, ILo
             500 => ("server_error", "The server failed to process the request.", "Search the server log for this request id."),
             _ => ("error", $"The request failed with status {status}.", null),
         };
-        return McpPaths.IsMcpPath(context.Request.Path)
-            ? JsonErrors.WriteJsonRpcAsync(context, status, status == 500 ? Mcp.JsonRpcErrorCodes.InternalError : Mcp.JsonRpcErrorCodes.InvalidRequest, message, hint)
-            : JsonErrors.WritePlainAsync(context, status, error, message, hint);
+        return JsonErrors.WriteForEndpointAsync(context, status, status == 500 ? JsonRpcErrorCodes.InternalError : JsonRpcErrorCodes.InvalidRequest, error, message, hint);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]

@@ -104,7 +104,9 @@ internal sealed class AccessTokens(SigningKeys keys, GrantRevocations revocation
         {
             Id = jwt.Subject,
             Kind = Principal.OAuthKind,
-            CredentialId = jwt.Id,
+            // The grant (one sign-in and its refresh-token family), not the jti: a refreshed token is the same credential,
+            // so per-credential limits and audit follow it across refreshes.
+            CredentialId = grantId,
             Scopes = new HashSet<string>((scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal),
         }, null)
         {

@@ -9,7 +9,7 @@ internal static class DiscoveryEndpoints
     public static Task ProtectedResourceAsync(HttpContext context, IdentityUrls urls, string? path)
     {
         var mcpPath = string.IsNullOrEmpty(path) ? new PathString("/mcp") : new PathString("/" + path.TrimEnd('/'));
-        if (!McpPaths.IsMcpPath(mcpPath))
+        if (!McpResources.IsResourcePath(mcpPath.Value!))
         {
             return OAuthJson.WriteErrorAsync(context, new OAuthException("not_found",
                 $"No protected resource at '{mcpPath}'. MCP endpoints are /mcp and /{{tenantId}}/mcp; their metadata is at /.well-known/oauth-protected-resource/mcp.",

@@ -1,3 +1,5 @@
+using Portico.Access;
+
 namespace Portico.Identity;
 
 internal static class IdentityEndpoints
@@ -5,13 +7,14 @@ internal static class IdentityEndpoints
     /// <summary>The authorization server. Every answer under <c>/oauth</c> and <c>/.well-known</c> is JSON except the three browser pages.</summary>
     public static IEndpointRouteBuilder MapPorticoIdentity(this IEndpointRouteBuilder app)
     {
-        var wellKnown = app.MapGroup("/.well-known").AddEndpointFilter(OAuthErrorFilter);
+        var wellKnown = app.MapGroup("/.well-known").AddEndpointFilter(OAuthErrorFilter).AllowAnonymousListed();
         wellKnown.MapGet("/oauth-protected-resource", (HttpContext c, IdentityUrls u) => DiscoveryEndpoints.ProtectedResourceAsync(c, u, null));
         wellKnown.MapGet("/oauth-protected-resource/{**path}", (HttpContext c, IdentityUrls u, string? path) => DiscoveryEndpoints.ProtectedResourceAsync(c, u, path));
         wellKnown.MapGet("/oauth-authorization-server", DiscoveryEndpoints.AuthorizationServerAsync);
         wellKnown.MapGet("/openid-configuration", DiscoveryEndpoints.AuthorizationServerAsync);
 
-        var oauth = app.MapGroup("/oauth").AddEndpointFilter(OAuthErrorFilter).DisableAntiforgery();
+        // OAuth endpoints authenticate their clients themselves (RFC 6749 §2.3), so none of them takes a bearer credential.
+        var oauth = app.MapGroup("/oauth").AddEndpointFilter(OAuthErrorFilter).DisableAntiforgery().AllowAnonymousListed();
         oauth.MapGet("/jwks", DiscoveryEndpoints.JwksAsync);
         oauth.MapPost("/register", ClientRegistrationEndpoint.HandleAsync);
         oauth.MapGet(AuthorizeEndpoint.Path["/oauth".Length..], AuthorizeEndpoint.GetAsync);

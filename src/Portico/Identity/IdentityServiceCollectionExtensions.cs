@@ -16,6 +16,10 @@ internal static class IdentityServiceCollectionExtensions
         services.AddSingleton<DeviceCodeGuesses>();
         services.AddScoped<UserAccounts>();
         services.AddScoped<BrowserSessions>();
+        // A single registered scheme would become the default, and WebApplication would then authenticate every request
+        // before routing (no endpoint, so no audience to check). Schemes run only where an endpoint's policy names them.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(Access.AccessPolicies.BearerScheme, null);
         return services;
     }
 }

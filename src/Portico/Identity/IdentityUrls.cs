@@ -42,7 +42,7 @@ internal sealed class IdentityUrls(IOptionsMonitor<IdentityOptions> options)
         var issuer = Issuer(request);
         var trimmed = resource.TrimEnd('/');
         return !Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Fragment.Length > 0 || uri.Query.Length > 0
-            || !trimmed.StartsWith(issuer + "/", StringComparison.OrdinalIgnoreCase) || !McpPaths.IsMcpPath(new PathString(trimmed[issuer.Length..]))
+            || !trimmed.StartsWith(issuer + "/", StringComparison.OrdinalIgnoreCase) || !McpResources.IsResourcePath(trimmed[issuer.Length..])
             ? null
             : issuer + trimmed[issuer.Length..];
     }

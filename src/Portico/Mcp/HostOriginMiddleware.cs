@@ -2,7 +2,7 @@ using Portico.Hosting;
 
 namespace Portico.Mcp;
 
-/// <summary>Applies <see cref="HostOriginPolicy"/> on MCP paths and answers CORS preflight.</summary>
+/// <summary>Applies <see cref="HostOriginPolicy"/> to endpoints marked <see cref="HostOriginCheck"/> and answers their CORS preflight (before authentication: a preflight carries no credential).</summary>
 internal sealed partial class HostOriginMiddleware(RequestDelegate next, HostOriginPolicy policy, ILogger<HostOriginMiddleware> logger)
 {
     private const string AllowHeaders = "Content-Type, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, X-Request-Id, Mcp-Method, Mcp-Name";
@@ -10,7 +10,7 @@ internal sealed partial class HostOriginMiddleware(RequestDelegate next, HostOri
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!McpPaths.IsMcpPath(context.Request.Path))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<HostOriginCheck>() is null)
         {
             await next(context);
             return;
@@ -19,7 +19,7 @@ internal sealed partial class HostOriginMiddleware(RequestDelegate next, HostOri
         if (!policy.IsHostAllowed(context.Request.Host))
         {
             LogRefusedHost(logger, context.Request.Host.Value ?? "");
-            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status403Forbidden, Mcp.JsonRpcErrorCodes.InvalidRequest,
+            await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status403Forbidden, JsonRpcErrorCodes.InvalidRequest,
                 $"Forbidden: Host '{context.Request.Host.Value}' is not allowed.",
                 $"If this server is reachable under that name, add it to the {HostOriginPolicy.AllowedHostsSetting} setting (e.g. Portico__Mcp__AllowedHosts__0={context.Request.Host.Host}).");
             return;
@@ -31,7 +31,7 @@ internal sealed partial class HostOriginMiddleware(RequestDelegate next, HostOri
             if (!policy.IsOriginAllowed(origin))
             {
                 LogRefusedOrigin(logger, origin);
-                await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status403Forbidden, Mcp.JsonRpcErrorCodes.InvalidRequest,
+                await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status403Forbidden, JsonRpcErrorCodes.InvalidRequest,
                     $"Forbidden: Origin '{origin}' is not allowed.",
                     $"To let browser clients from that origin connect, add it to the {HostOriginPolicy.AllowedOriginsSetting} setting.");
                 return;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
+using Portico.Hosting;
 
 namespace Portico.Mcp;
 

@@ -91,7 +91,7 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
-        var principal = context.Features.Get<Principal>() ?? Principal.Anonymous;
+        var principal = context.GetPrincipal();
         var isInitialize = parsed.Method == RequestMethods.Initialize;
         var sessionId = request.Headers[McpProtocol.SessionIdHeader].ToString();
         if (sessionId.Length == 0)
@@ -132,13 +132,8 @@ internal sealed partial class McpHttpHandler(
 
     private async Task GetAsync(HttpContext context)
     {
-        if (!McpHttpMessages.Accepts(context.Request, "text/event-stream"))
-        {
-            await McpServerMetadata.WriteAsync(context, options.Value.DocsUrl);
-            return;
-        }
-
-        var principal = context.Features.Get<Principal>() ?? Principal.Anonymous;
+        // A GET that does not ask for an event stream was routed to the public metadata endpoint (McpMetadataMatcherPolicy).
+        var principal = context.GetPrincipal();
         var sessionId = context.Request.Headers[McpProtocol.SessionIdHeader].ToString();
         if (sessionId.Length == 0)
         {
@@ -216,7 +211,7 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
-        var principal = context.Features.Get<Principal>() ?? Principal.Anonymous;
+        var principal = context.GetPrincipal();
         var session = await FindSessionAsync(context, sessionId, principal, id: null);
         if (session is null)
         {

@@ -53,6 +53,9 @@ internal static class McpHttpMessages
         context.Response.StatusCode = StatusCodes.Status202Accepted;
     }
 
+    /// <summary>A GET that names <c>text/event-stream</c> opens or resumes a stream; any other GET asks for the public metadata (curl's <c>*/*</c> included).</summary>
+    public static bool AsksForEventStream(HttpRequest request) => request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
+
     public static bool AcceptsBoth(HttpRequest request) => Accepts(request, "application/json") && Accepts(request, "text/event-stream");
 
     public static bool Accepts(HttpRequest request, string mediaType)

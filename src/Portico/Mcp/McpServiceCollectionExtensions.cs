@@ -21,6 +21,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<Access.SessionContextBuilder>();
         services.AddSingleton<McpHttpHandler>();
         services.AddSingleton<HostOriginPolicy>();
+        services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, McpMetadataMatcherPolicy>();
         services.AddHostedService<SessionSweeper>();
         return services;
     }

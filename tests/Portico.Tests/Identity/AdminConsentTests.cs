@@ -37,7 +37,7 @@ public sealed class AdminConsentTests
         Assert.Equal(HttpStatusCode.Forbidden, upstreams.StatusCode);
         Assert.Contains("error=\"insufficient_scope\"", upstreams.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         var refusal = JsonNode.Parse(await upstreams.Content.ReadAsStringAsync())!;
-        Assert.Equal("This access token lacks the scope portico/admin.", (string?)refusal["error"]);
+        Assert.Equal("This access token lacks the scope portico/admin.", (string?)refusal["message"]);
         Assert.Contains("portico users admin-grant", (string?)refusal["hint"], StringComparison.Ordinal);
     }
 
@@ -130,7 +130,7 @@ public sealed class AdminConsentTests
         Assert.Equal(HttpStatusCode.Unauthorized, malformed.StatusCode);
         Assert.Contains("error=\"invalid_token\"", malformed.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
-        Assert.Contains("expired", (string?)JsonNode.Parse(await expired.Content.ReadAsStringAsync())!["error"], StringComparison.Ordinal);
+        Assert.Contains("expired", (string?)JsonNode.Parse(await expired.Content.ReadAsStringAsync())!["message"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Portico.Hosting;
 namespace Portico.Policy.RateLimiting;
 
 /// <summary>
-/// Per-credential request limit on MCP paths (after authentication): 429 with <c>Retry-After</c>
+/// Per-credential request limit on endpoints marked <see cref="CredentialRateLimit"/> (after authorization): 429 with <c>Retry-After</c>
 /// and JSON-RPC -32004. Limits come per plan or per key; with none configured this costs nothing.
 /// </summary>
 internal sealed partial class HttpRateLimitMiddleware(RequestDelegate next, IRateLimitStore store, AccessDirectory directory,
@@ -15,7 +15,7 @@ internal sealed partial class HttpRateLimitMiddleware(RequestDelegate next, IRat
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Features.Get<Principal>() is not { } principal || await LimitForAsync(principal, context.RequestAborted) is not { } limit)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<CredentialRateLimit>() is null || context.FindPrincipal() is not { } principal || await LimitForAsync(principal, context.RequestAborted) is not { } limit)
         {
             await next(context);
             return;
@@ -30,7 +30,7 @@ internal sealed partial class HttpRateLimitMiddleware(RequestDelegate next, IRat
 
         LogLimited(logger, principal.CredentialId ?? principal.Id, limit);
         context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status429TooManyRequests, Mcp.JsonRpcErrorCodes.RateLimited,
+        await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status429TooManyRequests, JsonRpcErrorCodes.RateLimited,
             $"Rate limit exceeded: {limit} requests per minute for this credential.",
             $"Retry after {decision.RetryAfterSeconds} seconds, spread requests out, or ask an operator for a higher limit.",
             json =>

@@ -1,4 +1,4 @@
-namespace Portico.Mcp;
+namespace Portico.Hosting;
 
 /// <summary>The JSON-RPC error codes Portico answers with (ARCHITECTURE.md, error model).</summary>
 internal static class JsonRpcErrorCodes

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace Portico.Access;
+
+/// <summary>
+/// Who may call what, as endpoint metadata. Every endpoint names one of these policies or is anonymous by
+/// <see cref="AnonymousEndpoints"/>; an endpoint that does neither gets the fallback policy, which refuses everyone.
+/// </summary>
+internal static class AccessPolicies
+{
+    /// <summary>The scheme that reads <c>Authorization: Bearer</c> credentials: API keys and this server's access tokens.</summary>
+    public const string BearerScheme = "PorticoBearer";
+
+    /// <summary>Any valid credential; what it may do is the endpoint's (MCP: the tool pipeline checks each tool's scope).</summary>
+    public const string Caller = "portico.caller";
+
+    /// <summary><c>portico/admin</c>: change what every user's endpoint serves.</summary>
+    public const string Admin = "portico.admin";
+
+    public const string VendorsRead = "portico.vendors.read";
+
+    public const string VendorsWrite = "portico.vendors.write";
+
+    /// <summary>The scope, and an owner or admin role in the tenant named by the route's <c>tenantId</c> (or <c>portico/admin</c>).</summary>
+    public const string TenantVendorsRead = "portico.tenant.vendors.read";
+
+    public const string TenantVendorsWrite = "portico.tenant.vendors.write";
+
+    public const string TenantRouteValue = "tenantId";
+
+    public static IServiceCollection AddPorticoAuthorization(this IServiceCollection services)
+    {
+        services.AddSingleton<IAuthorizationHandler, AccessRequirementsHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessRefusalWriter>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(Policy(new NoPolicyRequirement()))
+            .AddPolicy(Caller, Policy())
+            .AddPolicy(Admin, Policy(new ScopeRequirement(Scopes.Admin)))
+            .AddPolicy(VendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors"))))
+            .AddPolicy(VendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors"))))
+            .AddPolicy(TenantVendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(TenantVendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
+        return services;
+    }
+
+    private static AuthorizationPolicy Policy(params IAuthorizationRequirement[] requirements)
+        => new AuthorizationPolicyBuilder(BearerScheme).AddRequirements([new CallerRequirement(), .. requirements]).Build();
+}
