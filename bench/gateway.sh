@@ -112,8 +112,10 @@ DOTNET_URL="$URL/mcp" DOTNET_PID="$PID" DOTNET_KEY="$KEY"
 portico_cli() { dotnet "$PORTICO_DLL" "$@" --store "$WORK/gateway.db" </dev/null >&2; }
 portico_cli upstreams add --name web --url "$NODE_URL"
 portico_cli upstreams add --name dotnet --url "$DOTNET_URL" --header "Authorization: Bearer $DOTNET_KEY"
+# Tool counts are details of /health/vendors that only an administrator's credential sees.
+ADMIN_KEY="$(dotnet "$PORTICO_DLL" keys create --user demo@portico.local --name bench-admin --scopes admin --json --store "$WORK/gateway.db" </dev/null | jq -r .key)"
 for _ in $(seq 1 120); do
-  vendors="$(curl -fsS "$GATEWAY_URL/health/vendors" 2>/dev/null || true)"
+  vendors="$(curl -fsS -H "Authorization: Bearer $ADMIN_KEY" "$GATEWAY_URL/health/vendors" 2>/dev/null || true)"
   [[ "$(jq '[.[] | select(.status == "up" and .tools > 0)] | length' <<<"$vendors" 2>/dev/null)" == 2 ]] && break
   sleep 0.5
 done

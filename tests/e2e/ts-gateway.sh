@@ -64,10 +64,14 @@ portico_cli upstreams add --name memory --command "$UPSTREAM_NODE" --arg "$MEMOR
   --env "MEMORY_FILE_PATH=$E2E_WORK_DIR/memory.jsonl" >&2 \
   || e2e_die "portico upstreams add memory failed"
 
-# The server picks the change up within a second; its health checks then list each upstream's tools.
+# The server picks the change up within a second; its health checks then list each upstream's tools
+# (the tool counts are details of /health/vendors that only an administrator's credential sees).
+ADMIN_KEY="$(portico_cli keys create --user demo@portico.local --name e2e-admin --scopes admin --json | "$UPSTREAM_NODE" -e '
+  let body = ""; process.stdin.on("data", (d) => (body += d)).on("end", () => console.log(JSON.parse(body).key));')"
+[[ -n "$ADMIN_KEY" ]] || e2e_die "portico keys create --scopes admin failed"
 vendors=""
 for _ in $(seq 1 120); do
-  vendors="$(curl -fsS --max-time 2 "$PORTICO_BASE_URL/health/vendors" 2>/dev/null || true)"
+  vendors="$(curl -fsS --max-time 2 -H "Authorization: Bearer $ADMIN_KEY" "$PORTICO_BASE_URL/health/vendors" 2>/dev/null || true)"
   up="$(printf '%s' "$vendors" | "$UPSTREAM_NODE" -e '
     let body = ""; process.stdin.on("data", (d) => (body += d)).on("end", () => {
       try { console.log(JSON.parse(body).filter((v) => v.status === "up" && v.tools > 0).length); } catch { console.log(0); }
