@@ -5,6 +5,7 @@ using ModelContextProtocol.Server;
 using Portico.Access;
 using Portico.Mcp;
 using Portico.Policy;
+using Portico.Hosting;
 
 namespace Portico.Gateway;
 
@@ -284,7 +285,7 @@ internal sealed partial class UpstreamCalls(
     }
 
     [LoggerMessage(EventId = 1215, Level = LogLevel.Warning, Message = "Upstream {Upstream}: call to {Tool} failed")]
-    private static partial void LogCallFailed(ILogger logger, Exception exception, string upstream, string tool);
+    private static partial void LogCallFailed(ILogger logger, Exception exception, string upstream, LogValue tool);
 
     [LoggerMessage(EventId = 1216, Level = LogLevel.Warning, Message = "Upstream {Upstream} answered 401 to the stored {OwnerKind} credential of {OwnerId}; it is marked invalid")]
     private static partial void LogCredentialRefused(ILogger logger, string upstream, string ownerKind, string ownerId);

@@ -397,5 +397,5 @@ internal sealed partial class McpHttpHandler(
     private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]
-    private static partial void LogForeignSession(ILogger logger, string sessionId, string principalId);
+    private static partial void LogForeignSession(ILogger logger, LogValue sessionId, string principalId);
 }

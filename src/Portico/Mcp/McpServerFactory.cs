@@ -24,6 +24,8 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
     private McpServerOptions CreateOptions() => new()
     {
         ServerInfo = ServerInfo,
+        // Client mistakes in params are -32602 with what is wrong, not the SDK's -32603 "An error occurred.".
+        Filters = { Message = { IncomingFilters = { McpParamsCheck.Filter } } },
         ServerInstructions = "Portico serves native tools and upstream MCP servers behind one endpoint. Call list_available_tools to see what you may use.",
         Capabilities = new ServerCapabilities
         {

@@ -11,6 +11,7 @@ using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
 using Portico.Policy.Schema;
 using Portico.Storage;
+using Portico.Hosting;
 
 namespace Portico.Policy;
 
@@ -290,7 +291,7 @@ internal sealed partial class ToolCallPipeline(
         => new() { ["availableGroupIds"] = new JsonArray([.. resolution.Available.Select(m => JsonValue.Create(m.TenantId))]) };
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not audit the call of {Tool} (request {RequestId})")]
-    private static partial void LogAuditFailed(ILogger logger, Exception exception, string tool, string requestId);
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, LogValue tool, string requestId);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "Tool {Tool} failed (request {RequestId})")]
     private static partial void LogToolFailed(ILogger logger, Exception exception, string tool, string requestId);
