@@ -22,6 +22,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<McpHttpHandler>();
         services.AddSingleton<HostOriginPolicy>();
         services.AddHostedService<SessionSweeper>();
+        services.AddHostedService<StandaloneStreamShutdown>();
         return services;
     }
 
