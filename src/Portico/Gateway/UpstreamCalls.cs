@@ -202,6 +202,8 @@ internal sealed partial class UpstreamCalls(
         where TParameters : notnull
         where TResult : notnull
     {
+        // Names and URIs come from the caller, messages from the upstream; both end up in the SDK's log of this error.
+        what = LogValue.Safe(what);
         var call = McpCallContext.From(request);
         var tenant = new TenantResolution(null, null, []);
         if (upstream.CredentialMode == UpstreamDefinition.CredentialsTenant)
@@ -235,12 +237,12 @@ internal sealed partial class UpstreamCalls(
         }
         catch (McpProtocolException ex)
         {
-            throw new McpProtocolException($"Upstream '{upstream.Name}' refused {what}: {ex.Message}", ex.ErrorCode);
+            throw new McpProtocolException($"Upstream '{upstream.Name}' refused {what}: {LogValue.Safe(ex.Message)}", ex.ErrorCode);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCallFailed(logger, ex, upstream.Name, what);
-            throw new McpProtocolException($"Upstream '{upstream.Name}' could not be reached for {what}: {ex.Message}. Retry in a moment; /health/vendors shows whether it is down.",
+            throw new McpProtocolException($"Upstream '{upstream.Name}' could not be reached for {what}: {LogValue.Safe(ex.Message)}. Retry in a moment; /health/vendors shows whether it is down.",
                 McpErrorCode.InternalError);
         }
     }

@@ -55,8 +55,8 @@ internal sealed partial class ToolCallPipeline(
             Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
-                    : call.Vendor is { } unknownIn ? $"Unknown tool: '{requested}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
-                    : $"Unknown tool: '{requested}'. Call tools/list for the tools available to you.",
+                    : call.Vendor is { } unknownIn ? $"Unknown tool: '{LogValue.Safe(requested)}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
+                    : $"Unknown tool: '{LogValue.Safe(requested)}'. Call tools/list for the tools available to you.",
                 McpErrorCode.InvalidParams);
         }
 
