@@ -191,7 +191,7 @@ internal static class JsonRpcRequestReader
             $"Parse error: the string at '{problem.Path}' contains a \\u escape of an unpaired surrogate, which is not a Unicode character.",
             "Escape characters outside the BMP as a high and low surrogate pair (e.g. \\ud83d\\ude00), or send them as UTF-8.", id),
         { TopLevelMember: "params" } => JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidParams,
-            $"Invalid params: the key '{problem.Path}' appears twice.", "Name each key once per object; which of two values was meant is ambiguous.", id),
+            $"Invalid params: the key '{(problem.Path.StartsWith("params.", StringComparison.Ordinal) ? problem.Path["params.".Length..] : problem.Path)}' appears twice.", "Name each key once per object; which of two values was meant is ambiguous.", id),
         _ => JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidRequest,
             $"Invalid Request: the key '{problem.Path}' appears twice.", "Name each key once per object; which of two values was meant is ambiguous.", id),
     };

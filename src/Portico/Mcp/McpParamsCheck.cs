@@ -17,8 +17,11 @@ namespace Portico.Mcp;
 #pragma warning disable MCP9005 // logging/setLevel is deprecated from 2026-07-28 but still served to sessions of earlier revisions.
 internal static class McpParamsCheck
 {
-    /// <summary>Tool names longer than this are no tool's (MCP recommends at most 128 characters).</summary>
-    public const int MaxToolNameLength = 256;
+    /// <summary>Tool and prompt names longer than this are nobody's (MCP recommends at most 128 characters).</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>Resource URIs longer than this are refused: the SDK logs the URI of every failed read.</summary>
+    public const int MaxUriLength = 4096;
 
     private static readonly Dictionary<string, Type> ParamsTypes = new(StringComparer.Ordinal)
     {
@@ -61,8 +64,8 @@ internal static class McpParamsCheck
         var specific = request.Method switch
         {
             RequestMethods.ToolsCall => ToolsCall(parameters),
-            RequestMethods.PromptsGet => RequiredString(parameters, "name") ?? OptionalObject(parameters, "arguments"),
-            RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe or RequestMethods.ResourcesUnsubscribe => RequiredString(parameters, "uri"),
+            RequestMethods.PromptsGet => Name(parameters, "name", "prompt") ?? OptionalObject(parameters, "arguments"),
+            RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe or RequestMethods.ResourcesUnsubscribe => Uri(parameters, "uri"),
             RequestMethods.LoggingSetLevel => LoggingLevel(parameters),
             RequestMethods.CompletionComplete => Completion(parameters),
             _ => null,
@@ -70,20 +73,33 @@ internal static class McpParamsCheck
         return specific ?? Contract(request.Params, type);
     }
 
-    private static string? ToolsCall(JsonObject? parameters)
+    // The SDK logs the tool, prompt or URI of a call that fails, raw: these are refused before they get there.
+    private static string? ToolsCall(JsonObject? parameters) => Name(parameters, "name", "tool") ?? OptionalObject(parameters, "arguments");
+
+    private static string? Name(JsonObject? parameters, string key, string what, string? path = null)
     {
-        if (RequiredString(parameters, "name") is { } missing)
+        if (RequiredString(parameters, key, path) is { } missing)
         {
             return missing;
         }
 
-        var name = (string)parameters!["name"]!;
-        if (name.Length > MaxToolNameLength || name.Any(char.IsControl))
+        var name = (string)parameters![key]!;
+        return name.Length > MaxNameLength || name.Any(char.IsControl)
+            ? $"unknown {what} '{LogValue.Safe(name)}': {what} names are at most {MaxNameLength} characters, without control characters."
+            : null;
+    }
+
+    private static string? Uri(JsonObject? parameters, string key, string? path = null)
+    {
+        if (RequiredString(parameters, key, path) is { } missing)
         {
-            return $"unknown tool '{LogValue.Safe(name)}': tool names are at most {MaxToolNameLength} characters, without control characters.";
+            return missing;
         }
 
-        return OptionalObject(parameters, "arguments");
+        var uri = (string)parameters![key]!;
+        return uri.Length > MaxUriLength ? $"'{path ?? key}' is longer than {MaxUriLength} characters."
+            : uri.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) ? $"'{path ?? key}' is not a URI: '{LogValue.Safe(uri)}' contains white space or control characters."
+            : null;
     }
 
     private static string? LoggingLevel(JsonObject? parameters)
@@ -109,8 +125,8 @@ internal static class McpParamsCheck
         var type = reference["type"] is JsonValue value && value.TryGetValue<string>(out var t) ? t : null;
         var problem = type switch
         {
-            "ref/prompt" => RequiredString(reference, "name", "ref.name"),
-            "ref/resource" => RequiredString(reference, "uri", "ref.uri"),
+            "ref/prompt" => Name(reference, "name", "prompt", "ref.name"),
+            "ref/resource" => Uri(reference, "uri", "ref.uri"),
             _ => $"'ref.type' must be \"ref/prompt\" or \"ref/resource\"; got {Describe(reference["type"])}.",
         };
         if (problem is not null)

@@ -91,7 +91,11 @@ public sealed class StreamRestartTests
             }
 
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /mcp answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Assert.Fail($"GET /mcp answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
             return new SseStream(response, new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken)));
         }
 

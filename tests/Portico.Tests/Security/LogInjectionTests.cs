@@ -10,7 +10,7 @@ namespace Portico.Tests.Security;
 public sealed class LogInjectionTests
 {
     [Fact]
-    public async Task A_3_MB_method_or_tool_name_costs_the_log_and_the_answer_a_few_KB()
+    public async Task A_3_MB_method_tool_prompt_or_uri_costs_the_log_and_the_answer_a_few_KB()
     {
         var log = new LogCapture();
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddSingleton<ILoggerProvider>(log));
@@ -23,11 +23,15 @@ public sealed class LogInjectionTests
         var method = await mcp.PostAsync($$"""{"jsonrpc":"2.0","id":5,"method":"{{huge}}"}""", session);
         var notification = await mcp.PostAsync($$"""{"jsonrpc":"2.0","method":"{{huge}}"}""", session);
         var tool = await mcp.CallToolAsync(session, huge);
+        var uri = await mcp.PostAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 6, ["method"] = "resources/read", ["params"] = new JsonObject { ["uri"] = "test://" + huge } }.ToJsonString(), session);
+        var prompt = await mcp.PostAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 7, ["method"] = "prompts/get", ["params"] = new JsonObject { ["name"] = huge } }.ToJsonString(), session);
 
         Assert.Equal(-32601, (int)method.Final["error"]!["code"]!);
         Assert.Equal(-32602, (int)tool.Final["error"]!["code"]!);
-        Assert.True(log.TotalChars - logBefore < 8 * 1024, $"the log grew by {log.TotalChars - logBefore} characters");
-        Assert.True(method.Body.Length + notification.Body.Length + tool.Body.Length < 8 * 1024, "the answers echo the name in full");
+        Assert.Equal(-32602, (int)uri.Final["error"]!["code"]!);
+        Assert.Equal(-32602, (int)prompt.Final["error"]!["code"]!);
+        Assert.True(log.TotalChars - logBefore < 16 * 1024, $"the log grew by {log.TotalChars - logBefore} characters");
+        Assert.True(method.Body.Length + notification.Body.Length + tool.Body.Length + uri.Body.Length + prompt.Body.Length < 16 * 1024, "the answers echo the names in full");
     }
 
     [Fact]
@@ -53,8 +57,10 @@ public sealed class LogInjectionTests
     [InlineData("plain value", "plain value")]
     [InlineData("a\u0000b\u001bc\nd", "a\\u0000b\\u001bc\\u000ad")]
     [InlineData("line\u2028separator", "line\\u2028separator")]
-    [InlineData("lone \ud800 surrogate", "lone \\ud800 surrogate")]
     public void LogValue_escapes_control_characters(string raw, string logged) => Assert.Equal(logged, LogValue.Safe(raw));
+
+    [Fact]
+    public void LogValue_escapes_a_lone_surrogate() => Assert.Equal("lone \\ud800 surrogate", LogValue.Safe("lone " + (char)0xD800 + " surrogate"));
 
     [Fact]
     public void LogValue_cuts_long_values_and_says_how_long_they_were()
