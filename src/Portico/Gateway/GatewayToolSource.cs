@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Hosting;
 using Portico.Policy;
 using Portico.Policy.Schema;
-using Portico.Hosting;
 
 namespace Portico.Gateway;
 

@@ -3,9 +3,9 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy;
-using Portico.Hosting;
 
 namespace Portico.Gateway;
 

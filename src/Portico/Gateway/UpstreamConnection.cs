@@ -8,9 +8,9 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy;
-using Portico.Hosting;
 
 namespace Portico.Gateway;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Portico.Storage;
 using Portico.Hosting;
+using Portico.Storage;
 
 namespace Portico.Identity;
 

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portico.Storage;
 using Portico.Hosting;
+using Portico.Storage;
 
 namespace Portico.Identity;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portico.Storage;
 using Portico.Hosting;
+using Portico.Storage;
 
 namespace Portico.Identity;
 

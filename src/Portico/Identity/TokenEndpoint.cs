@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Portico.Storage;
 using Portico.Hosting;
+using Portico.Storage;
 
 namespace Portico.Identity;
 

@@ -6,12 +6,12 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
 using Portico.Policy.Schema;
 using Portico.Storage;
-using Portico.Hosting;
 
 namespace Portico.Policy;
 
