@@ -172,11 +172,11 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
-        if (!session.Standalone.TryAttach(context.Response.Body, context.RequestAborted, out var detached))
+        if (!session.Standalone.TryAttach(context.Response.Body, replace: lastEventId.Length > 0, context.RequestAborted, out var detached))
         {
             await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status409Conflict, JsonRpcErrorCodes.InvalidRequest,
                 "Conflict: this session already has an open GET stream.",
-                "Keep one GET /mcp stream per session; close the other one first.");
+                "Keep one GET /mcp stream per session; close the other one first, or reconnect with Last-Event-ID to replace it.");
             return;
         }
 

@@ -11,12 +11,18 @@ internal sealed class StandaloneStreamRelay : Stream
     private readonly Lock _gate = new();
     private Attachment? _current;
 
-    /// <summary>Attaches a GET response; completes when the client leaves or the session ends.</summary>
-    public bool TryAttach(Stream target, CancellationToken requestAborted, out Task detached)
+    /// <summary>
+    /// Attaches a GET response; <paramref name="detached"/> completes when the client leaves or the session ends.
+    /// With <paramref name="replace"/>, a response attached already is ended and this one takes its place: a
+    /// client that resumes is reconnecting, and the server may not have noticed yet that its old connection died.
+    /// </summary>
+    public bool TryAttach(Stream target, bool replace, CancellationToken requestAborted, out Task detached)
     {
+        Attachment? replaced;
         lock (_gate)
         {
-            if (_current is not null)
+            replaced = _current;
+            if (replaced is not null && !replace)
             {
                 detached = Task.CompletedTask;
                 return false;
@@ -26,8 +32,15 @@ internal sealed class StandaloneStreamRelay : Stream
             _current = attachment;
             attachment.Registration = requestAborted.Register(() => Detach(attachment));
             detached = attachment.Detached.Task;
-            return true;
         }
+
+        if (replaced is not null)
+        {
+            replaced.Ended = true;
+            Detach(replaced);
+        }
+
+        return true;
     }
 
     public void DetachAll()

@@ -3,8 +3,11 @@ using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Mcp;
 
-/// <summary>A client that resumes its GET stream after the server restarted keeps getting notifications, and never another stream's events.</summary>
-public sealed class StreamRestartTests
+/// <summary>
+/// A client that resumes its GET stream — after a restart, on another instance, or while the server still holds its
+/// dead connection — keeps getting notifications, and never another stream's events.
+/// </summary>
+public sealed class StreamResumeTests
 {
     [Fact]
     public async Task Resuming_with_a_pre_restart_event_id_opens_a_fresh_standalone_stream_that_gets_later_notifications()
@@ -66,6 +69,25 @@ public sealed class StreamRestartTests
         Assert.DoesNotContain(first.Id, here);
     }
 
+    [Fact]
+    public async Task A_resuming_GET_replaces_the_standalone_stream_the_server_still_holds()
+    {
+        await using var server = await PorticoTestServer.StartAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(Eventually.DefaultTimeout);
+        using var client = server.CreateClient();
+        var sessionId = await new McpHttp(client).InitializeAsync();
+        using var stale = await SseStream.OpenAsync(client, sessionId, lastEventId: null, timeout.Token);
+        var primed = await stale.NextAsync(timeout.Token);
+
+        // The SDK primed the session's standalone stream once, on the first GET: the replacement starts silent.
+        using var replacement = await SseStream.OpenAsync(client, sessionId, lastEventId: primed.Id + "-gone", timeout.Token);
+        await stale.EndAsync(timeout.Token);
+        await server.AdminAsync(a => a.SetPlanAsync(server.TenantId, "pro", CancellationToken.None));
+
+        Assert.Contains("notifications/tools/list_changed", (await replacement.NextAsync(timeout.Token)).Data, StringComparison.Ordinal);
+    }
+
     /// <summary>An open GET stream read event by event.</summary>
     private sealed class SseStream : IDisposable
     {
@@ -115,6 +137,9 @@ public sealed class StreamRestartTests
 
             throw new InvalidOperationException($"The stream ended; last block: {block}");
         }
+
+        /// <summary>Completes when the server ends the stream (what is left is read and dropped).</summary>
+        public async Task EndAsync(CancellationToken cancellationToken) => await _reader.ReadToEndAsync(cancellationToken);
 
         public void Dispose()
         {
