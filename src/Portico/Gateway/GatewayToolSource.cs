@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Hosting;
 using Portico.Policy;
 using Portico.Policy.Schema;
 
@@ -349,15 +350,15 @@ internal sealed partial class GatewayToolSource(
     private static partial void LogUp(ILogger logger, string upstream, long latencyMs);
 
     [LoggerMessage(EventId = 1211, Level = LogLevel.Warning, Message = "Upstream {Upstream} health check failed ({Failures} in a row): {Error}")]
-    private static partial void LogCheckFailed(ILogger logger, string upstream, int failures, string error);
+    private static partial void LogCheckFailed(ILogger logger, string upstream, int failures, LogValue error);
 
     [LoggerMessage(EventId = 1212, Level = LogLevel.Error, Message = "Upstream {Upstream} is down after {Failures} failed checks; its tools are unavailable")]
     private static partial void LogDown(ILogger logger, string upstream, int failures);
 
     [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "Upstream {Upstream}: tool {Tool} has an input schema Portico cannot validate ({Reason}); it is not offered")]
-    private static partial void LogSchemaUnsupported(ILogger logger, string upstream, string tool, string reason);
+    private static partial void LogSchemaUnsupported(ILogger logger, string upstream, LogValue tool, LogValue reason);
 
     [LoggerMessage(EventId = 1214, Level = LogLevel.Warning, Message = "Upstream {Upstream}: tool {Tool} maps to {Name}, which another of its tools already has; it is not offered")]
-    private static partial void LogNameCollision(ILogger logger, string upstream, string tool, string name);
+    private static partial void LogNameCollision(ILogger logger, string upstream, LogValue tool, LogValue name);
 
 }

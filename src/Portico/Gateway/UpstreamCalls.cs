@@ -3,6 +3,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy;
 
@@ -201,6 +202,8 @@ internal sealed partial class UpstreamCalls(
         where TParameters : notnull
         where TResult : notnull
     {
+        // Names and URIs come from the caller, messages from the upstream; both end up in the SDK's log of this error.
+        what = LogValue.Safe(what);
         var call = McpCallContext.From(request);
         var tenant = new TenantResolution(null, null, []);
         if (upstream.CredentialMode == UpstreamDefinition.CredentialsTenant)
@@ -234,12 +237,12 @@ internal sealed partial class UpstreamCalls(
         }
         catch (McpProtocolException ex)
         {
-            throw new McpProtocolException($"Upstream '{upstream.Name}' refused {what}: {ex.Message}", ex.ErrorCode);
+            throw new McpProtocolException($"Upstream '{upstream.Name}' refused {what}: {LogValue.Safe(ex.Message)}", ex.ErrorCode);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogCallFailed(logger, ex, upstream.Name, what);
-            throw new McpProtocolException($"Upstream '{upstream.Name}' could not be reached for {what}: {ex.Message}. Retry in a moment; /health/vendors shows whether it is down.",
+            throw new McpProtocolException($"Upstream '{upstream.Name}' could not be reached for {what}: {LogValue.Safe(ex.Message)}. Retry in a moment; /health/vendors shows whether it is down.",
                 McpErrorCode.InternalError);
         }
     }
@@ -284,7 +287,7 @@ internal sealed partial class UpstreamCalls(
     }
 
     [LoggerMessage(EventId = 1215, Level = LogLevel.Warning, Message = "Upstream {Upstream}: call to {Tool} failed")]
-    private static partial void LogCallFailed(ILogger logger, Exception exception, string upstream, string tool);
+    private static partial void LogCallFailed(ILogger logger, Exception exception, string upstream, LogValue tool);
 
     [LoggerMessage(EventId = 1216, Level = LogLevel.Warning, Message = "Upstream {Upstream} answered 401 to the stored {OwnerKind} credential of {OwnerId}; it is marked invalid")]
     private static partial void LogCredentialRefused(ILogger logger, string upstream, string ownerKind, string ownerId);

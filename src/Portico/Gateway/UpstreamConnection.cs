@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy;
 
@@ -304,10 +305,10 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     }
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Upstream {Upstream}: connected (session {SessionId})")]
-    private static partial void LogConnected(ILogger logger, string upstream, string sessionId);
+    private static partial void LogConnected(ILogger logger, string upstream, LogValue sessionId);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Upstream {Upstream}: session is stale ({Reason}); re-initializing and retrying once")]
-    private static partial void LogReconnecting(ILogger logger, string upstream, string reason);
+    private static partial void LogReconnecting(ILogger logger, string upstream, LogValue reason);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Upstream {Upstream}: cancelled request {RequestId}")]
     private static partial void LogCancelled(ILogger logger, string upstream, RequestId requestId);

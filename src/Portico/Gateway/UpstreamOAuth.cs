@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Portico.Hosting;
 
 namespace Portico.Gateway;
 
@@ -72,5 +73,5 @@ internal sealed partial class UpstreamOAuth(IServiceScopeFactory scopes, Upstrea
     private static partial void LogRefreshed(ILogger logger, string upstream, string userId);
 
     [LoggerMessage(EventId = 1231, Level = LogLevel.Warning, Message = "Upstream {Upstream}: the refresh of user {UserId}'s OAuth tokens was refused ({Error}); marked invalid")]
-    private static partial void LogRefreshRefused(ILogger logger, string upstream, string userId, string error);
+    private static partial void LogRefreshRefused(ILogger logger, string upstream, string userId, LogValue error);
 }

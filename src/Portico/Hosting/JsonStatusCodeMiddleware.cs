@@ -14,7 +14,7 @@ internal sealed partial class JsonStatusCodeMiddleware(RequestDelegate next, ILo
         }
         catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            LogUnhandled(logger, ex, context.Request.Method, context.Request.Path);
+            LogUnhandled(logger, ex, context.Request.Method, context.Request.Path.Value);
             context.Response.Clear();
             context.Response.Headers[RequestIds.Header] = context.TraceIdentifier;
             await WriteAsync(context, StatusCodes.Status500InternalServerError);
@@ -41,5 +41,5 @@ internal sealed partial class JsonStatusCodeMiddleware(RequestDelegate next, ILo
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+    private static partial void LogUnhandled(ILogger logger, Exception exception, LogValue method, LogValue path);
 }

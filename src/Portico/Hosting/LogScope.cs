@@ -1,12 +1,17 @@
 namespace Portico.Hosting;
 
-/// <summary>A one-property log scope that structured sinks see as a named property (e.g. <c>SessionId</c>).</summary>
+/// <summary>
+/// A one-property log scope that structured sinks see as a named property (e.g. <c>SessionId</c>). The value
+/// goes through <see cref="LogValue.Safe"/>: scopes repeat on every line, so a raw header would multiply.
+/// </summary>
 internal sealed class LogScope(string name, string value) : IReadOnlyList<KeyValuePair<string, object?>>
 {
+    private readonly string _value = LogValue.Safe(value);
+
     public int Count => 1;
 
     public KeyValuePair<string, object?> this[int index] => index == 0
-        ? new(name, value)
+        ? new(name, _value)
         : throw new ArgumentOutOfRangeException(nameof(index));
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
@@ -16,5 +21,5 @@ internal sealed class LogScope(string name, string value) : IReadOnlyList<KeyVal
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => $"{name}:{value}";
+    public override string ToString() => $"{name}:{_value}";
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Portico.Hosting;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -150,8 +151,8 @@ internal static partial class AuthorizeEndpoint
     }
 
     [LoggerMessage(EventId = 710, Level = LogLevel.Information, Message = "Sign-in refused for {Email}: {Reason}")]
-    private static partial void LogSignInRefused(ILogger logger, string email, string reason);
+    private static partial void LogSignInRefused(ILogger logger, LogValue email, string reason);
 
     [LoggerMessage(EventId = 711, Level = LogLevel.Information, Message = "User {UserId} approved client {ClientId}")]
-    private static partial void LogApproved(ILogger logger, string userId, string clientId);
+    private static partial void LogApproved(ILogger logger, string userId, LogValue clientId);
 }

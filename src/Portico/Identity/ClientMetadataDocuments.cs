@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portico.Hosting;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -363,5 +364,5 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     private static OAuthException Refuse(string url, string what) => new("invalid_client", $"The client_id '{url}' (a Client ID Metadata Document) {what}");
 
     [LoggerMessage(EventId = 740, Level = LogLevel.Information, Message = "Fetched the client metadata document {Url}; cached for {Seconds} s")]
-    private static partial void LogFetched(ILogger logger, string url, double seconds);
+    private static partial void LogFetched(ILogger logger, LogValue url, double seconds);
 }

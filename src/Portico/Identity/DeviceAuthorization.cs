@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portico.Hosting;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -186,5 +187,5 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     }
 
     [LoggerMessage(EventId = 730, Level = LogLevel.Information, Message = "User {UserId} {Decision} a device authorization of client {ClientId}")]
-    private static partial void LogDecided(ILogger logger, string userId, string decision, string clientId);
+    private static partial void LogDecided(ILogger logger, string userId, string decision, LogValue clientId);
 }

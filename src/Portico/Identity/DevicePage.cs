@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portico.Hosting;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -166,5 +167,5 @@ internal static partial class DevicePage
                 $"Sign in to connect the device showing the code {userCode}."));
 
     [LoggerMessage(EventId = 731, Level = LogLevel.Information, Message = "Sign-in refused on the device page for {Email}: {Reason}")]
-    private static partial void LogSignInRefused(ILogger logger, string email, string reason);
+    private static partial void LogSignInRefused(ILogger logger, LogValue email, string reason);
 }

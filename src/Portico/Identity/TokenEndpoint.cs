@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portico.Hosting;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -237,8 +238,8 @@ internal static partial class TokenEndpoint
     }
 
     [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Authorization code replayed by client {ClientId}: revoking grant {GrantId}")]
-    private static partial void LogCodeReplay(ILogger logger, string clientId, string grantId);
+    private static partial void LogCodeReplay(ILogger logger, LogValue clientId, string grantId);
 
     [LoggerMessage(EventId = 721, Level = LogLevel.Warning, Message = "Refresh token reused by client {ClientId}: revoking grant {GrantId}")]
-    private static partial void LogRefreshReuse(ILogger logger, string clientId, string grantId);
+    private static partial void LogRefreshReuse(ILogger logger, LogValue clientId, string grantId);
 }

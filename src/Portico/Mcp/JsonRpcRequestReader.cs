@@ -69,6 +69,12 @@ internal static class JsonRpcRequestReader
             return JsonRpcReadResult.Fail(JsonRpcErrorCodes.ParseError, "Parse error: the request body is empty.", "Send one JSON-RPC 2.0 request object as the body.");
         }
 
+        if (JsonTextCheck.InvalidUtf8Offset(body) is var invalidAt and >= 0)
+        {
+            return JsonRpcReadResult.Fail(JsonRpcErrorCodes.ParseError, $"Parse error: the body is not valid UTF-8 (invalid byte sequence at offset {invalidAt}).",
+                "Encode the JSON text as UTF-8 (RFC 8259); escape other characters as \\uXXXX, characters outside the BMP as a surrogate pair.");
+        }
+
         string? method;
         object? id = null;
         try
@@ -84,6 +90,11 @@ internal static class JsonRpcRequestReader
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidRequest, $"Invalid Request: expected a JSON-RPC 2.0 object, got {Describe(root.ValueKind)}.", "Send {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"…\"}.");
+            }
+
+            if (JsonTextCheck.Find(body) is { } problem)
+            {
+                return Refuse(problem, SafeId(root));
             }
 
             if (root.TryGetProperty("id", out var idElement))
@@ -111,6 +122,13 @@ internal static class JsonRpcRequestReader
                 if (methodElement.ValueKind != JsonValueKind.String || methodElement.GetString() is not { Length: > 0 } name)
                 {
                     return JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidRequest, "Invalid Request: 'method' must be a non-empty string.", "Name the method to call, e.g. \"tools/list\".", id);
+                }
+
+                if (!IsPlausibleMethodName(name))
+                {
+                    // No MCP method looks like this; answered here so the SDK never logs it (it logs method names).
+                    return JsonRpcReadResult.Fail(JsonRpcErrorCodes.MethodNotFound, $"Method not found: '{Hosting.LogValue.Safe(name)}'.",
+                        $"Method names are short ASCII names such as \"tools/call\" (at most {MaxMethodLength} visible characters).", id);
                 }
 
                 method = name;
@@ -144,6 +162,61 @@ internal static class JsonRpcRequestReader
         catch (JsonException ex)
         {
             return JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidRequest, $"Invalid Request: {FirstSentence(ex.Message)}", "Check the message against the JSON-RPC 2.0 and MCP schemas.", id);
+        }
+    }
+
+    /// <summary>The longest method name accepted; MCP's own are under 40 characters.</summary>
+    public const int MaxMethodLength = 128;
+
+    private static bool IsPlausibleMethodName(string name)
+    {
+        if (name.Length > MaxMethodLength)
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (c is < '\x21' or > '\x7e')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static JsonRpcReadResult Refuse(JsonTextCheck.Problem problem, object? id) => problem switch
+    {
+        { Kind: JsonTextCheck.ProblemKind.LoneSurrogate } => JsonRpcReadResult.Fail(JsonRpcErrorCodes.ParseError,
+            $"Parse error: the string at '{problem.Path}' contains a \\u escape of an unpaired surrogate, which is not a Unicode character.",
+            "Escape characters outside the BMP as a high and low surrogate pair (e.g. \\ud83d\\ude00), or send them as UTF-8.", id),
+        { TopLevelMember: "params" } => JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidParams,
+            $"Invalid params: the key '{(problem.Path.StartsWith("params.", StringComparison.Ordinal) ? problem.Path["params.".Length..] : problem.Path)}' appears twice.", "Name each key once per object; which of two values was meant is ambiguous.", id),
+        _ => JsonRpcReadResult.Fail(JsonRpcErrorCodes.InvalidRequest,
+            $"Invalid Request: the key '{problem.Path}' appears twice.", "Name each key once per object; which of two values was meant is ambiguous.", id),
+    };
+
+    /// <summary>The request id for an error answer, when it can be read at all.</summary>
+    private static object? SafeId(JsonElement root)
+    {
+        if (!root.TryGetProperty("id", out var id))
+        {
+            return null;
+        }
+
+        try
+        {
+            return id.ValueKind switch
+            {
+                JsonValueKind.String => id.GetString(),
+                JsonValueKind.Number when id.TryGetInt64(out var number) => number,
+                _ => null,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

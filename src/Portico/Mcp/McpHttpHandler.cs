@@ -150,18 +150,10 @@ internal sealed partial class McpHttpHandler(
         }
 
         var lastEventId = context.Request.Headers[McpProtocol.LastEventIdHeader].ToString();
-        SseEventStore.Reader? resumed = null;
-        if (lastEventId.Length > 0)
-        {
-            resumed = events.FindReader(lastEventId);
-            if (resumed is null || resumed.SessionId != session.Id)
-            {
-                await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
-                    $"Bad Request: cannot resume after event '{lastEventId}': it is unknown or no longer kept.",
-                    "Open GET /mcp without Last-Event-ID for a fresh stream and re-send requests whose responses you did not receive.");
-                return;
-            }
-        }
+        // An event this process cannot resume (from before a restart, from another instance, no longer kept, or
+        // another session's) gets a fresh standalone stream rather than a refusal: the client's notifications
+        // keep flowing, and requests whose responses it lost are re-sent by it as after any lost stream.
+        var resumed = lastEventId.Length > 0 && events.FindReader(lastEventId) is { } reader && reader.SessionId == session.Id ? reader : null;
 
         using var scope = BeginSessionScope(session.Id);
         await sessions.TouchAsync(session, context.RequestAborted);
@@ -175,11 +167,11 @@ internal sealed partial class McpHttpHandler(
             return;
         }
 
-        if (!session.Standalone.TryAttach(context.Response.Body, context.RequestAborted, out var detached))
+        if (!session.Standalone.TryAttach(context.Response.Body, replace: lastEventId.Length > 0, context.RequestAborted, out var detached))
         {
             await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status409Conflict, JsonRpcErrorCodes.InvalidRequest,
                 "Conflict: this session already has an open GET stream.",
-                "Keep one GET /mcp stream per session; close the other one first.");
+                "Keep one GET /mcp stream per session; close the other one first, or reconnect with Last-Event-ID to replace it.");
             return;
         }
 
@@ -191,6 +183,12 @@ internal sealed partial class McpHttpHandler(
         }
 
         session.EnsureStandaloneStarted();
+        if (sessions.IsStopping)
+        {
+            // Attached after the shutdown ended the open streams: end this one too, with the same hint.
+            await sessions.EndStreamAsync(session);
+        }
+
         try
         {
             await detached;
@@ -232,11 +230,11 @@ internal sealed partial class McpHttpHandler(
 
     private async ValueTask<LiveSession?> FindSessionAsync(HttpContext context, string sessionId, Principal principal, object? id)
     {
-        if (!McpProtocol.IsWellFormedSessionId(sessionId))
+        if (!McpProtocol.IsPlausibleSessionId(sessionId))
         {
             await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
-                "Bad Request: the Mcp-Session-Id header is malformed.",
-                "Send the Mcp-Session-Id exactly as the server returned it (32 lowercase hex characters), or initialize a new session.", id: id);
+                $"Bad Request: the Mcp-Session-Id header is malformed (session ids are 1 to {McpProtocol.MaxSessionIdLength} visible ASCII characters).",
+                "Send the Mcp-Session-Id exactly as the server returned it, or initialize a new session.", id: id);
             return null;
         }
 
@@ -392,5 +390,5 @@ internal sealed partial class McpHttpHandler(
     private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]
-    private static partial void LogForeignSession(ILogger logger, string sessionId, string principalId);
+    private static partial void LogForeignSession(ILogger logger, LogValue sessionId, string principalId);
 }

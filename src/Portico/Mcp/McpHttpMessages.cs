@@ -45,6 +45,10 @@ internal static class McpHttpMessages
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 
+    /// <summary>An SSE field-only block that sets the client's reconnection delay (no event is dispatched).</summary>
+    public static byte[] ReconnectHint(TimeSpan interval)
+        => System.Text.Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"retry: {(long)interval.TotalMilliseconds}\n\n"));
+
     public static void Accepted(HttpContext context)
     {
         context.Response.Headers.ContentType = default;

@@ -12,6 +12,12 @@ internal sealed class McpOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
+    /// Open sessions one principal may hold (all instances together); initializing one more closes the one
+    /// idle longest, whose id then answers 404. Bounds the memory and rows a single credential can claim.
+    /// </summary>
+    public int MaxSessionsPerPrincipal { get; set; } = 100;
+
+    /// <summary>
     /// Host header values accepted on MCP paths (DNS-rebinding protection). Loopback names are
     /// always accepted; add the public host name when serving behind a proxy. <c>*</c> accepts any.
     /// </summary>

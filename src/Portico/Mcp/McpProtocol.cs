@@ -16,17 +16,24 @@ internal static class McpProtocol
 
     public static bool IsStateless(string? version) => version is not null && string.CompareOrdinal(version, StatelessRevision) >= 0;
 
-    /// <summary>Session ids Portico issues: 32 lowercase hex characters.</summary>
-    public static bool IsWellFormedSessionId(string value)
+    /// <summary>Longest <c>Mcp-Session-Id</c> looked up; Portico issues 32 characters.</summary>
+    public const int MaxSessionIdLength = 256;
+
+    /// <summary>
+    /// A value that can be a session id at all: visible ASCII (0x21–0x7E, as the specification requires) and not
+    /// absurdly long. Anything else is a malformed header (400); a plausible id the server does not know is 404, as
+    /// the specification asks, so the client re-initializes — whatever shape the id has.
+    /// </summary>
+    public static bool IsPlausibleSessionId(string value)
     {
-        if (value.Length != 32)
+        if (value.Length is 0 or > MaxSessionIdLength)
         {
             return false;
         }
 
         foreach (var c in value)
         {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            if (c is < '\x21' or > '\x7e')
             {
                 return false;
             }

@@ -3,6 +3,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Hosting;
 using Portico.Policy;
 
 namespace Portico.Mcp;
@@ -24,6 +25,8 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
     private McpServerOptions CreateOptions() => new()
     {
         ServerInfo = ServerInfo,
+        // Client mistakes in params are -32602 with what is wrong, not the SDK's -32603 "An error occurred.".
+        Filters = { Message = { IncomingFilters = { McpParamsCheck.Filter } } },
         ServerInstructions = "Portico serves native tools and upstream MCP servers behind one endpoint. Call list_available_tools to see what you may use.",
         Capabilities = new ServerCapabilities
         {
@@ -78,7 +81,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
             return read(request, cancellationToken);
         }
 
-        throw new McpProtocolException($"Resource not found: '{uri}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
+        throw new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
     }
 
     private ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
@@ -86,7 +89,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
         var name = request.Params?.Name ?? throw new McpProtocolException("prompts/get needs a 'name'.", McpErrorCode.InvalidParams);
         return catalog.TryGetPrompt(name, out var prompt)
             ? prompt.Get(request, cancellationToken)
-            : throw new McpProtocolException($"Unknown prompt: '{name}'. Call prompts/list for the prompts this server has.", McpErrorCode.InvalidParams);
+            : throw new McpProtocolException($"Unknown prompt: '{LogValue.Safe(name)}'. Call prompts/list for the prompts this server has.", McpErrorCode.InvalidParams);
     }
 
     private ValueTask<CompleteResult> CompleteAsync(RequestContext<CompleteRequestParams> request, CancellationToken cancellationToken)

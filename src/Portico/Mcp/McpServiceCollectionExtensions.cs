@@ -23,6 +23,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<HostOriginPolicy>();
         services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, McpMetadataMatcherPolicy>();
         services.AddHostedService<SessionSweeper>();
+        services.AddHostedService<StandaloneStreamShutdown>();
         return services;
     }
 

@@ -27,6 +27,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     private readonly ILogger<McpSessionManager> _logger;
     private readonly StoreChanges _changes;
     private readonly SessionAuthorizations _authorizations;
+    private volatile bool _stopping;
 
     public McpSessionManager(McpServerFactory servers, SseEventStore events, IServiceScopeFactory scopes, IOptions<McpOptions> options,
         TimeProvider time, AccessDirectory directory, StoreChanges changes, Policy.McpCatalog catalog, SessionAuthorizations authorizations,
@@ -49,6 +50,26 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
 
     public int LiveCount => _live.Count;
+
+    /// <summary>Set when the host stops: open GET streams were ended and new ones end at once.</summary>
+    public bool IsStopping => _stopping;
+
+    /// <summary>
+    /// Ends every open GET stream with an SSE <c>retry:</c> hint, so a graceful shutdown does not wait its whole
+    /// timeout for clients that would hold their standalone stream open forever; they reconnect elsewhere.
+    /// </summary>
+    public async Task EndStreamsAsync()
+    {
+        _stopping = true;
+        await Task.WhenAll(_live.Values.Select(EndStreamAsync));
+    }
+
+    public async Task EndStreamAsync(LiveSession session)
+    {
+        // A client that stopped reading must not hold the shutdown: the farewell gets a moment, then the response ends anyway.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await session.Standalone.EndAsync(McpHttpMessages.ReconnectHint(_options.Value.ReconnectInterval), timeout.Token);
+    }
 
     private void NotifyAll(string method)
     {
@@ -311,6 +332,53 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
             LastSeenAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
+        await EnforceSessionCapAsync(db, id, ownerId, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps at most <see cref="McpOptions.MaxSessionsPerPrincipal"/> open sessions per principal, counted in
+    /// the store (so across instances): beyond that, the ones idle longest are closed like a DELETE, and
+    /// their ids answer 404 everywhere. Without it every initialize costs memory and a row until the idle
+    /// timeout, however many a client opens.
+    /// </summary>
+    private async Task EnforceSessionCapAsync(PorticoDbContext db, string newId, string ownerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cap = _options.Value.MaxSessionsPerPrincipal;
+        var cutoff = now - _options.Value.SessionIdleTimeout;
+        // Trimmed at every initialize, so this is at most the cap plus the initializes running right now.
+        var open = await db.Sessions.AsNoTracking()
+            .Where(s => s.OwnerId == ownerId && s.ClosedAt == null && s.LastSeenAt >= cutoff && s.Id != newId)
+            .Select(s => new { s.Id, s.LastSeenAt, s.CreatedAt })
+            .ToListAsync(cancellationToken);
+        if (open.Count < cap)
+        {
+            return;
+        }
+
+        // The store hears of activity once a minute; this instance's own sessions know it to the request.
+        var victims = open
+            .Select(s => (s.Id, LastSeen: _live.TryGetValue(s.Id, out var live) && live.LastSeen > s.LastSeenAt ? live.LastSeen : s.LastSeenAt, s.CreatedAt))
+            .OrderByDescending(s => s.LastSeen).ThenByDescending(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal)
+            .Skip(Math.Max(cap - 1, 0))
+            .Select(s => s.Id)
+            .ToList();
+        await db.Sessions.Where(s => victims.Contains(s.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
+        foreach (var victim in victims)
+        {
+            _changes.Record(db, SessionRecords.SessionTopic, victim);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var victim in victims)
+        {
+            if (_live.TryGetValue(victim, out var session))
+            {
+                await EvictAsync(session);
+            }
+
+            LogCapEvicted(_logger, victim, ownerId, cap);
+        }
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Session {SessionId} created for {OwnerId}")]
@@ -327,6 +395,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Refreshing session {SessionId} after a change elsewhere failed")]
     private static partial void LogRefreshFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Session {SessionId} of {OwnerId} closed: the principal opened more than {Cap} sessions and this one was idle longest")]
+    private static partial void LogCapEvicted(ILogger logger, string sessionId, string ownerId, int cap);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Swept idle sessions: {Evicted} left memory, {Deleted} expired in the store")]
     private static partial void LogSwept(ILogger logger, int evicted, int deleted);

@@ -11,16 +11,21 @@ namespace Portico.Mcp;
 /// <summary>
 /// Keeps the last events of every SSE stream so a client that lost its connection resumes with
 /// <c>Last-Event-ID</c> instead of losing responses. Bounded per stream and per session; event ids
-/// name their session, stream and position (<c>{session}-{stream}-{seq}</c>).
+/// name their session, this process, the stream and the position (<c>{session}-{epoch}-{stream}-{seq}</c>).
+/// The epoch is random per process: stream numbers start again after a restart and on every instance,
+/// and without it an old id would resume (replay) whatever stream now has that number.
 /// </summary>
 internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStreamStore
 {
     private readonly ConcurrentDictionary<string, SessionStreams> _sessions = new(StringComparer.Ordinal);
 
+    /// <summary>Names this process in its event ids (48 random bits).</summary>
+    public string Epoch { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+
     public ValueTask<ISseEventStreamWriter> CreateStreamAsync(SseEventStreamOptions streamOptions, CancellationToken cancellationToken = default)
     {
         var session = _sessions.GetOrAdd(streamOptions.SessionId, _ => new SessionStreams());
-        var stream = session.Add(streamOptions, options.Value);
+        var stream = session.Add(streamOptions, Epoch, options.Value);
         return ValueTask.FromResult<ISseEventStreamWriter>(stream);
     }
 
@@ -31,9 +36,10 @@ internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStr
     public Reader? FindReader(string lastEventId)
     {
         var parts = lastEventId.Split('-');
-        if (parts.Length != 3 ||
-            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var index) ||
-            !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ||
+        if (parts.Length != 4 ||
+            parts[1] != Epoch ||
+            !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var index) ||
+            !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ||
             !_sessions.TryGetValue(parts[0], out var session) ||
             session.Find(index) is not { } stream ||
             !stream.CanResumeAfter(sequence))
@@ -52,11 +58,11 @@ internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStr
         private readonly List<Stream> _streams = [];
         private int _nextIndex;
 
-        public Stream Add(SseEventStreamOptions streamOptions, McpOptions settings)
+        public Stream Add(SseEventStreamOptions streamOptions, string epoch, McpOptions settings)
         {
             lock (_streams)
             {
-                var stream = new Stream(streamOptions.SessionId, streamOptions.StreamId, ++_nextIndex, streamOptions.Mode, settings);
+                var stream = new Stream(streamOptions.SessionId, streamOptions.StreamId, epoch, ++_nextIndex, streamOptions.Mode, settings);
                 _streams.Add(stream);
                 if (_streams.Count > settings.StreamsPerSession)
                 {
@@ -77,7 +83,7 @@ internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStr
         }
     }
 
-    internal sealed class Stream(string sessionId, string streamId, int index, SseEventStreamMode mode, McpOptions settings) : ISseEventStreamWriter
+    internal sealed class Stream(string sessionId, string streamId, string epoch, int index, SseEventStreamMode mode, McpOptions settings) : ISseEventStreamWriter
     {
         private readonly Queue<(long Sequence, SseItem<JsonRpcMessage?> Item)> _events = new();
         private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -111,7 +117,7 @@ internal sealed class SseEventStore(IOptions<McpOptions> options) : ISseEventStr
                 var sequence = ++_sequence;
                 var stored = new SseItem<JsonRpcMessage?>(sseItem.Data, sseItem.EventType)
                 {
-                    EventId = string.Create(CultureInfo.InvariantCulture, $"{SessionId}-{Index}-{sequence}"),
+                    EventId = string.Create(CultureInfo.InvariantCulture, $"{SessionId}-{epoch}-{Index}-{sequence}"),
                     // A priming event (no data) tells the client how soon to come back.
                     ReconnectionInterval = sseItem.ReconnectionInterval ?? (sseItem.Data is null ? settings.ReconnectInterval : null),
                 };

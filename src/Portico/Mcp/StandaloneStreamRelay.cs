@@ -11,12 +11,18 @@ internal sealed class StandaloneStreamRelay : Stream
     private readonly Lock _gate = new();
     private Attachment? _current;
 
-    /// <summary>Attaches a GET response; completes when the client leaves or the session ends.</summary>
-    public bool TryAttach(Stream target, CancellationToken requestAborted, out Task detached)
+    /// <summary>
+    /// Attaches a GET response; <paramref name="detached"/> completes when the client leaves or the session ends.
+    /// With <paramref name="replace"/>, a response attached already is ended and this one takes its place: a
+    /// client that resumes is reconnecting, and the server may not have noticed yet that its old connection died.
+    /// </summary>
+    public bool TryAttach(Stream target, bool replace, CancellationToken requestAborted, out Task detached)
     {
+        Attachment? replaced;
         lock (_gate)
         {
-            if (_current is not null)
+            replaced = _current;
+            if (replaced is not null && !replace)
             {
                 detached = Task.CompletedTask;
                 return false;
@@ -26,8 +32,15 @@ internal sealed class StandaloneStreamRelay : Stream
             _current = attachment;
             attachment.Registration = requestAborted.Register(() => Detach(attachment));
             detached = attachment.Detached.Task;
-            return true;
         }
+
+        if (replaced is not null)
+        {
+            replaced.Ended = true;
+            Detach(replaced);
+        }
+
+        return true;
     }
 
     public void DetachAll()
@@ -55,14 +68,22 @@ internal sealed class StandaloneStreamRelay : Stream
             return;
         }
 
+        await attachment.Writes.WaitAsync(cancellationToken);
         try
         {
-            await attachment.Target.WriteAsync(buffer, cancellationToken);
+            if (!attachment.Ended)
+            {
+                await attachment.Target.WriteAsync(buffer, cancellationToken);
+            }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
             // The client went away mid-write: forget this GET; the next one picks up from here.
             Detach(attachment);
+        }
+        finally
+        {
+            attachment.Writes.Release();
         }
     }
 
@@ -74,12 +95,54 @@ internal sealed class StandaloneStreamRelay : Stream
             return;
         }
 
+        await attachment.Writes.WaitAsync(cancellationToken);
         try
         {
-            await attachment.Target.FlushAsync(cancellationToken);
+            if (!attachment.Ended)
+            {
+                await attachment.Target.FlushAsync(cancellationToken);
+            }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
+            Detach(attachment);
+        }
+        finally
+        {
+            attachment.Writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// Ends the attached GET response (the server is shutting down): <paramref name="farewell"/> (an SSE
+    /// <c>retry:</c> hint) is its last write, between two of the SDK's events, then the response completes.
+    /// Clients reconnect after the hint, to an instance that is still up.
+    /// </summary>
+    public async Task EndAsync(ReadOnlyMemory<byte> farewell, CancellationToken cancellationToken)
+    {
+        var attachment = _current;
+        if (attachment is null)
+        {
+            return;
+        }
+
+        await attachment.Writes.WaitAsync(cancellationToken);
+        try
+        {
+            if (!attachment.Ended)
+            {
+                attachment.Ended = true;
+                await attachment.Target.WriteAsync(farewell, cancellationToken);
+                await attachment.Target.FlushAsync(cancellationToken);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client is gone already; ending is all that was left to do.
+        }
+        finally
+        {
+            attachment.Writes.Release();
             Detach(attachment);
         }
     }
@@ -140,6 +203,12 @@ internal sealed class StandaloneStreamRelay : Stream
         public Stream Target { get; } = target;
 
         public TaskCompletionSource Detached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>One write at a time, so the shutdown farewell never lands inside an event.</summary>
+        public SemaphoreSlim Writes { get; } = new(1, 1);
+
+        /// <summary>Set under <see cref="Writes"/> once the farewell is written: nothing follows it.</summary>
+        public bool Ended { get; set; }
 
         public CancellationTokenRegistration Registration { get; set; }
     }

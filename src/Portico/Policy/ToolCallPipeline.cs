@@ -6,6 +6,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
@@ -54,8 +55,8 @@ internal sealed partial class ToolCallPipeline(
             Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
-                    : call.Vendor is { } unknownIn ? $"Unknown tool: '{requested}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
-                    : $"Unknown tool: '{requested}'. Call tools/list for the tools available to you.",
+                    : call.Vendor is { } unknownIn ? $"Unknown tool: '{LogValue.Safe(requested)}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
+                    : $"Unknown tool: '{LogValue.Safe(requested)}'. Call tools/list for the tools available to you.",
                 McpErrorCode.InvalidParams);
         }
 
@@ -290,7 +291,7 @@ internal sealed partial class ToolCallPipeline(
         => new() { ["availableGroupIds"] = new JsonArray([.. resolution.Available.Select(m => JsonValue.Create(m.TenantId))]) };
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Could not audit the call of {Tool} (request {RequestId})")]
-    private static partial void LogAuditFailed(ILogger logger, Exception exception, string tool, string requestId);
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, LogValue tool, string requestId);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "Tool {Tool} failed (request {RequestId})")]
     private static partial void LogToolFailed(ILogger logger, Exception exception, string tool, string requestId);

@@ -569,6 +569,14 @@ internal static class StoreMigrations
                 ALTER TABLE users ADD COLUMN is_admin boolean NOT NULL DEFAULT false;
                 DELETE FROM oauth_signing_keys;
                 """),
+        // The per-principal session cap counts a principal's open sessions at every initialize.
+        new(50, "mcp_sessions_owner_index",
+            Sqlite: """
+                CREATE INDEX ix_mcp_sessions_owner_id ON mcp_sessions (owner_id);
+                """,
+            Postgres: """
+                CREATE INDEX ix_mcp_sessions_owner_id ON mcp_sessions (owner_id);
+                """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -34,4 +34,39 @@ public sealed class ShutdownTests
         Assert.Equal(HttpStatusCode.OK, call.Status);
         await stopping;
     }
+
+    [Fact]
+    public async Task SIGTERM_with_an_open_GET_stream_ends_the_stream_and_exits_in_seconds()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "portico-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var store = await TestStores.CreateAsync(directory);
+        try
+        {
+            await using var process = await PorticoProcess.StartInAsync(directory, store);
+            var apiKey = process.PrintedApiKey ?? throw new InvalidOperationException($"No demo key printed:\n{process.Output}");
+            using var client = process.CreateClient(apiKey);
+            var session = await new McpHttp(client).InitializeAsync();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(Eventually.DefaultTimeout);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+            request.Headers.Add("Accept", "text/event-stream");
+            request.Headers.Add("Mcp-Session-Id", session);
+            using var stream = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(timeout.Token));
+            Assert.NotNull(await reader.ReadLineAsync(timeout.Token));
+            var rest = reader.ReadToEndAsync(timeout.Token);
+
+            // The host's shutdown timeout is 30 s; a stream it waited for would keep the process up that long.
+            var exitCode = await process.TerminateAsync(TimeSpan.FromSeconds(10));
+
+            Assert.True(exitCode == 0, exitCode is null ? $"still running 10 s after SIGTERM:\n{process.Output}" : $"exit code {exitCode}:\n{process.Output}");
+            Assert.Contains("retry: 1000", await rest, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestStores.DropAsync(store);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -39,6 +39,15 @@ public sealed class MalformedRequestTests(PorticoServerFixture fixture) : IClass
         ["no-session"] = new(ToolsList, 400, -32600, "Mcp-Session-Id header is required"),
         ["bad-session-format"] = new(ToolsList, 400, -32600, "Mcp-Session-Id header is malformed", SessionId: "not a session!"),
         ["unknown-session"] = new(ToolsList, 404, -32001, "Session not found", SessionId: "0123456789abcdef0123456789abcdef"),
+        // The specification: any session id the server does not recognise is 404, so the client re-initializes.
+        ["unknown-session-other-shape"] = new(ToolsList, 404, -32001, "Session not found", SessionId: "not-a-portico-session"),
+        ["unknown-session-uppercase"] = new(ToolsList, 404, -32001, "Session not found", SessionId: "0123456789ABCDEF0123456789ABCDEF"),
+        ["unknown-session-uuid"] = new(ToolsList, 404, -32001, "Session not found", SessionId: "1f0e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"),
+        ["session-id-too-long"] = new(ToolsList, 400, -32600, "Mcp-Session-Id header is malformed", SessionId: new string('a', 257)),
+        ["duplicate-envelope-key"] = new("""{"jsonrpc":"2.0","id":1,"method":"tools/list","method":"tools/call"}""", 400, -32600, "the key 'method' appears twice"),
+        ["duplicate-params-key"] = new("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ping","name":"ping"}}""", 400, -32602, "the key 'name' appears twice", WithSession: true),
+        ["escaped-lone-surrogate"] = new("""{"jsonrpc":"2.0","id":1,"method":"tools/\udfff"}""", 400, -32700, "unpaired surrogate"),
+        ["method-with-control-characters"] = new("""{"jsonrpc":"2.0","id":1,"method":"tools/\u0000list"}""", 400, -32601, "Method not found", WithSession: true),
         ["duplicate-initialize"] = new(McpHttp.Initialize(), 400, -32600, "already initialized", WithSession: true),
         ["unsupported-protocol-version"] = new(ToolsList, 400, -32600, "unsupported MCP-Protocol-Version '1999-01-01'", WithSession: true, ProtocolVersion: "1999-01-01"),
         ["body-too-large"] = new("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\",\"arguments\":{\"message\":\"" + new string('x', 70_000) + "\"}}}", 413, -32600, "Payload Too Large", WithSession: true),
@@ -76,6 +85,21 @@ public sealed class MalformedRequestTests(PorticoServerFixture fixture) : IClass
         Assert.Contains(c.Message, (string)error["message"]!, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace((string?)error["data"]?["hint"]), "every error carries a hint");
         Assert.Equal(response.RequestId, (string?)error["data"]?["requestId"]);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("DELETE")]
+    public async Task Unknown_session_id_of_any_visible_shape_is_404_on_GET_and_DELETE(string method)
+    {
+        using var client = fixture.Server.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/mcp");
+        request.Headers.Add("Accept", "text/event-stream");
+        request.Headers.Add("Mcp-Session-Id", "session-from-another-server");
+        var response = await new McpHttp(client).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.Status);
+        Assert.Equal(-32001, (int)response.Single["error"]!["code"]!);
     }
 
     [Fact]

@@ -44,24 +44,34 @@ public sealed class StreamTests(PorticoServerFixture fixture) : IClassFixture<Po
     }
 
     [Fact]
-    public async Task Resuming_an_unknown_event_or_another_sessions_event_is_refused()
+    public async Task Resuming_an_unknown_event_or_another_sessions_event_opens_a_fresh_stream_without_replaying_it()
     {
         using var client = fixture.Server.CreateClient();
         var mcp = new McpHttp(client);
-        var mine = await mcp.InitializeAsync();
         var theirs = await mcp.InitializeAsync();
-        var theirEvent = SseParser.Events((await mcp.CallToolAsync(theirs, "ping")).Body)[0].Id!;
+        var theirEvent = SseParser.Events((await mcp.CallToolAsync(theirs, "ping", id: 77)).Body)[0].Id!;
 
-        foreach (var lastEventId in new[] { theirEvent, "nonsense", $"{mine}-99-1" })
+        foreach (var lastEventId in new[] { theirEvent, "nonsense", "0123456789abcdef0123456789abcdef-0badc0ffee00-99-1" })
         {
+            var mine = await mcp.InitializeAsync();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(Eventually.DefaultTimeout);
             using var resume = new HttpRequestMessage(HttpMethod.Get, "/mcp");
             resume.Headers.Add("Accept", "text/event-stream");
             resume.Headers.Add("Mcp-Session-Id", mine);
             resume.Headers.Add("Last-Event-ID", lastEventId);
-            var response = await mcp.SendAsync(resume);
+            using var response = await client.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+            var firstEvent = new List<string>();
+            while (await reader.ReadLineAsync(timeout.Token) is { Length: > 0 } line)
+            {
+                firstEvent.Add(line);
+            }
 
-            Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-            Assert.Contains("cannot resume", (string?)response.Single["error"]!["message"], StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(firstEvent, line => line.StartsWith($"id: {mine}-", StringComparison.Ordinal));
+            Assert.DoesNotContain(firstEvent, line => line.Contains("\"id\":77", StringComparison.Ordinal));
         }
     }
 

@@ -51,6 +51,11 @@ internal sealed class GatedTestPack : IMcpPack
             RequiredScope = Scopes.Write("records"),
             Write = true,
         });
+        // A server fault, not a client mistake: reading these must stay -32603 (even when the fault is a JsonException).
+        catalog.AddResource(new Resource { Uri = "test://broken", Name = "broken" },
+            (_, _) => throw new InvalidOperationException("the backing store is gone"));
+        catalog.AddResource(new Resource { Uri = "test://broken-json", Name = "broken-json" },
+            (_, _) => throw new JsonException("the backing document is corrupt"));
     }
 
     /// <summary>Runs until cancelled (by its timeout or the client).</summary>

@@ -35,6 +35,21 @@ internal sealed class McpHttp(HttpClient client, string path = "/mcp")
         return await McpHttpResponse.ReadAsync(response);
     }
 
+    /// <summary>POSTs <paramref name="body"/> byte for byte (for bodies that are not valid UTF-8).</summary>
+    public async Task<McpHttpResponse> PostBytesAsync(byte[] body, string? sessionId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        if (sessionId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+        }
+
+        using var response = await Client.SendAsync(request, cancellationToken);
+        return await McpHttpResponse.ReadAsync(response);
+    }
+
     public async Task<McpHttpResponse> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
     {
         using var response = await Client.SendAsync(request, cancellationToken);

@@ -72,6 +72,26 @@ internal sealed class PorticoProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a container: the graceful shutdown. Returns the exit code, or null if still running after <paramref name="timeout"/>.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The demo API key the server printed when it seeded an empty store.</summary>
     public string? PrintedApiKey => System.Text.RegularExpressions.Regex.Match(Output, @"API key \(shown once, store it now\): (ptk_\S+)") is { Success: true } match ? match.Groups[1].Value : null;
 
