@@ -176,22 +176,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
 
     private static OAuthClientRecord Parse(string url, byte[] body, DateTimeOffset now)
     {
-        JsonElement document;
-        try
-        {
-            using var parsed = JsonDocument.Parse(body);
-            document = parsed.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw Refuse(url, $"is not JSON: {ex.Message}");
-        }
-
-        if (document.ValueKind != JsonValueKind.Object)
-        {
-            throw Refuse(url, "must be a JSON object of client metadata.");
-        }
-
+        var document = OAuthBodies.ParseObject(body, what => Refuse(url, $"is unreadable: {what}"));
         try
         {
             var clientId = ClientRegistrationEndpoint.String(document, "client_id");

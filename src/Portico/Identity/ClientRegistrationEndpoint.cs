@@ -15,27 +15,7 @@ internal static class ClientRegistrationEndpoint
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, TimeProvider time)
     {
         var cancellationToken = context.RequestAborted;
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            throw Metadata($"The registration request is larger than {MaxBodyBytes} bytes.");
-        }
-
-        JsonElement body;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw Metadata($"The body is not JSON: {ex.Message}");
-        }
-
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw Metadata("The body must be a JSON object of client metadata (RFC 7591 2).");
-        }
-
+        var body = await OAuthBodies.ReadJsonObjectAsync(context, MaxBodyBytes, Metadata);
         var authMethod = String(body, "token_endpoint_auth_method") ?? "client_secret_basic";
         var grantTypes = Strings(body, "grant_types") ?? ["authorization_code", "refresh_token"];
         var redirectUris = Strings(body, "redirect_uris") ?? [];
@@ -79,7 +59,7 @@ internal static class ClientRegistrationEndpoint
 
     internal static string? String(JsonElement body, string name)
         => !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-            : value.ValueKind == JsonValueKind.String ? value.GetString() : throw Metadata($"{name} must be a string.");
+            : value.ValueKind == JsonValueKind.String ? OAuthBodies.Text(value, name, Metadata) : throw Metadata($"{name} must be a string.");
 
     internal static List<string>? Strings(JsonElement body, string name)
     {
@@ -93,6 +73,6 @@ internal static class ClientRegistrationEndpoint
             throw Metadata($"{name} must be an array of strings.");
         }
 
-        return [.. value.EnumerateArray().Select(v => v.GetString()!).Distinct(StringComparer.Ordinal)];
+        return [.. value.EnumerateArray().Select(v => OAuthBodies.Text(v, name, Metadata)).Distinct(StringComparer.Ordinal)];
     }
 }

@@ -7,13 +7,8 @@ internal static class DeviceAuthorizationEndpoint
 {
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, IdentityUrls urls, DeviceAuthorization devices)
     {
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("The device authorization request must be application/x-www-form-urlencoded (RFC 8628 3.1).");
-        }
-
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "The device authorization request must be application/x-www-form-urlencoded (RFC 8628 3.1).");
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
         if (client.Id == DeviceFlow.SessionClientId)
         {

@@ -26,12 +26,7 @@ internal static partial class DevicePage
         DeviceCodeGuesses guesses, ILogger<DeviceAuthorization> logger)
     {
         var cancellationToken = context.RequestAborted;
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("Post the device form (application/x-www-form-urlencoded).");
-        }
-
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "Post the device form (application/x-www-form-urlencoded).");
         if (!BrowserSessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the device page and try again.", StatusCodes.Status403Forbidden);

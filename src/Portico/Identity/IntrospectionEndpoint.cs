@@ -9,13 +9,8 @@ internal static class IntrospectionEndpoint
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, AccessTokens accessTokens, GrantRevocations revocations, IdentityUrls urls,
         TimeProvider time)
     {
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("The introspection request must be application/x-www-form-urlencoded (RFC 7662 2.1).");
-        }
-
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "The introspection request must be application/x-www-form-urlencoded (RFC 7662 2.1).");
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
         if (client.SecretHash is null)
         {

@@ -13,13 +13,8 @@ internal static partial class TokenEndpoint
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer, GrantRevocations revocations,
         DeviceAuthorization devices, TimeProvider time, ILogger<TokenIssuer> logger)
     {
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("The token request must be application/x-www-form-urlencoded (RFC 6749 3.2).");
-        }
-
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "The token request must be application/x-www-form-urlencoded (RFC 6749 3.2).");
         var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0)
         {
