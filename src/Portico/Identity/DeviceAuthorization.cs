@@ -75,6 +75,13 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.UserCode == hash && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
     }
 
+    /// <summary>A pending, unexpired authorization by its id (the SHA-256 of its device code); null when there is none.</summary>
+    public Task<DeviceCodeRecord?> FindPendingByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
+    }
+
     /// <summary>Records the user's answer; false when the code stopped being pending meanwhile (expired, or answered in another tab).</summary>
     public async Task<bool> DecideAsync(DeviceCodeRecord code, string userId, bool approve, CancellationToken cancellationToken)
     {

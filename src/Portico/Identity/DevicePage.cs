@@ -19,7 +19,7 @@ internal static partial class DevicePage
             return;
         }
 
-        await ContinueAsync(context, typed, await sessions.GetUserAsync(context, context.RequestAborted), devices, db, guesses);
+        await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, context.RequestAborted), devices, db, guesses);
     }
 
     public static async Task PostAsync(HttpContext context, DeviceAuthorization devices, BrowserSessions sessions, UserAccounts accounts, PorticoDbContext db,
@@ -33,10 +33,11 @@ internal static partial class DevicePage
         }
 
         var typed = form["user_code"].ToString();
+        var ticket = form[DeviceCodeGuesses.TicketField].ToString();
         switch (form["action"].ToString())
         {
             case "code":
-                await ContinueAsync(context, typed, await sessions.GetUserAsync(context, cancellationToken), devices, db, guesses);
+                await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, cancellationToken), devices, db, guesses);
                 return;
             case "login":
                 var email = form["email"].ToString();
@@ -44,32 +45,32 @@ internal static partial class DevicePage
                 if (user is null)
                 {
                     LogSignInRefused(logger, email, error!);
-                    await ShowLoginAsync(context, typed, error, email);
+                    await ShowLoginAsync(context, typed, ticket, error, email);
                     return;
                 }
 
                 await sessions.SignInAsync(context, user.Id, cancellationToken);
-                await ContinueAsync(context, typed, user, devices, db, guesses);
+                await ContinueAsync(context, typed, ticket, user, devices, db, guesses);
                 return;
             case "approve" or "deny":
-                await DecideAsync(context, typed, form["action"] == "approve", devices, sessions, db, guesses);
+                await DecideAsync(context, typed, ticket, form["action"] == "approve", devices, sessions, db, guesses);
                 return;
             default:
                 throw OAuthException.InvalidRequest("Unknown form action: expected code, login, approve or deny.");
         }
     }
 
-    private static async Task DecideAsync(HttpContext context, string typed, bool approve, DeviceAuthorization devices, BrowserSessions sessions, PorticoDbContext db,
-        DeviceCodeGuesses guesses)
+    private static async Task DecideAsync(HttpContext context, string typed, string ticket, bool approve, DeviceAuthorization devices, BrowserSessions sessions,
+        PorticoDbContext db, DeviceCodeGuesses guesses)
     {
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         if (user is null)
         {
-            await ShowLoginAsync(context, typed, "Your sign-in expired; sign in again.", null);
+            await ShowLoginAsync(context, typed, ticket, "Your sign-in expired; sign in again.", null);
             return;
         }
 
-        var (code, blocked) = await FindAsync(context, typed, devices, guesses);
+        var (code, blocked) = await guesses.FindAsync(context, typed, ticket, devices);
         if (blocked is { } wait)
         {
             await ShowBlockedAsync(context, typed, wait);
@@ -88,9 +89,10 @@ internal static partial class DevicePage
     }
 
     /// <summary>A valid code goes on to the sign-in form, or straight to the consent form for a signed-in user.</summary>
-    private static async Task ContinueAsync(HttpContext context, string typed, UserRecord? user, DeviceAuthorization devices, PorticoDbContext db, DeviceCodeGuesses guesses)
+    private static async Task ContinueAsync(HttpContext context, string typed, string? ticket, UserRecord? user, DeviceAuthorization devices, PorticoDbContext db,
+        DeviceCodeGuesses guesses)
     {
-        var (code, blocked) = await FindAsync(context, typed, devices, guesses);
+        var (code, blocked) = await guesses.FindAsync(context, typed, ticket, devices);
         if (blocked is { } wait)
         {
             await ShowBlockedAsync(context, typed, wait);
@@ -104,39 +106,20 @@ internal static partial class DevicePage
         }
 
         var userCode = UserCodes.Format(UserCodes.Normalize(typed)!);
+        var found = guesses.TicketFor(code);
         if (user is null)
         {
-            await ShowLoginAsync(context, userCode, null, null);
+            await ShowLoginAsync(context, userCode, found, null, null);
             return;
         }
 
         var (granted, refused) = AdminConsent.Split(code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), user.IsAdmin);
         await IdentityPages.WriteAsync(context, "Connect a device?",
-            IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode)], BrowserSessions.EnsureCsrf(context),
+            IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, found)], BrowserSessions.EnsureCsrf(context),
                 await ClientNameAsync(code, db, context.RequestAborted), userCode, user.Email, granted, refused, code.Resource));
     }
 
     private const string NotPending = "That code is not valid: it may be mistyped, expired or already used. Check the code on your device, or start again there.";
-
-    /// <summary>
-    /// The pending code the user typed. A wrong code counts against the caller's address; a caller over
-    /// the limit is told how long to wait, and no code is looked up at all.
-    /// </summary>
-    private static async Task<(DeviceCodeRecord? Code, TimeSpan? Blocked)> FindAsync(HttpContext context, string typed, DeviceAuthorization devices, DeviceCodeGuesses guesses)
-    {
-        if (await guesses.BlockedForAsync(context) is { } wait)
-        {
-            return (null, wait);
-        }
-
-        var code = UserCodes.Normalize(typed) is { } normalized ? await devices.FindPendingAsync(normalized, context.RequestAborted) : null;
-        if (code is null)
-        {
-            await guesses.RecordWrongAsync(context);
-        }
-
-        return (code, null);
-    }
 
     private static Task ShowBlockedAsync(HttpContext context, string typed, TimeSpan wait)
     {
@@ -155,9 +138,9 @@ internal static partial class DevicePage
         => IdentityPages.WriteAsync(context, "Connect a device",
             IdentityPages.DeviceCode(DeviceFlow.VerificationPath, BrowserSessions.EnsureCsrf(context), error, typed), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-    private static Task ShowLoginAsync(HttpContext context, string userCode, string? error, string? email)
+    private static Task ShowLoginAsync(HttpContext context, string userCode, string? ticket, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
-            IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode)], BrowserSessions.EnsureCsrf(context), error, email,
+            IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, ticket ?? "")], BrowserSessions.EnsureCsrf(context), error, email,
                 $"Sign in to connect the device showing the code {userCode}."));
 
     [LoggerMessage(EventId = 731, Level = LogLevel.Information, Message = "Sign-in refused on the device page for {Email}: {Reason}")]
