@@ -125,17 +125,16 @@ internal static partial class AuthorizeEndpoint
 
     private static Task ShowLoginAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
-            IdentityPages.Login(Path, fields, BrowserSessions.EnsureCsrf(context), error, email, $"Sign in to let {ClientName(request)} use Portico."));
+            IdentityPages.Login(Path, fields, BrowserSessions.EnsureCsrf(context), error, email, $"Sign in to let {ClientLabel(request)} use Portico."));
 
     private static Task ShowConsentAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, UserRecord user)
     {
         var (granted, refused) = AdminConsent.Split(request.Scopes, user.IsAdmin);
         return IdentityPages.WriteAsync(context, "Allow access?",
-            IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientName(request), new Uri(request.RedirectUri).Authority, user.Email,
-                granted, refused, request.Resource));
+            IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientLabel(request), user.Email, granted, refused, request.Resource));
     }
 
-    private static string ClientName(AuthorizationRequest request) => ClientMetadataDocuments.DisplayName(request.Client);
+    private static string ClientLabel(AuthorizationRequest request) => IdentityPages.ClientLabel(request.Client, new Uri(request.RedirectUri).Authority);
 
     private static void Redirect(HttpContext context, string location)
     {

@@ -17,7 +17,7 @@ namespace Portico.Identity;
 /// </summary>
 internal sealed partial class ClientMetadataDocuments : IDisposable
 {
-    public static readonly string[] GrantTypes = ["authorization_code", "refresh_token", DeviceFlow.GrantType];
+    public static readonly string[] GrantTypes = ClientRegistrations.SelfRegisteredGrantTypes;
 
     private readonly ConcurrentDictionary<string, (OAuthClientRecord Client, DateTimeOffset ExpiresAt)> _cache = new(StringComparer.Ordinal);
     private readonly ClientMetadataOptions _options;
@@ -78,6 +78,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
         var uri = Check(url);
         var (body, lifetime) = await FetchAsync(url, uri, cancellationToken);
         var client = Parse(url, body, now);
+        await ClientNames.RefuseImpersonationAsync(db, client.Name, what => Refuse(url, "is refused: " + what), cancellationToken);
         await SaveAsync(client, db, cancellationToken);
         _cache[url] = (client, now + lifetime);
         LogFetched(_logger, url, lifetime.TotalSeconds);

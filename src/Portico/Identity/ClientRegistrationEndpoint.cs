@@ -3,7 +3,11 @@ using Portico.Storage;
 
 namespace Portico.Identity;
 
-/// <summary>Dynamic Client Registration (RFC 7591): public clients (<c>none</c>) and confidential ones, whose secret is shown once and stored hashed.</summary>
+/// <summary>
+/// Dynamic Client Registration (RFC 7591): public clients (<c>none</c>) and confidential ones, whose secret is shown once
+/// and stored hashed. Open to anyone, so what registers here gets only user-delegated grants and an unverified name
+/// (<see cref="ClientNames"/>).
+/// </summary>
 internal static class ClientRegistrationEndpoint
 {
     public const int MaxBodyBytes = 64 * 1024;
@@ -25,7 +29,9 @@ internal static class ClientRegistrationEndpoint
             throw Metadata("Only response_types [\"code\"] is supported (OAuth 2.1: no implicit flow).");
         }
 
-        var (client, secret) = ClientRegistrations.New(String(body, "client_name"), authMethod, redirectUris, grantTypes, String(body, "scope"), time.GetUtcNow());
+        var name = String(body, "client_name");
+        await ClientNames.RefuseImpersonationAsync(db, name, Metadata, cancellationToken);
+        var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, String(body, "scope"), byOperator: null, time.GetUtcNow());
         var scope = client.Scope;
         db.OAuthClients.Add(client);
         await db.SaveChangesAsync(cancellationToken);

@@ -24,7 +24,7 @@ internal static class DeviceAuthorizationEndpoint
 
         var scopes = OAuthScopes.ParseFor(client, form["scope"].ToString());
         var resource = urls.ValidateResource(context.Request, form["resource"].ToString());
-        var issued = await devices.StartAsync(client.Id, scopes, resource, sessionId: null, cancellationToken);
+        var issued = await devices.StartAsync(client.Id, scopes, resource, sessionId: null, sessionClient: default, cancellationToken);
         var issuer = urls.Issuer(context.Request);
         await OAuthJson.WriteAsync(context, StatusCodes.Status200OK, json =>
         {

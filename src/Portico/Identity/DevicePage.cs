@@ -114,9 +114,12 @@ internal static partial class DevicePage
         }
 
         var (granted, refused) = AdminConsent.Split(code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), user.IsAdmin);
+        var client = await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, context.RequestAborted);
+        var label = client is null ? $"<strong>{IdentityPages.E(code.ClientId)}</strong>" : IdentityPages.ClientLabel(client, null);
+        var warning = code.SessionId is { } sessionId ? IdentityPages.SessionWarning(sessionId, code.SessionClientName, code.SessionClientVersion) : "";
         await IdentityPages.WriteAsync(context, "Connect a device?",
             IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, found)], BrowserSessions.EnsureCsrf(context),
-                await ClientNameAsync(code, db, context.RequestAborted), userCode, user.Email, granted, refused, code.Resource));
+                label, warning, userCode, user.Email, granted, refused, code.Resource));
     }
 
     private const string NotPending = "That code is not valid: it may be mistyped, expired or already used. Check the code on your device, or start again there.";
@@ -141,7 +144,7 @@ internal static partial class DevicePage
     private static Task ShowLoginAsync(HttpContext context, string userCode, string? ticket, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
             IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, ticket ?? "")], BrowserSessions.EnsureCsrf(context), error, email,
-                $"Sign in to connect the device showing the code {userCode}."));
+                IdentityPages.E($"Sign in to connect the device showing the code {userCode}.")));
 
     [LoggerMessage(EventId = 731, Level = LogLevel.Information, Message = "Sign-in refused on the device page for {Email}: {Reason}")]
     private static partial void LogSignInRefused(ILogger logger, string email, string reason);
