@@ -25,11 +25,20 @@ internal static class ClientNames
     {
         ['а'] = 'a', ['в'] = 'b', ['е'] = 'e', ['ё'] = 'e', ['к'] = 'k', ['м'] = 'm', ['н'] = 'h', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c',
         ['т'] = 't', ['у'] = 'y', ['х'] = 'x', ['ѕ'] = 's', ['і'] = 'l', ['ї'] = 'l', ['ј'] = 'j', ['ԁ'] = 'd', ['ԛ'] = 'q', ['ԝ'] = 'w',
-        ['ɡ'] = 'g', ['ı'] = 'l', ['ł'] = 'l', ['ø'] = 'o', ['đ'] = 'd', ['ħ'] = 'h',
+        ['ɡ'] = 'g',
         ['α'] = 'a', ['β'] = 'b', ['ε'] = 'e', ['η'] = 'n', ['ι'] = 'l', ['κ'] = 'k', ['ν'] = 'v', ['ο'] = 'o', ['ρ'] = 'p', ['τ'] = 't',
         ['υ'] = 'u', ['χ'] = 'x', ['ω'] = 'w', ['μ'] = 'u',
         ['0'] = 'o', ['1'] = 'l', ['i'] = 'l', ['5'] = 's', ['3'] = 'e', ['4'] = 'a', ['7'] = 't', ['8'] = 'b',
     };
+
+    /// <summary>
+    /// Accented Latin letters (Latin-1 Supplement and Extended-A, lower case) and their base letter. Written out because
+    /// the server runs with invariant globalization, where <see cref="string.Normalize()"/> leaves such letters alone.
+    /// </summary>
+    private static readonly Dictionary<char, char> Accented = Table(
+        ("àáâãäåāăą", 'a'), ("çćĉċč", 'c'), ("ďđð", 'd'), ("èéêëēĕėęě", 'e'), ("ĝğġģ", 'g'), ("ĥħ", 'h'), ("ìíîïĩīĭįı", 'i'), ("ĵ", 'j'), ("ķĸ", 'k'),
+        ("ĺļľŀł", 'l'), ("ñńņňŉŋ", 'n'), ("òóôõöøōŏő", 'o'), ("ŕŗř", 'r'), ("śŝşšſ", 's'), ("ţťŧ", 't'), ("ùúûüũūŭůűų", 'u'), ("ŵ", 'w'),
+        ("ýÿŷ", 'y'), ("źżž", 'z'));
 
     /// <summary>The name as the user can trust it: operator-registered (and built-in) clients only.</summary>
     public static bool IsVerified(OAuthClientRecord client) => client.OperatorRegistered && !ClientMetadataDocuments.IsUrl(client.Id);
@@ -38,21 +47,31 @@ internal static class ClientNames
     public static string Skeleton(string name)
     {
         var letters = new StringBuilder(name.Length);
-        foreach (var rune in name.Normalize(NormalizationForm.FormKD).EnumerateRunes())
+        foreach (var rune in name.EnumerateRunes())
         {
-            // Accents and other marks, zero-width and direction characters, spaces, punctuation and symbols all vanish.
+            // Combining marks, zero-width and direction characters, spaces, punctuation and symbols all vanish.
             if (!Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark)
             {
                 continue;
             }
 
-            var lower = Rune.ToLowerInvariant(rune).ToString();
+            // Fullwidth forms (U+FF01–U+FF5E) are ASCII in disguise.
+            var plain = rune.Value is >= 0xFF01 and <= 0xFF5E ? new Rune(rune.Value - 0xFEE0) : rune;
+            var lower = Rune.ToLowerInvariant(plain).ToString();
+            if (lower.Length == 1 && Accented.TryGetValue(lower[0], out var unaccented))
+            {
+                lower = unaccented.ToString();
+            }
+
             letters.Append(lower.Length == 1 && LookAlikes.TryGetValue(lower[0], out var latin) ? latin.ToString() : lower);
         }
 
         // Pairs that read as one letter in most fonts.
         return letters.ToString().Replace("rn", "m", StringComparison.Ordinal).Replace("vv", "w", StringComparison.Ordinal).Replace("cl", "d", StringComparison.Ordinal);
     }
+
+    private static Dictionary<char, char> Table(params (string Letters, char Base)[] rows)
+        => rows.SelectMany(r => r.Letters.Select(c => (Letter: c, r.Base))).ToDictionary(p => p.Letter, p => p.Base);
 
     /// <summary>
     /// Throws <paramref name="refuse"/>'s exception when <paramref name="name"/>, chosen by the client itself, would pass for Portico's own

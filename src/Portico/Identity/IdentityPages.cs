@@ -110,11 +110,11 @@ internal static class IdentityPages
     public static string SessionWarning(string sessionId, string? clientName, string? clientVersion)
     {
         var client = clientName is { Length: > 0 } ? $"<strong id=\"mcp-client\">{E(Clip(clientName))}</strong>{(clientVersion is { Length: > 0 } ? " " + E(Clip(clientVersion)) : "")}" : "<strong id=\"mcp-client\">an MCP client that gave no name</strong>";
-        var session = $"<code id=\"mcp-session\">{E(DeviceFlow.ShortSessionId(sessionId))}</code>";
+        var session = E(DeviceFlow.ShortSessionId(sessionId));
         return $"""
-            <p class="warning" id="session-warning"><strong>An MCP session asks to act as you.</strong> The client in session {session} says it is {client}.
+            <p class="warning" id="session-warning"><strong>An MCP session asks to act as you.</strong> The client in session <code id="mcp-session">{session}</code> says it is {client}.
             If you allow, that session — and whoever controls it — uses Portico with your access and the permissions below until the sign-in ends.
-            Allow only if you just asked your own MCP client to sign in and it shows session {session}.</p>
+            Allow only if you just asked your own MCP client to sign in and it shows session <code>{session}</code>.</p>
             """;
     }
 
