@@ -22,7 +22,7 @@ internal static partial class AuthorizeEndpoint
 
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         var fields = Fields(key => context.Request.Query[key]);
-        await (user is null ? ShowLoginAsync(context, request, fields, null, null) : ShowConsentAsync(context, request, fields, user));
+        await (user is null ? ShowLoginAsync(context, sessions, request, fields, null, null) : ShowConsentAsync(context, sessions, request, fields, user));
     }
 
     public static async Task PostAsync(HttpContext context, IdentityUrls urls, PorticoDbContext db, BrowserSessions sessions, UserAccounts accounts, TimeProvider time,
@@ -30,7 +30,7 @@ internal static partial class AuthorizeEndpoint
     {
         var cancellationToken = context.RequestAborted;
         var form = await OAuthBodies.ReadFormAsync(context, "Post the login or consent form (application/x-www-form-urlencoded).");
-        if (!BrowserSessions.CsrfMatches(context, form))
+        if (!sessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the sign-in page and try again.", StatusCodes.Status403Forbidden);
         }
@@ -50,19 +50,19 @@ internal static partial class AuthorizeEndpoint
             if (user is null)
             {
                 LogSignInRefused(logger, email, error!);
-                await ShowLoginAsync(context, request, fields, error, email);
+                await ShowLoginAsync(context, sessions, request, fields, error, email);
                 return;
             }
 
             await sessions.SignInAsync(context, user.Id, cancellationToken);
-            await ShowConsentAsync(context, request, fields, user);
+            await ShowConsentAsync(context, sessions, request, fields, user);
             return;
         }
 
         var signedIn = await sessions.GetUserAsync(context, cancellationToken);
         if (signedIn is null)
         {
-            await ShowLoginAsync(context, request, fields, "Your sign-in expired; sign in again.", null);
+            await ShowLoginAsync(context, sessions, request, fields, "Your sign-in expired; sign in again.", null);
             return;
         }
 
@@ -123,15 +123,15 @@ internal static partial class AuthorizeEndpoint
     private static List<(string Name, string Value)> Fields(Func<string, StringValues> get)
         => [.. AuthorizationRequest.Parameters.Select(p => (Name: p, Value: get(p).ToString())).Where(p => p.Value.Length > 0)];
 
-    private static Task ShowLoginAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, string? error, string? email)
+    private static Task ShowLoginAsync(HttpContext context, BrowserSessions sessions, AuthorizationRequest request, List<(string, string)> fields, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
-            IdentityPages.Login(Path, fields, BrowserSessions.EnsureCsrf(context), error, email, $"Sign in to let {ClientLabel(request)} use Portico."));
+            IdentityPages.Login(Path, fields, sessions.Csrf(context), error, email, $"Sign in to let {ClientLabel(request)} use Portico."));
 
-    private static Task ShowConsentAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, UserRecord user)
+    private static Task ShowConsentAsync(HttpContext context, BrowserSessions sessions, AuthorizationRequest request, List<(string, string)> fields, UserRecord user)
     {
         var (granted, refused) = AdminConsent.Split(request.Scopes, user.IsAdmin);
         return IdentityPages.WriteAsync(context, "Allow access?",
-            IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientLabel(request), user.Email, granted, refused, request.Resource));
+            IdentityPages.Consent(Path, fields, sessions.Csrf(context), ClientLabel(request), user.Email, granted, refused, request.Resource));
     }
 
     private static string ClientLabel(AuthorizationRequest request) => IdentityPages.ClientLabel(request.Client, new Uri(request.RedirectUri).Authority);

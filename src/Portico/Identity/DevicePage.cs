@@ -15,11 +15,11 @@ internal static partial class DevicePage
         var typed = context.Request.Query["user_code"].ToString();
         if (typed.Length == 0)
         {
-            await ShowCodeFormAsync(context, null, null);
+            await ShowCodeFormAsync(context, sessions, null, null);
             return;
         }
 
-        await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, context.RequestAborted), devices, db, guesses);
+        await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, context.RequestAborted), devices, sessions, db, guesses);
     }
 
     public static async Task PostAsync(HttpContext context, DeviceAuthorization devices, BrowserSessions sessions, UserAccounts accounts, PorticoDbContext db,
@@ -27,7 +27,7 @@ internal static partial class DevicePage
     {
         var cancellationToken = context.RequestAborted;
         var form = await OAuthBodies.ReadFormAsync(context, "Post the device form (application/x-www-form-urlencoded).");
-        if (!BrowserSessions.CsrfMatches(context, form))
+        if (!sessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the device page and try again.", StatusCodes.Status403Forbidden);
         }
@@ -37,7 +37,7 @@ internal static partial class DevicePage
         switch (form["action"].ToString())
         {
             case "code":
-                await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, cancellationToken), devices, db, guesses);
+                await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, cancellationToken), devices, sessions, db, guesses);
                 return;
             case "login":
                 var email = form["email"].ToString();
@@ -45,12 +45,12 @@ internal static partial class DevicePage
                 if (user is null)
                 {
                     LogSignInRefused(logger, email, error!);
-                    await ShowLoginAsync(context, typed, ticket, error, email);
+                    await ShowLoginAsync(context, sessions, typed, ticket, error, email);
                     return;
                 }
 
                 await sessions.SignInAsync(context, user.Id, cancellationToken);
-                await ContinueAsync(context, typed, ticket, user, devices, db, guesses);
+                await ContinueAsync(context, typed, ticket, user, devices, sessions, db, guesses);
                 return;
             case "approve" or "deny":
                 await DecideAsync(context, typed, ticket, form["action"] == "approve", devices, sessions, db, guesses);
@@ -66,20 +66,20 @@ internal static partial class DevicePage
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         if (user is null)
         {
-            await ShowLoginAsync(context, typed, ticket, "Your sign-in expired; sign in again.", null);
+            await ShowLoginAsync(context, sessions, typed, ticket, "Your sign-in expired; sign in again.", null);
             return;
         }
 
         var (code, blocked) = await guesses.FindAsync(context, typed, ticket, devices);
         if (blocked is { } wait)
         {
-            await ShowBlockedAsync(context, typed, wait);
+            await ShowBlockedAsync(context, sessions, typed, wait);
             return;
         }
 
         if (code is null || !await devices.DecideAsync(code, user.Id, approve, context.RequestAborted))
         {
-            await ShowCodeFormAsync(context, typed, NotPending);
+            await ShowCodeFormAsync(context, sessions, typed, NotPending);
             return;
         }
 
@@ -89,19 +89,19 @@ internal static partial class DevicePage
     }
 
     /// <summary>A valid code goes on to the sign-in form, or straight to the consent form for a signed-in user.</summary>
-    private static async Task ContinueAsync(HttpContext context, string typed, string? ticket, UserRecord? user, DeviceAuthorization devices, PorticoDbContext db,
-        DeviceCodeGuesses guesses)
+    private static async Task ContinueAsync(HttpContext context, string typed, string? ticket, UserRecord? user, DeviceAuthorization devices, BrowserSessions sessions,
+        PorticoDbContext db, DeviceCodeGuesses guesses)
     {
         var (code, blocked) = await guesses.FindAsync(context, typed, ticket, devices);
         if (blocked is { } wait)
         {
-            await ShowBlockedAsync(context, typed, wait);
+            await ShowBlockedAsync(context, sessions, typed, wait);
             return;
         }
 
         if (code is null)
         {
-            await ShowCodeFormAsync(context, typed, NotPending);
+            await ShowCodeFormAsync(context, sessions, typed, NotPending);
             return;
         }
 
@@ -109,7 +109,7 @@ internal static partial class DevicePage
         var found = guesses.TicketFor(code);
         if (user is null)
         {
-            await ShowLoginAsync(context, userCode, found, null, null);
+            await ShowLoginAsync(context, sessions, userCode, found, null, null);
             return;
         }
 
@@ -118,17 +118,17 @@ internal static partial class DevicePage
         var label = client is null ? $"<strong>{IdentityPages.E(code.ClientId)}</strong>" : IdentityPages.ClientLabel(client, null);
         var warning = code.SessionId is { } sessionId ? IdentityPages.SessionWarning(sessionId, code.SessionClientName, code.SessionClientVersion) : "";
         await IdentityPages.WriteAsync(context, "Connect a device?",
-            IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, found)], BrowserSessions.EnsureCsrf(context),
+            IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, found)], sessions.Csrf(context),
                 label, warning, userCode, user.Email, granted, refused, code.Resource));
     }
 
     private const string NotPending = "That code is not valid: it may be mistyped, expired or already used. Check the code on your device, or start again there.";
 
-    private static Task ShowBlockedAsync(HttpContext context, string typed, TimeSpan wait)
+    private static Task ShowBlockedAsync(HttpContext context, BrowserSessions sessions, string typed, TimeSpan wait)
     {
         context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return IdentityPages.WriteAsync(context, "Connect a device",
-            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, BrowserSessions.EnsureCsrf(context),
+            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, sessions.Csrf(context),
                 $"Too many wrong codes from your network. Wait {Math.Ceiling(wait.TotalMinutes):0} minute(s), then type the code shown on your device again.", typed),
             StatusCodes.Status429TooManyRequests);
     }
@@ -137,13 +137,13 @@ internal static partial class DevicePage
         => await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, cancellationToken) is { } client
             ? ClientMetadataDocuments.DisplayName(client) : code.ClientId;
 
-    private static Task ShowCodeFormAsync(HttpContext context, string? typed, string? error)
+    private static Task ShowCodeFormAsync(HttpContext context, BrowserSessions sessions, string? typed, string? error)
         => IdentityPages.WriteAsync(context, "Connect a device",
-            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, BrowserSessions.EnsureCsrf(context), error, typed), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, sessions.Csrf(context), error, typed), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-    private static Task ShowLoginAsync(HttpContext context, string userCode, string? ticket, string? error, string? email)
+    private static Task ShowLoginAsync(HttpContext context, BrowserSessions sessions, string userCode, string? ticket, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
-            IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, ticket ?? "")], BrowserSessions.EnsureCsrf(context), error, email,
+            IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, ticket ?? "")], sessions.Csrf(context), error, email,
                 IdentityPages.E($"Sign in to connect the device showing the code {userCode}.")));
 
     [LoggerMessage(EventId = 731, Level = LogLevel.Information, Message = "Sign-in refused on the device page for {Email}: {Reason}")]

@@ -57,7 +57,8 @@ public sealed class DeviceCodeGuessTests
         var (_, done) = await flow.AnswerDeviceAsync(started["verification_uri_complete"]!.GetValue<string>());
 
         Assert.Contains("Device connected", done, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.TooManyRequests, await TypeAsync(flow, form, WrongCode(30), forwardedFor: null));
+        // Signed in now: the page's forms are bound to the new session, so the code form is fetched again.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await TypeAsync(flow, await CodeFormAsync(flow), WrongCode(30), forwardedFor: null));
     }
 
     private static string WrongCode(int i) => $"BCDF-{"GHJKLMNPQR"[i % 10]}{"GHJKLMNPQR"[(i / 10) % 10]}XZ";
