@@ -34,13 +34,14 @@ internal sealed class AccessDirectory
 
     public async ValueTask<AuthenticationResult> AuthenticateApiKeyAsync(string presented, CancellationToken cancellationToken)
     {
-        if (!ApiKeyFormat.TryParse(presented, out _, out var id, out var secret))
+        if (!ApiKeyFormat.TryParse(presented, out var environment, out var id, out var secret))
         {
             return AuthenticationResult.Invalid();
         }
 
         var entry = _keys.TryGetValue(id, out var cached) ? cached : await LoadKeyAsync(id, cancellationToken);
-        if (entry is null || !ApiKeyFormat.Matches(secret, entry.SecretHash))
+        // The prefix is part of the key: a test key presented as live (or the reverse) is not that key.
+        if (entry is null || !ApiKeyFormat.Matches(secret, entry.SecretHash) || !string.Equals(environment, entry.Environment, StringComparison.Ordinal))
         {
             return AuthenticationResult.Invalid();
         }
@@ -105,7 +106,7 @@ internal sealed class AccessDirectory
             return null;
         }
 
-        var loaded = new ApiKeyEntry(entry.k.Id, entry.k.UserId, entry.Email, entry.k.SecretHash,
+        var loaded = new ApiKeyEntry(entry.k.Id, entry.k.UserId, entry.Email, entry.k.Environment, entry.k.SecretHash,
             new HashSet<string>(entry.k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal),
             entry.k.TenantId, entry.k.ExpiresAt, entry.k.RevokedAt);
         _keys[id] = loaded;

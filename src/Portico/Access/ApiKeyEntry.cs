@@ -5,6 +5,7 @@ internal sealed record ApiKeyEntry(
     string Id,
     string UserId,
     string Email,
+    string Environment,
     byte[] SecretHash,
     IReadOnlySet<string> Scopes,
     string? TenantId,

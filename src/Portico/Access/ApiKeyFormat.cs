@@ -5,7 +5,8 @@ namespace Portico.Access;
 
 /// <summary>
 /// API keys look like <c>ptk_live_&lt;id&gt;_&lt;secret&gt;</c> (or <c>ptk_test_…</c>): the id (16 hex) finds
-/// the key, the secret (32 letters and digits) proves it. Only the secret's SHA-256 is stored.
+/// the key, the secret (32 letters and digits) proves it, and the prefix must be the key's stored kind (a live key
+/// presented as <c>ptk_test_…</c> is refused). Only the secret's SHA-256 is stored.
 /// </summary>
 internal static class ApiKeyFormat
 {

@@ -15,7 +15,8 @@ internal static class ClientsCommand
 
     public static Command Create()
     {
-        var command = new Command("clients", "Pre-register OAuth clients (apps that sign users in, or back ends using client_credentials), list and remove them.");
+        var command = new Command("clients",
+            "Pre-register OAuth clients (apps that sign users in, back ends using client_credentials as a service principal, resource servers that introspect), list and remove them.");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Remove());
@@ -36,11 +37,23 @@ internal static class ClientsCommand
         var grantTypes = new Option<string?>("--grant-types")
         {
             Description = "Comma-separated: authorization_code, refresh_token, client_credentials, device_code "
-                + "(default: authorization_code,refresh_token with a --redirect-uri, plus client_credentials for --confidential).",
+                + "(default: authorization_code,refresh_token with a --redirect-uri, plus client_credentials with --service-principal).",
         };
-        var scopes = new Option<string?>("--scopes") { Description = "Comma- or space-separated OAuth scopes the client may ask for, e.g. portico/records.read (default: all)." };
+        var scopes = new Option<string?>("--scopes")
+        {
+            Description = "Comma- or space-separated OAuth scopes the client may ask for, e.g. portico/records.read (default: all; required for client_credentials).",
+        };
+        var servicePrincipal = new Option<string?>("--service-principal")
+        {
+            Description = "For client_credentials: the user (email) the client's tokens act as; must be a member of --tenant.",
+        };
+        var tenant = new Option<string?>("--tenant") { Description = "For client_credentials: the tenant the client's tokens are bound to." };
+        var introspection = new Option<bool>("--introspection")
+        {
+            Description = "For --confidential: a resource server that may introspect any token at /oauth/introspect (others see only their own tokens).",
+        };
         return AdminCommand.Create("add", "Register an OAuth client; a confidential client's secret is printed once.",
-            [name, redirectUris, isPublic, confidential, authMethod, grantTypes, scopes], async (parse, cli, cancellationToken) =>
+            [name, redirectUris, isPublic, confidential, authMethod, grantTypes, scopes, servicePrincipal, tenant, introspection], async (parse, cli, cancellationToken) =>
             {
                 if (parse.GetValue(isPublic) == parse.GetValue(confidential))
                 {
@@ -57,10 +70,12 @@ internal static class ClientsCommand
                 }
 
                 var uris = parse.GetValue(redirectUris) ?? [];
-                var grants = GrantTypes(parse.GetValue(grantTypes), uris.Length > 0, secretKept);
+                var principal = parse.GetValue(servicePrincipal);
+                var mayIntrospect = parse.GetValue(introspection);
+                var grants = GrantTypes(parse.GetValue(grantTypes), uris.Length > 0, principal is not null, mayIntrospect);
                 var scope = parse.GetValue(scopes)?.Replace(',', ' ');
                 var (client, secret) = await UnderRegistrationRulesAsync(() => new ClientAdmin(cli.Db, new StoreChanges(cli.Time), cli.Time)
-                    .AddAsync(parse.GetValue(name), method, uris, grants, scope, cancellationToken));
+                    .AddAsync(parse.GetValue(name), method, uris, grants, scope, principal, parse.GetValue(tenant), mayIntrospect, cancellationToken));
                 if (cli.Json)
                 {
                     await cli.WriteJsonAsync(ToOutput(client) with { ClientSecret = secret }, CliJsonContext.Relaxed.ClientOutput);
@@ -74,8 +89,17 @@ internal static class ClientsCommand
 
                 await cli.Output.WriteLineAsync($"Registered {TypeOf(client)} OAuth client '{client.Name}'.");
                 await cli.Output.WriteLineAsync($"client_id: {client.Id}");
-                await cli.Output.WriteLineAsync($"Grants: {string.Join(", ", client.GrantTypes.Split(' '))}. Redirect URIs: {(uris.Length == 0 ? "none" : string.Join(", ", uris))}. "
-                    + $"Scopes: {client.Scope ?? "all"}.");
+                await cli.Output.WriteLineAsync($"Grants: {(client.GrantTypes.Length == 0 ? "none" : string.Join(", ", client.GrantTypes.Split(' ')))}. "
+                    + $"Redirect URIs: {(uris.Length == 0 ? "none" : string.Join(", ", uris))}. Scopes: {client.Scope ?? "all"}.");
+                if (client.ServiceUserId is not null)
+                {
+                    await cli.Output.WriteLineAsync($"client_credentials tokens act as {principal!.Trim().ToLowerInvariant()}, bound to tenant {client.TenantId}.");
+                }
+
+                if (client.MayIntrospect)
+                {
+                    await cli.Output.WriteLineAsync("It may introspect any token at /oauth/introspect.");
+                }
                 if (secret is not null)
                 {
                     await cli.Output.WriteLineAsync();
@@ -102,10 +126,10 @@ internal static class ClientsCommand
                 return;
             }
 
-            var table = new CliTable("CLIENT ID", "NAME", "TYPE", "GRANTS", "REDIRECT URIS", "CREATED");
+            var table = new CliTable("CLIENT ID", "NAME", "TYPE", "VERIFIED", "GRANTS", "REDIRECT URIS", "CREATED");
             foreach (var client in clients)
             {
-                table.Add(client.ClientId, client.Name ?? "-", client.Type, string.Join(',', client.GrantTypes.Select(Short)),
+                table.Add(client.ClientId, client.Name ?? "-", client.Type, client.Verified ? "yes" : "no", client.GrantTypes.Count == 0 ? "-" : string.Join(',', client.GrantTypes.Select(Short)),
                     client.RedirectUris.Count == 0 ? "-" : string.Join(' ', client.RedirectUris), CliTable.When(client.CreatedAt));
             }
 
@@ -136,7 +160,7 @@ internal static class ClientsCommand
         });
     }
 
-    private static List<string> GrantTypes(string? list, bool hasRedirectUris, bool confidential)
+    private static List<string> GrantTypes(string? list, bool hasRedirectUris, bool servicePrincipal, bool introspection)
     {
         if (list is not null)
         {
@@ -145,13 +169,14 @@ internal static class ClientsCommand
         }
 
         List<string> grants = hasRedirectUris ? ["authorization_code", "refresh_token"] : [];
-        if (confidential)
+        if (servicePrincipal)
         {
             grants.Add("client_credentials");
         }
 
-        return grants.Count > 0 ? grants : throw new AccessException("A public client without --redirect-uri has no grant to use.",
-            "Add --redirect-uri http://127.0.0.1/callback (sign-in in a browser), or --grant-types device_code for a device without one.");
+        return grants.Count > 0 || introspection ? grants : throw new AccessException("A client without --redirect-uri or --service-principal has no grant to use.",
+            "Add --redirect-uri http://127.0.0.1/callback (sign-in in a browser), --grant-types device_code for a device without one, "
+            + "or --confidential --service-principal EMAIL --tenant ID --scopes … for a back end acting for itself (client_credentials).");
     }
 
     /// <summary>The shared registration rules answer in OAuth terms; the command line answers with an error and a hint.</summary>
@@ -176,5 +201,11 @@ internal static class ClientsCommand
 
     private static ClientOutput ToOutput(OAuthClientRecord client)
         => new(client.Id, client.Name, TypeOf(client), client.AuthMethod, client.RedirectUris.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            client.GrantTypes.Split(' ', StringSplitOptions.RemoveEmptyEntries), client.Scope, client.CreatedAt);
+            client.GrantTypes.Split(' ', StringSplitOptions.RemoveEmptyEntries), client.Scope, client.CreatedAt)
+        {
+            Verified = ClientNames.IsVerified(client),
+            ServiceUserId = client.ServiceUserId,
+            TenantId = client.TenantId,
+            Introspection = client.MayIntrospect,
+        };
 }

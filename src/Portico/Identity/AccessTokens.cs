@@ -14,15 +14,31 @@ internal sealed class AccessTokens(SigningKeys keys, GrantRevocations revocation
     public const string TokenType = "at+jwt";
     private const string GrantClaim = "gid";
 
+    /// <summary>The tenant a client_credentials token is bound to (<see cref="Principal.BoundTenantId"/>).</summary>
+    private const string TenantClaim = "tenant_id";
+
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public TimeSpan Lifetime => options.CurrentValue.AccessTokenLifetime;
 
-    public async Task<string> IssueAsync(string issuer, string audience, string subject, string clientId, IEnumerable<string> scopes, string grantId,
+    public async Task<string> IssueAsync(string issuer, string audience, string subject, string clientId, IEnumerable<string> scopes, string grantId, string? tenantId,
         CancellationToken cancellationToken)
     {
         var key = await keys.GetSigningKeyAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = subject,
+            ["client_id"] = clientId,
+            ["scope"] = OAuthScopes.Format(scopes),
+            ["jti"] = Secrets.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+            [GrantClaim] = grantId,
+        };
+        if (tenantId is not null)
+        {
+            claims[TenantClaim] = tenantId;
+        }
+
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
@@ -32,14 +48,7 @@ internal sealed class AccessTokens(SigningKeys keys, GrantRevocations revocation
             Expires = now + Lifetime,
             TokenType = TokenType,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256),
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = subject,
-                ["client_id"] = clientId,
-                ["scope"] = OAuthScopes.Format(scopes),
-                ["jti"] = Secrets.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-                [GrantClaim] = grantId,
-            },
+            Claims = claims,
         });
     }
 
@@ -100,6 +109,7 @@ internal sealed class AccessTokens(SigningKeys keys, GrantRevocations revocation
 
         jwt.TryGetPayloadValue<string>("scope", out var scope);
         jwt.TryGetPayloadValue<string>("client_id", out var clientId);
+        jwt.TryGetPayloadValue<string>(TenantClaim, out var tenantId);
         return new AccessTokenCheck(new Principal
         {
             Id = jwt.Subject,
@@ -108,6 +118,7 @@ internal sealed class AccessTokens(SigningKeys keys, GrantRevocations revocation
             // so per-credential limits and audit follow it across refreshes.
             CredentialId = grantId,
             Scopes = new HashSet<string>((scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal),
+            BoundTenantId = tenantId,
         }, null)
         {
             ClientId = clientId,

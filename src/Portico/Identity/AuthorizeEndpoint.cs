@@ -23,20 +23,15 @@ internal static partial class AuthorizeEndpoint
 
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         var fields = Fields(key => context.Request.Query[key]);
-        await (user is null ? ShowLoginAsync(context, request, fields, null, null) : ShowConsentAsync(context, request, fields, user));
+        await (user is null ? ShowLoginAsync(context, sessions, request, fields, null, null) : ShowConsentAsync(context, sessions, request, fields, user));
     }
 
     public static async Task PostAsync(HttpContext context, IdentityUrls urls, PorticoDbContext db, BrowserSessions sessions, UserAccounts accounts, TimeProvider time,
         IOptions<IdentityOptions> options, ILogger<AuthorizationRequest> logger)
     {
         var cancellationToken = context.RequestAborted;
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("Post the login or consent form (application/x-www-form-urlencoded).");
-        }
-
-        var form = await context.Request.ReadFormAsync(cancellationToken);
-        if (!BrowserSessions.CsrfMatches(context, form))
+        var form = await OAuthBodies.ReadFormAsync(context, "Post the login or consent form (application/x-www-form-urlencoded).");
+        if (!sessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the sign-in page and try again.", StatusCodes.Status403Forbidden);
         }
@@ -56,19 +51,19 @@ internal static partial class AuthorizeEndpoint
             if (user is null)
             {
                 LogSignInRefused(logger, email, error!);
-                await ShowLoginAsync(context, request, fields, error, email);
+                await ShowLoginAsync(context, sessions, request, fields, error, email);
                 return;
             }
 
             await sessions.SignInAsync(context, user.Id, cancellationToken);
-            await ShowConsentAsync(context, request, fields, user);
+            await ShowConsentAsync(context, sessions, request, fields, user);
             return;
         }
 
         var signedIn = await sessions.GetUserAsync(context, cancellationToken);
         if (signedIn is null)
         {
-            await ShowLoginAsync(context, request, fields, "Your sign-in expired; sign in again.", null);
+            await ShowLoginAsync(context, sessions, request, fields, "Your sign-in expired; sign in again.", null);
             return;
         }
 
@@ -129,19 +124,18 @@ internal static partial class AuthorizeEndpoint
     private static List<(string Name, string Value)> Fields(Func<string, StringValues> get)
         => [.. AuthorizationRequest.Parameters.Select(p => (Name: p, Value: get(p).ToString())).Where(p => p.Value.Length > 0)];
 
-    private static Task ShowLoginAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, string? error, string? email)
+    private static Task ShowLoginAsync(HttpContext context, BrowserSessions sessions, AuthorizationRequest request, List<(string, string)> fields, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
-            IdentityPages.Login(Path, fields, BrowserSessions.EnsureCsrf(context), error, email, $"Sign in to let {ClientName(request)} use Portico."));
+            IdentityPages.Login(Path, fields, sessions.Csrf(context), error, email, $"Sign in to let {ClientLabel(request)} use Portico."));
 
-    private static Task ShowConsentAsync(HttpContext context, AuthorizationRequest request, List<(string, string)> fields, UserRecord user)
+    private static Task ShowConsentAsync(HttpContext context, BrowserSessions sessions, AuthorizationRequest request, List<(string, string)> fields, UserRecord user)
     {
         var (granted, refused) = AdminConsent.Split(request.Scopes, user.IsAdmin);
         return IdentityPages.WriteAsync(context, "Allow access?",
-            IdentityPages.Consent(Path, fields, BrowserSessions.EnsureCsrf(context), ClientName(request), new Uri(request.RedirectUri).Authority, user.Email,
-                granted, refused, request.Resource));
+            IdentityPages.Consent(Path, fields, sessions.Csrf(context), ClientLabel(request), user.Email, granted, refused, request.Resource));
     }
 
-    private static string ClientName(AuthorizationRequest request) => ClientMetadataDocuments.DisplayName(request.Client);
+    private static string ClientLabel(AuthorizationRequest request) => IdentityPages.ClientLabel(request.Client, new Uri(request.RedirectUri).Authority);
 
     private static void Redirect(HttpContext context, string location)
     {

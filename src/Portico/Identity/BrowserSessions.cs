@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Storage;
@@ -7,13 +9,21 @@ namespace Portico.Identity;
 /// <summary>
 /// The cookie of a signed-in browser on the login, consent and device pages — and nowhere else: MCP
 /// requests authenticate with tokens only. The cookie is random; the store keeps its SHA-256, so any
-/// instance recognises it. CSRF uses a second random cookie echoed in every form (double submit).
+/// instance recognises it. Every form carries a CSRF token bound to this browser: Data Protection seals the
+/// hash of its session cookie (before sign-in: of a random pre-session cookie), and a post is accepted only
+/// when the token opens to the cookie the browser sends. A token and cookie minted in another browser and
+/// planted in this one (cookie tossing from a sibling host) do not match this browser's session.
 /// </summary>
-internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IOptions<IdentityOptions> options)
+internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IOptions<IdentityOptions> options, IDataProtectionProvider protection)
 {
     public const string SessionCookie = "portico_session";
     public const string CsrfCookie = "portico_csrf";
     public const string CsrfField = "csrf_token";
+
+    private readonly IDataProtector _csrf = protection.CreateProtector("Portico.Identity.Csrf.v1");
+
+    /// <summary>The session cookie this response sets (a sign-in), which the page's forms are bound to from now on.</summary>
+    private string? _issued;
 
     public async Task<UserRecord?> GetUserAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -36,24 +46,47 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         await db.BrowserSessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         context.Response.Cookies.Append(SessionCookie, cookie, CookieOptions(context, options.Value.BrowserSessionLifetime));
+        _issued = cookie;
     }
 
-    /// <summary>The CSRF token for the forms of this page, set as a cookie if the browser has none yet.</summary>
-    public static string EnsureCsrf(HttpContext context)
+    /// <summary>The CSRF token for the forms of this page, bound to this browser; sets the pre-session cookie if the browser has none yet.</summary>
+    public string Csrf(HttpContext context)
     {
-        if (context.Request.Cookies.TryGetValue(CsrfCookie, out var existing) && existing is { Length: >= 32 })
+        if (!context.Request.Cookies.TryGetValue(CsrfCookie, out var nonce) || nonce is not { Length: >= 32 })
         {
-            return existing;
+            nonce = Secrets.New("");
+            context.Response.Cookies.Append(CsrfCookie, nonce, CookieOptions(context, null));
         }
 
-        var token = Secrets.New("");
-        context.Response.Cookies.Append(CsrfCookie, token, CookieOptions(context, null));
-        return token;
+        return _csrf.Protect(Binding(_issued ?? SessionCookieOf(context), nonce));
     }
 
-    public static bool CsrfMatches(HttpContext context, IFormCollection form)
-        => context.Request.Cookies.TryGetValue(CsrfCookie, out var cookie) && cookie is { Length: >= 32 }
-            && form[CsrfField].ToString() is { Length: >= 32 } field && Secrets.EqualsFixedTime(cookie, field);
+    /// <summary>Whether the form's token was made for the browser that posts it (its session cookie, or without one its pre-session cookie).</summary>
+    public bool CsrfMatches(HttpContext context, IFormCollection form)
+    {
+        var token = form[CsrfField].ToString();
+        context.Request.Cookies.TryGetValue(CsrfCookie, out var nonce);
+        var session = SessionCookieOf(context);
+        if (token.Length == 0 || (session is null && nonce is not { Length: >= 32 }))
+        {
+            return false;
+        }
+
+        try
+        {
+            return Secrets.EqualsFixedTime(_csrf.Unprotect(token), Binding(session, nonce!));
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static string? SessionCookieOf(HttpContext context)
+        => context.Request.Cookies.TryGetValue(SessionCookie, out var cookie) && !string.IsNullOrEmpty(cookie) ? cookie : null;
+
+    /// <summary>A hash, so the sealed token never carries a cookie itself.</summary>
+    private static string Binding(string? session, string nonce) => session is not null ? "session:" + Secrets.HashHex(session) : "browser:" + Secrets.HashHex(nonce);
 
     private static CookieOptions CookieOptions(HttpContext context, TimeSpan? lifetime) => new()
     {

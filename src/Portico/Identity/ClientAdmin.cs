@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portico.Access;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -10,10 +11,42 @@ namespace Portico.Identity;
 /// </summary>
 internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, TimeProvider time)
 {
+    /// <param name="servicePrincipal">For <c>client_credentials</c>: the email of the user its tokens act as, a member of <paramref name="tenantId"/>.</param>
+    /// <param name="tenantId">For <c>client_credentials</c>: the tenant its tokens are bound to.</param>
+    /// <param name="mayIntrospect">A resource server that may introspect any token, not only its own.</param>
     public async Task<(OAuthClientRecord Client, string? Secret)> AddAsync(string? name, string authMethod, IReadOnlyCollection<string> redirectUris,
-        IReadOnlyCollection<string> grantTypes, string? scope, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> grantTypes, string? scope, string? servicePrincipal, string? tenantId, bool mayIntrospect, CancellationToken cancellationToken)
     {
-        var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, scope, time.GetUtcNow());
+        ClientRegistrations.CheckGrants(authMethod, grantTypes, byOperator: true, mayIntrospect);
+        var machine = grantTypes.Contains("client_credentials");
+        if (machine != (servicePrincipal is not null) || machine != (tenantId is not null))
+        {
+            throw new AccessException(machine
+                    ? "A client_credentials client needs --service-principal and --tenant: its tokens act as that user, bound to that tenant."
+                    : "--service-principal and --tenant are only for a client_credentials client.",
+                machine
+                    ? "Add --service-principal svc@example.com --tenant ID --scopes portico/records.read (the user must be a member: portico members add --tenant ID --user svc@example.com)."
+                    : "Add --grant-types client_credentials (with --confidential), or leave --service-principal and --tenant out.");
+        }
+
+        if (mayIntrospect && authMethod == "none")
+        {
+            throw new AccessException("--introspection needs a confidential client: introspection authenticates with a client secret.", "Pass --confidential.");
+        }
+
+        string? serviceUserId = null;
+        if (machine)
+        {
+            var email = servicePrincipal!.Trim().ToLowerInvariant();
+            serviceUserId = await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+            if (serviceUserId is null || !await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == serviceUserId, cancellationToken))
+            {
+                throw new AccessException($"'{email}' is not a member of tenant '{tenantId}', so a client_credentials client cannot act as it there.",
+                    $"Add the membership first: portico members add --tenant {tenantId} --user {email} (see 'portico tenants list' for tenant ids).");
+            }
+        }
+
+        var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, scope, new OperatorClient(serviceUserId, tenantId, mayIntrospect), time.GetUtcNow());
         db.OAuthClients.Add(client);
         var change = changes.Record(db, ClientRegistrations.Topic, client.Id);
         await db.SaveChangesAsync(cancellationToken);

@@ -18,7 +18,7 @@ namespace Portico.Identity;
 /// </summary>
 internal sealed partial class ClientMetadataDocuments : IDisposable
 {
-    public static readonly string[] GrantTypes = ["authorization_code", "refresh_token", DeviceFlow.GrantType];
+    public static readonly string[] GrantTypes = ClientRegistrations.SelfRegisteredGrantTypes;
 
     private readonly ConcurrentDictionary<string, (OAuthClientRecord Client, DateTimeOffset ExpiresAt)> _cache = new(StringComparer.Ordinal);
     private readonly ClientMetadataOptions _options;
@@ -79,6 +79,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
         var uri = Check(url);
         var (body, lifetime) = await FetchAsync(url, uri, cancellationToken);
         var client = Parse(url, body, now);
+        await ClientNames.RefuseImpersonationAsync(db, client.Name, what => Refuse(url, "is refused: " + what), cancellationToken);
         await SaveAsync(client, db, cancellationToken);
         _cache[url] = (client, now + lifetime);
         LogFetched(_logger, url, lifetime.TotalSeconds);
@@ -177,22 +178,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
 
     private static OAuthClientRecord Parse(string url, byte[] body, DateTimeOffset now)
     {
-        JsonElement document;
-        try
-        {
-            using var parsed = JsonDocument.Parse(body);
-            document = parsed.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw Refuse(url, $"is not JSON: {ex.Message}");
-        }
-
-        if (document.ValueKind != JsonValueKind.Object)
-        {
-            throw Refuse(url, "must be a JSON object of client metadata.");
-        }
-
+        var document = OAuthBodies.ParseObject(body, what => Refuse(url, $"is unreadable: {what}"));
         try
         {
             var clientId = ClientRegistrationEndpoint.String(document, "client_id");

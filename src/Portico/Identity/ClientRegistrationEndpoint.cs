@@ -3,7 +3,11 @@ using Portico.Storage;
 
 namespace Portico.Identity;
 
-/// <summary>Dynamic Client Registration (RFC 7591): public clients (<c>none</c>) and confidential ones, whose secret is shown once and stored hashed.</summary>
+/// <summary>
+/// Dynamic Client Registration (RFC 7591): public clients (<c>none</c>) and confidential ones, whose secret is shown once
+/// and stored hashed. Open to anyone, so what registers here gets only user-delegated grants and an unverified name
+/// (<see cref="ClientNames"/>).
+/// </summary>
 internal static class ClientRegistrationEndpoint
 {
     public const int MaxBodyBytes = 64 * 1024;
@@ -15,27 +19,7 @@ internal static class ClientRegistrationEndpoint
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, TimeProvider time)
     {
         var cancellationToken = context.RequestAborted;
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            throw Metadata($"The registration request is larger than {MaxBodyBytes} bytes.");
-        }
-
-        JsonElement body;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken);
-            body = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw Metadata($"The body is not JSON: {ex.Message}");
-        }
-
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw Metadata("The body must be a JSON object of client metadata (RFC 7591 2).");
-        }
-
+        var body = await OAuthBodies.ReadJsonObjectAsync(context, MaxBodyBytes, Metadata);
         var authMethod = String(body, "token_endpoint_auth_method") ?? "client_secret_basic";
         var grantTypes = Strings(body, "grant_types") ?? ["authorization_code", "refresh_token"];
         var redirectUris = Strings(body, "redirect_uris") ?? [];
@@ -45,7 +29,9 @@ internal static class ClientRegistrationEndpoint
             throw Metadata("Only response_types [\"code\"] is supported (OAuth 2.1: no implicit flow).");
         }
 
-        var (client, secret) = ClientRegistrations.New(String(body, "client_name"), authMethod, redirectUris, grantTypes, String(body, "scope"), time.GetUtcNow());
+        var name = String(body, "client_name");
+        await ClientNames.RefuseImpersonationAsync(db, name, Metadata, cancellationToken);
+        var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, String(body, "scope"), byOperator: null, time.GetUtcNow());
         var scope = client.Scope;
         db.OAuthClients.Add(client);
         await db.SaveChangesAsync(cancellationToken);
@@ -79,7 +65,7 @@ internal static class ClientRegistrationEndpoint
 
     internal static string? String(JsonElement body, string name)
         => !body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-            : value.ValueKind == JsonValueKind.String ? value.GetString() : throw Metadata($"{name} must be a string.");
+            : value.ValueKind == JsonValueKind.String ? OAuthBodies.Text(value, name, Metadata) : throw Metadata($"{name} must be a string.");
 
     internal static List<string>? Strings(JsonElement body, string name)
     {
@@ -93,6 +79,6 @@ internal static class ClientRegistrationEndpoint
             throw Metadata($"{name} must be an array of strings.");
         }
 
-        return [.. value.EnumerateArray().Select(v => v.GetString()!).Distinct(StringComparer.Ordinal)];
+        return [.. value.EnumerateArray().Select(v => OAuthBodies.Text(v, name, Metadata)).Distinct(StringComparer.Ordinal)];
     }
 }

@@ -17,7 +17,10 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     /// <summary>RFC 8628 3.5: each <c>slow_down</c> raises the interval by five seconds.</summary>
     public const int SlowDownSeconds = 5;
 
-    public async Task<IssuedDeviceCode> StartAsync(string clientId, IReadOnlySet<string> scopes, string resource, string? sessionId, CancellationToken cancellationToken)
+    /// <param name="sessionId">The MCP session signing itself in (the <c>authenticate</c> tool); null for a device client.</param>
+    /// <param name="sessionClient">What that session's client says it is (<c>clientInfo</c>), shown on the device page.</param>
+    public async Task<IssuedDeviceCode> StartAsync(string clientId, IReadOnlySet<string> scopes, string resource, string? sessionId, (string? Name, string? Version) sessionClient,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
@@ -50,6 +53,8 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
             Resource = resource,
             Status = DeviceFlow.Pending,
             SessionId = sessionId,
+            SessionClientName = Clip(sessionClient.Name),
+            SessionClientVersion = Clip(sessionClient.Version),
             IntervalSeconds = settings.DevicePollIntervalSeconds,
             CreatedAt = now,
             ExpiresAt = now + settings.DeviceCodeLifetime,
@@ -74,6 +79,13 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         var hash = UserCodes.Hash(normalizedUserCode);
         var now = time.GetUtcNow();
         return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.UserCode == hash && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
+    }
+
+    /// <summary>A pending, unexpired authorization by its id (the SHA-256 of its device code); null when there is none.</summary>
+    public Task<DeviceCodeRecord?> FindPendingByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
     }
 
     /// <summary>Records the user's answer; false when the code stopped being pending meanwhile (expired, or answered in another tab).</summary>
@@ -133,7 +145,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
                 $"The user has not approved yet. Keep polling every {code.IntervalSeconds} seconds until {code.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.");
         }
 
-        var grant = await issuer.NewGrantAsync(db, code.ClientId, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource, cancellationToken);
+        var grant = await issuer.NewGrantAsync(db, code.ClientId, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource, actingForItself: false, cancellationToken);
         var refresh = withRefreshToken ? issuer.NewRefreshToken(db, grant) : null;
         // The redeemed row keeps the grant (a session's sign-in), under a user code nobody can type, so the code can be issued again.
         var retiredUserCode = "redeemed:" + code.Id;
@@ -166,8 +178,9 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         db.OAuthClients.Add(new OAuthClientRecord
         {
             Id = DeviceFlow.SessionClientId,
-            Name = "Portico MCP session",
+            Name = ClientNames.SessionClientName,
             AuthMethod = "none",
+            OperatorRegistered = true,
             RedirectUris = "",
             GrantTypes = DeviceFlow.GrantType,
             CreatedAt = time.GetUtcNow(),
@@ -185,6 +198,8 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
             }
         }
     }
+
+    private static string? Clip(string? value) => value is { Length: > 200 } ? value[..200] : value;
 
     [LoggerMessage(EventId = 730, Level = LogLevel.Information, Message = "User {UserId} {Decision} a device authorization of client {ClientId}")]
     private static partial void LogDecided(ILogger logger, string userId, string decision, LogValue clientId);

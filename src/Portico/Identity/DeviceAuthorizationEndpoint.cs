@@ -7,13 +7,8 @@ internal static class DeviceAuthorizationEndpoint
 {
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, IdentityUrls urls, DeviceAuthorization devices)
     {
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("The device authorization request must be application/x-www-form-urlencoded (RFC 8628 3.1).");
-        }
-
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "The device authorization request must be application/x-www-form-urlencoded (RFC 8628 3.1).");
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
         if (client.Id == DeviceFlow.SessionClientId)
         {
@@ -29,7 +24,7 @@ internal static class DeviceAuthorizationEndpoint
 
         var scopes = OAuthScopes.ParseFor(client, form["scope"].ToString());
         var resource = urls.ValidateResource(context.Request, form["resource"].ToString());
-        var issued = await devices.StartAsync(client.Id, scopes, resource, sessionId: null, cancellationToken);
+        var issued = await devices.StartAsync(client.Id, scopes, resource, sessionId: null, sessionClient: default, cancellationToken);
         var issuer = urls.Issuer(context.Request);
         await OAuthJson.WriteAsync(context, StatusCodes.Status200OK, json =>
         {

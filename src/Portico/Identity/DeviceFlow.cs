@@ -21,6 +21,9 @@ internal static class DeviceFlow
     public const string Denied = "denied";
     public const string Used = "used";
 
+    /// <summary>The first characters of an MCP session id, enough for a person to compare what two screens show.</summary>
+    public static string ShortSessionId(string sessionId) => sessionId.Length <= 8 ? sessionId : sessionId[..8];
+
     public static string VerificationUri(string issuer) => issuer + VerificationPath;
 
     /// <summary>The page with the user code filled in, for a QR code or a link (RFC 8628 3.3.1).</summary>

@@ -16,33 +16,29 @@ internal static partial class DevicePage
         var typed = context.Request.Query["user_code"].ToString();
         if (typed.Length == 0)
         {
-            await ShowCodeFormAsync(context, null, null);
+            await ShowCodeFormAsync(context, sessions, null, null);
             return;
         }
 
-        await ContinueAsync(context, typed, await sessions.GetUserAsync(context, context.RequestAborted), devices, db, guesses);
+        await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, context.RequestAborted), devices, sessions, db, guesses);
     }
 
     public static async Task PostAsync(HttpContext context, DeviceAuthorization devices, BrowserSessions sessions, UserAccounts accounts, PorticoDbContext db,
         DeviceCodeGuesses guesses, ILogger<DeviceAuthorization> logger)
     {
         var cancellationToken = context.RequestAborted;
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("Post the device form (application/x-www-form-urlencoded).");
-        }
-
-        var form = await context.Request.ReadFormAsync(cancellationToken);
-        if (!BrowserSessions.CsrfMatches(context, form))
+        var form = await OAuthBodies.ReadFormAsync(context, "Post the device form (application/x-www-form-urlencoded).");
+        if (!sessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the device page and try again.", StatusCodes.Status403Forbidden);
         }
 
         var typed = form["user_code"].ToString();
+        var ticket = form[DeviceCodeGuesses.TicketField].ToString();
         switch (form["action"].ToString())
         {
             case "code":
-                await ContinueAsync(context, typed, await sessions.GetUserAsync(context, cancellationToken), devices, db, guesses);
+                await ContinueAsync(context, typed, null, await sessions.GetUserAsync(context, cancellationToken), devices, sessions, db, guesses);
                 return;
             case "login":
                 var email = form["email"].ToString();
@@ -50,41 +46,41 @@ internal static partial class DevicePage
                 if (user is null)
                 {
                     LogSignInRefused(logger, email, error!);
-                    await ShowLoginAsync(context, typed, error, email);
+                    await ShowLoginAsync(context, sessions, typed, ticket, error, email);
                     return;
                 }
 
                 await sessions.SignInAsync(context, user.Id, cancellationToken);
-                await ContinueAsync(context, typed, user, devices, db, guesses);
+                await ContinueAsync(context, typed, ticket, user, devices, sessions, db, guesses);
                 return;
             case "approve" or "deny":
-                await DecideAsync(context, typed, form["action"] == "approve", devices, sessions, db, guesses);
+                await DecideAsync(context, typed, ticket, form["action"] == "approve", devices, sessions, db, guesses);
                 return;
             default:
                 throw OAuthException.InvalidRequest("Unknown form action: expected code, login, approve or deny.");
         }
     }
 
-    private static async Task DecideAsync(HttpContext context, string typed, bool approve, DeviceAuthorization devices, BrowserSessions sessions, PorticoDbContext db,
-        DeviceCodeGuesses guesses)
+    private static async Task DecideAsync(HttpContext context, string typed, string ticket, bool approve, DeviceAuthorization devices, BrowserSessions sessions,
+        PorticoDbContext db, DeviceCodeGuesses guesses)
     {
         var user = await sessions.GetUserAsync(context, context.RequestAborted);
         if (user is null)
         {
-            await ShowLoginAsync(context, typed, "Your sign-in expired; sign in again.", null);
+            await ShowLoginAsync(context, sessions, typed, ticket, "Your sign-in expired; sign in again.", null);
             return;
         }
 
-        var (code, blocked) = await FindAsync(context, typed, devices, guesses);
+        var (code, blocked) = await guesses.FindAsync(context, typed, ticket, devices);
         if (blocked is { } wait)
         {
-            await ShowBlockedAsync(context, typed, wait);
+            await ShowBlockedAsync(context, sessions, typed, wait);
             return;
         }
 
         if (code is null || !await devices.DecideAsync(code, user.Id, approve, context.RequestAborted))
         {
-            await ShowCodeFormAsync(context, typed, NotPending);
+            await ShowCodeFormAsync(context, sessions, typed, NotPending);
             return;
         }
 
@@ -94,61 +90,46 @@ internal static partial class DevicePage
     }
 
     /// <summary>A valid code goes on to the sign-in form, or straight to the consent form for a signed-in user.</summary>
-    private static async Task ContinueAsync(HttpContext context, string typed, UserRecord? user, DeviceAuthorization devices, PorticoDbContext db, DeviceCodeGuesses guesses)
+    private static async Task ContinueAsync(HttpContext context, string typed, string? ticket, UserRecord? user, DeviceAuthorization devices, BrowserSessions sessions,
+        PorticoDbContext db, DeviceCodeGuesses guesses)
     {
-        var (code, blocked) = await FindAsync(context, typed, devices, guesses);
+        var (code, blocked) = await guesses.FindAsync(context, typed, ticket, devices);
         if (blocked is { } wait)
         {
-            await ShowBlockedAsync(context, typed, wait);
+            await ShowBlockedAsync(context, sessions, typed, wait);
             return;
         }
 
         if (code is null)
         {
-            await ShowCodeFormAsync(context, typed, NotPending);
+            await ShowCodeFormAsync(context, sessions, typed, NotPending);
             return;
         }
 
         var userCode = UserCodes.Format(UserCodes.Normalize(typed)!);
+        var found = guesses.TicketFor(code);
         if (user is null)
         {
-            await ShowLoginAsync(context, userCode, null, null);
+            await ShowLoginAsync(context, sessions, userCode, found, null, null);
             return;
         }
 
         var (granted, refused) = AdminConsent.Split(code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), user.IsAdmin);
+        var client = await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, context.RequestAborted);
+        var label = client is null ? $"<strong>{IdentityPages.E(code.ClientId)}</strong>" : IdentityPages.ClientLabel(client, null);
+        var warning = code.SessionId is { } sessionId ? IdentityPages.SessionWarning(sessionId, code.SessionClientName, code.SessionClientVersion) : "";
         await IdentityPages.WriteAsync(context, "Connect a device?",
-            IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode)], BrowserSessions.EnsureCsrf(context),
-                await ClientNameAsync(code, db, context.RequestAborted), userCode, user.Email, granted, refused, code.Resource));
+            IdentityPages.DeviceConsent(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, found)], sessions.Csrf(context),
+                label, warning, userCode, user.Email, granted, refused, code.Resource));
     }
 
     private const string NotPending = "That code is not valid: it may be mistyped, expired or already used. Check the code on your device, or start again there.";
 
-    /// <summary>
-    /// The pending code the user typed. A wrong code counts against the caller's address; a caller over
-    /// the limit is told how long to wait, and no code is looked up at all.
-    /// </summary>
-    private static async Task<(DeviceCodeRecord? Code, TimeSpan? Blocked)> FindAsync(HttpContext context, string typed, DeviceAuthorization devices, DeviceCodeGuesses guesses)
-    {
-        if (await guesses.BlockedForAsync(context) is { } wait)
-        {
-            return (null, wait);
-        }
-
-        var code = UserCodes.Normalize(typed) is { } normalized ? await devices.FindPendingAsync(normalized, context.RequestAborted) : null;
-        if (code is null)
-        {
-            await guesses.RecordWrongAsync(context);
-        }
-
-        return (code, null);
-    }
-
-    private static Task ShowBlockedAsync(HttpContext context, string typed, TimeSpan wait)
+    private static Task ShowBlockedAsync(HttpContext context, BrowserSessions sessions, string typed, TimeSpan wait)
     {
         context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return IdentityPages.WriteAsync(context, "Connect a device",
-            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, BrowserSessions.EnsureCsrf(context),
+            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, sessions.Csrf(context),
                 $"Too many wrong codes from your network. Wait {Math.Ceiling(wait.TotalMinutes):0} minute(s), then type the code shown on your device again.", typed),
             StatusCodes.Status429TooManyRequests);
     }
@@ -157,14 +138,14 @@ internal static partial class DevicePage
         => await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, cancellationToken) is { } client
             ? ClientMetadataDocuments.DisplayName(client) : code.ClientId;
 
-    private static Task ShowCodeFormAsync(HttpContext context, string? typed, string? error)
+    private static Task ShowCodeFormAsync(HttpContext context, BrowserSessions sessions, string? typed, string? error)
         => IdentityPages.WriteAsync(context, "Connect a device",
-            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, BrowserSessions.EnsureCsrf(context), error, typed), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+            IdentityPages.DeviceCode(DeviceFlow.VerificationPath, sessions.Csrf(context), error, typed), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-    private static Task ShowLoginAsync(HttpContext context, string userCode, string? error, string? email)
+    private static Task ShowLoginAsync(HttpContext context, BrowserSessions sessions, string userCode, string? ticket, string? error, string? email)
         => IdentityPages.WriteAsync(context, "Sign in to Portico",
-            IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode)], BrowserSessions.EnsureCsrf(context), error, email,
-                $"Sign in to connect the device showing the code {userCode}."));
+            IdentityPages.Login(DeviceFlow.VerificationPath, [("user_code", userCode), (DeviceCodeGuesses.TicketField, ticket ?? "")], sessions.Csrf(context), error, email,
+                IdentityPages.E($"Sign in to connect the device showing the code {userCode}.")));
 
     [LoggerMessage(EventId = 731, Level = LogLevel.Information, Message = "Sign-in refused on the device page for {Email}: {Reason}")]
     private static partial void LogSignInRefused(ILogger logger, LogValue email, string reason);

@@ -28,11 +28,16 @@ internal static class IdentityEndpoints
         return app;
     }
 
-    /// <summary>Turns an <see cref="OAuthException"/> thrown anywhere in a handler into the RFC 6749 JSON error.</summary>
+    /// <summary>
+    /// Turns an <see cref="OAuthException"/> thrown anywhere in a handler into the RFC 6749 JSON error. A request whose Host
+    /// does not name this server is refused before the handler runs (<see cref="IdentityUrls.Issuer"/>), so nothing is
+    /// consumed (a refresh token, a code) by a request that could not be answered.
+    /// </summary>
     private static async ValueTask<object?> OAuthErrorFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
+            context.HttpContext.RequestServices.GetRequiredService<IdentityUrls>().Issuer(context.HttpContext.Request);
             return await next(context);
         }
         catch (OAuthException ex) when (!context.HttpContext.Response.HasStarted)

@@ -6,8 +6,9 @@ internal sealed class IdentityOptions
     public const string SectionName = "Portico:Identity";
 
     /// <summary>
-    /// The public base URL (<c>https://mcp.example.com</c>). Unset, it is taken from each request, which
-    /// is right for one host name; set it behind a proxy that rewrites Host so issuer and audience never vary.
+    /// The public base URL (<c>https://mcp.example.com</c>). Unset, it is taken from each request whose Host is a
+    /// loopback name or one of <c>Portico:Mcp:AllowedHosts</c> (other Hosts are refused); set it behind a proxy, so
+    /// issuer and audience never vary.
     /// </summary>
     public string? Issuer { get; set; }
 

@@ -17,6 +17,8 @@ internal static class IdentityPages
         button{margin-top:1rem;padding:.55rem 1.2rem;font-size:1rem;border-radius:4px;border:1px solid #2457c5;background:#2457c5;color:#fff;cursor:pointer}
         button.secondary{background:#fff;color:#2457c5}.error{color:#b00020;background:#fdecee;padding:.6rem;border-radius:4px}
         ul{padding-left:1.2rem}code{background:#eef;padding:0 .2rem}
+        .unverified{background:#fff3cd;color:#6b4400;border:1px solid #d9a400;border-radius:3px;padding:0 .3rem;font-size:.8em;font-weight:600;text-transform:uppercase}
+        .warning{background:#fff3cd;border-left:4px solid #d9a400;padding:.6rem}
         """;
 
     public static Task WriteAsync(HttpContext context, string title, string body, int status = StatusCodes.Status200OK)
@@ -32,9 +34,10 @@ internal static class IdentityPages
             $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{E(title)} · Portico</title><style>{Style}</style></head><body><main><h1>{E(title)}</h1>{body}</main></body></html>");
     }
 
-    public static string Login(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string? error, string? email, string intro)
+    /// <param name="introHtml">Already encoded: it may carry a client label (<see cref="ClientLabel"/>).</param>
+    public static string Login(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string? error, string? email, string introHtml)
         => $"""
-            <p>{E(intro)}</p>
+            <p>{introHtml}</p>
             {Error(error)}
             <form method="post" action="{E(action)}">
             {Hidden(hidden, csrf)}
@@ -45,10 +48,10 @@ internal static class IdentityPages
             </form>
             """;
 
-    public static string Consent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientName, string redirectHost, string userEmail,
+    public static string Consent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientLabel, string userEmail,
         IReadOnlyList<string> scopes, IReadOnlyList<string> refused, string resource)
         => $"""
-            <p><strong>{E(clientName)}</strong> (redirecting to <code>{E(redirectHost)}</code>) asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
+            <p>{clientLabel} asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
             {ScopeList(scopes, refused)}
             <form method="post" action="{E(action)}">
             {Hidden(hidden, csrf)}
@@ -69,10 +72,12 @@ internal static class IdentityPages
             </form>
             """;
 
-    public static string DeviceConsent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientName, string userCode, string userEmail,
-        IReadOnlyList<string> scopes, IReadOnlyList<string> refused, string resource)
+    /// <param name="sessionWarning">Already encoded: who asks when an MCP session signs itself in (<see cref="SessionWarning"/>), else empty.</param>
+    public static string DeviceConsent(string action, IEnumerable<(string Name, string Value)> hidden, string csrf, string clientLabel, string sessionWarning, string userCode,
+        string userEmail, IReadOnlyList<string> scopes, IReadOnlyList<string> refused, string resource)
         => $"""
-            <p><strong>{E(clientName)}</strong> asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
+            {sessionWarning}
+            <p>{clientLabel} asks to use <code>{E(resource)}</code> as <strong>{E(userEmail)}</strong> with these permissions:</p>
             {ScopeList(scopes, refused)}
             <p>Allow only if your device shows the code <strong><code>{E(userCode)}</code></strong>.</p>
             <form method="post" action="{E(action)}">
@@ -80,6 +85,38 @@ internal static class IdentityPages
             {Answers(scopes)}
             </form>
             """;
+
+    /// <summary>
+    /// The client as the user may trust it. An operator's client shows its name; one that named itself (self-registered,
+    /// or a metadata document) carries an "unverified" marker and where it comes from and goes to, since its name can
+    /// be anything (a look-alike of a verified one is refused at registration, <see cref="ClientNames"/>).
+    /// </summary>
+    public static string ClientLabel(Storage.OAuthClientRecord client, string? redirectHost)
+    {
+        var name = $"<strong id=\"client-name\">{E(client.Name ?? client.Id)}</strong>";
+        var redirect = redirectHost is null ? "" : $"redirecting to <code>{E(redirectHost)}</code>";
+        if (ClientNames.IsVerified(client))
+        {
+            return redirectHost is null ? name : $"{name} ({redirect})";
+        }
+
+        var origin = ClientMetadataDocuments.IsUrl(client.Id)
+            ? $"described by <code>{E(new Uri(client.Id).Host)}</code>, not by your administrator"
+            : "registered itself, not by your administrator";
+        return $"{name} <span class=\"unverified\" id=\"unverified\">unverified</span> ({origin}{(redirectHost is null ? "" : "; " + redirect)})";
+    }
+
+    /// <summary>The device page's warning when an MCP session (the <c>authenticate</c> tool) asks: approving gives that session the user's access.</summary>
+    public static string SessionWarning(string sessionId, string? clientName, string? clientVersion)
+    {
+        var client = clientName is { Length: > 0 } ? $"<strong id=\"mcp-client\">{E(Clip(clientName))}</strong>{(clientVersion is { Length: > 0 } ? " " + E(Clip(clientVersion)) : "")}" : "<strong id=\"mcp-client\">an MCP client that gave no name</strong>";
+        var session = E(DeviceFlow.ShortSessionId(sessionId));
+        return $"""
+            <p class="warning" id="session-warning"><strong>An MCP session asks to act as you.</strong> The client in session <code id="mcp-session">{session}</code> says it is {client}.
+            If you allow, that session — and whoever controls it — uses Portico with your access and the permissions below until the sign-in ends.
+            Allow only if you just asked your own MCP client to sign in and it shows session <code>{session}</code>.</p>
+            """;
+    }
 
     /// <summary>The permissions that would be granted, then those asked for that this user cannot be granted (left out of the token).</summary>
     private static string ScopeList(IReadOnlyList<string> scopes, IReadOnlyList<string> refused)
@@ -108,4 +145,7 @@ internal static class IdentityPages
     }
 
     public static string E(string value) => HtmlEncoder.Default.Encode(value);
+
+    /// <summary>Text a client chose about itself, cut to a length a page can show.</summary>
+    private static string Clip(string value) => value.Length > 100 ? value[..100] + "…" : value;
 }

@@ -1,15 +1,34 @@
 using Microsoft.Extensions.Options;
 using Portico.Hosting;
+using Portico.Mcp;
 
 namespace Portico.Identity;
 
-/// <summary>The issuer and the MCP resource URLs this server answers for, from configuration or the request.</summary>
-internal sealed class IdentityUrls(IOptionsMonitor<IdentityOptions> options)
+/// <summary>
+/// The issuer and the MCP resource URLs this server answers for: <c>Portico:Identity:Issuer</c>, or, unset, the request's
+/// Host when it names this server — a loopback name (any port) or one in <c>Portico:Mcp:AllowedHosts</c>, the list the
+/// MCP host check uses (<see cref="HostOriginPolicy"/>). Any other Host gets no URL naming it: the Host header is the
+/// client's to choose, and metadata built from it would send clients to whatever server the attacker names.
+/// </summary>
+internal sealed class IdentityUrls(IOptionsMonitor<IdentityOptions> options, HostOriginPolicy hosts)
 {
+    /// <summary>Throws <c>invalid_request</c> (400) for a Host that does not name this server while no issuer is configured.</summary>
     public string Issuer(HttpRequest request)
-        => options.CurrentValue.Issuer is { Length: > 0 } configured
-            ? configured.TrimEnd('/')
-            : $"{request.Scheme}://{request.Host}{request.PathBase}";
+    {
+        if (options.CurrentValue.Issuer is { Length: > 0 } configured)
+        {
+            return configured.TrimEnd('/');
+        }
+
+        if (!hosts.IsHostAllowed(request.Host))
+        {
+            throw OAuthException.InvalidRequest(
+                $"The Host '{request.Host.Host}' is not a name of this server, so no issuer or metadata is derived from it. Operator: set {IdentityOptions.SectionName}:Issuer "
+                + $"to the public URL (e.g. Portico__Identity__Issuer=https://mcp.example.com), or add the name to {HostOriginPolicy.AllowedHostsSetting}.");
+        }
+
+        return $"{request.Scheme}://{request.Host}{request.PathBase}";
+    }
 
     /// <summary>The resource URL of an MCP path (RFC 8707 audience of tokens for it).</summary>
     public string Resource(HttpRequest request, PathString mcpPath) => Issuer(request) + mcpPath;

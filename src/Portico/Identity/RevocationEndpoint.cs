@@ -12,13 +12,8 @@ internal static class RevocationEndpoint
 {
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, AccessTokens accessTokens, GrantRevocations revocations, IdentityUrls urls)
     {
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("The revocation request must be application/x-www-form-urlencoded (RFC 7009 2.1).");
-        }
-
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "The revocation request must be application/x-www-form-urlencoded (RFC 7009 2.1).");
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
         var token = form["token"].ToString();
         if (token.Length == 0)

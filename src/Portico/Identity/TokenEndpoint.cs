@@ -14,13 +14,8 @@ internal static partial class TokenEndpoint
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer, GrantRevocations revocations,
         DeviceAuthorization devices, TimeProvider time, ILogger<TokenIssuer> logger)
     {
-        if (!context.Request.HasFormContentType)
-        {
-            throw OAuthException.InvalidRequest("The token request must be application/x-www-form-urlencoded (RFC 6749 3.2).");
-        }
-
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, "The token request must be application/x-www-form-urlencoded (RFC 6749 3.2).");
         var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0)
         {
@@ -130,7 +125,7 @@ internal static partial class TokenEndpoint
             throw new OAuthException("invalid_target", $"The code was issued for resource '{code.Resource}', not '{resource}'.");
         }
 
-        var grant = await issuer.NewGrantAsync(db, client.Id, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource, cancellationToken);
+        var grant = await issuer.NewGrantAsync(db, client.Id, code.UserId, code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), code.Resource, actingForItself: false, cancellationToken);
         var refresh = issuer.NewRefreshToken(db, grant);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The conditional update decides between two racing redemptions, on any instance: only one sees one row.
@@ -228,13 +223,21 @@ internal static partial class TokenEndpoint
             throw new OAuthException("unauthorized_client", "This client is not registered for client_credentials (grant_types).");
         }
 
+        // Also refuses rows of earlier builds, where any client could register itself for this grant.
+        if (!client.OperatorRegistered || client.ServiceUserId is null || client.TenantId is null || client.Scope is null)
+        {
+            throw new OAuthException("unauthorized_client",
+                "client_credentials is only for clients an operator registered with a service principal, a tenant and scopes "
+                + "(portico clients add --confidential --service-principal EMAIL --tenant ID --scopes …). This client acts only for users who sign in through it.");
+        }
+
         var scopes = OAuthScopes.ParseFor(client, form["scope"].ToString());
 
         // No refresh token: the client holds its own credentials and asks again (RFC 6749 4.4.3).
         var resource = urls.ValidateResource(context.Request, form["resource"].ToString());
-        var grant = await issuer.NewGrantAsync(db, client.Id, null, scopes, resource, context.RequestAborted);
+        var grant = await issuer.NewGrantAsync(db, client.Id, client.ServiceUserId, scopes, resource, actingForItself: true, context.RequestAborted);
         await db.SaveChangesAsync(context.RequestAborted);
-        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), null);
+        await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), null, client.TenantId);
     }
 
     [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Authorization code replayed by client {ClientId}: revoking grant {GrantId}")]

@@ -7,10 +7,11 @@ namespace Portico.Identity;
 internal sealed class TokenIssuer(AccessTokens accessTokens, TimeProvider time, IOptions<IdentityOptions> options)
 {
     /// <summary>A grant of what <paramref name="userId"/> may hold of <paramref name="scopes"/> (see <see cref="AdminConsent"/>), added to <paramref name="db"/>.</summary>
-    public async Task<OAuthGrantRecord> NewGrantAsync(PorticoDbContext db, string clientId, string? userId, IEnumerable<string> scopes, string resource,
+    /// <param name="actingForItself">A client_credentials grant: <paramref name="userId"/> is its service principal, and it never holds admin.</param>
+    public async Task<OAuthGrantRecord> NewGrantAsync(PorticoDbContext db, string clientId, string? userId, IEnumerable<string> scopes, string resource, bool actingForItself,
         CancellationToken cancellationToken)
     {
-        var granted = await AdminConsent.GrantableAsync(db, userId, scopes, cancellationToken);
+        var granted = await AdminConsent.GrantableAsync(db, actingForItself ? null : userId, scopes, cancellationToken);
         var grant = new OAuthGrantRecord
         {
             Id = Secrets.Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
@@ -33,9 +34,10 @@ internal sealed class TokenIssuer(AccessTokens accessTokens, TimeProvider time, 
         return token;
     }
 
-    public async Task WriteResponseAsync(HttpContext context, string issuer, OAuthGrantRecord grant, IReadOnlyCollection<string> scopes, string? refreshToken)
+    /// <param name="tenantId">The tenant the access token is bound to (a client_credentials client's); null for a user's sign-in.</param>
+    public async Task WriteResponseAsync(HttpContext context, string issuer, OAuthGrantRecord grant, IReadOnlyCollection<string> scopes, string? refreshToken, string? tenantId = null)
     {
-        var access = await accessTokens.IssueAsync(issuer, grant.Resource, grant.UserId ?? grant.ClientId, grant.ClientId, scopes, grant.Id, context.RequestAborted);
+        var access = await accessTokens.IssueAsync(issuer, grant.Resource, grant.UserId ?? grant.ClientId, grant.ClientId, scopes, grant.Id, tenantId, context.RequestAborted);
         await OAuthJson.WriteAsync(context, StatusCodes.Status200OK, json =>
         {
             json.WriteString("access_token", access);

@@ -76,11 +76,15 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
     public Task<List<UserRecord>> ListAsync(CancellationToken cancellationToken)
         => db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
 
-    /// <summary>The user, or the message to show: wrong credentials (never which part) or a lockout with its end.</summary>
+    /// <summary>
+    /// The user, or the message to show: wrong credentials (never which part) or a lockout with its end. Each attempt
+    /// first takes its place in the failure count (one atomic UPDATE … RETURNING, see <see cref="TakeAttemptAsync"/>)
+    /// and only an attempt within the limit has its password checked, so parallel guesses cannot outrun the lockout.
+    /// </summary>
     public async Task<(UserRecord? User, string? Error)> SignInAsync(string email, string password, CancellationToken cancellationToken)
     {
         var normalized = email.Trim().ToLowerInvariant();
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         var now = time.GetUtcNow();
         if (user?.PasswordHash is null)
         {
@@ -88,38 +92,62 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
             return (null, WrongCredentials);
         }
 
-        if (user.LockedUntil > now)
+        var settings = options.Value;
+        var attempt = await TakeAttemptAsync(user.Id, now, cancellationToken);
+        if (attempt is null)
         {
-            return (null, Locked(user.LockedUntil.Value));
+            return (null, Locked(await LockedUntilAsync(user.Id, now, cancellationToken)));
+        }
+
+        if (attempt > settings.MaxFailedLogins)
+        {
+            // Taken while the attempt that reached the limit was still being checked: refused unchecked.
+            return (null, Locked(await LockAsync(user.Id, now, cancellationToken)));
         }
 
         var result = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)
         {
-            user.FailedLogins++;
-            var settings = options.Value;
-            if (user.FailedLogins >= settings.MaxFailedLogins)
-            {
-                user.FailedLogins = 0;
-                user.LockedUntil = now + settings.LockoutDuration;
-                await db.SaveChangesAsync(cancellationToken);
-                return (null, Locked(user.LockedUntil.Value));
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            return (null, WrongCredentials);
+            return attempt == settings.MaxFailedLogins ? (null, Locked(await LockAsync(user.Id, now, cancellationToken))) : (null, WrongCredentials);
         }
 
-        if (result == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            user.PasswordHash = Hasher.HashPassword(user, password);
-        }
-
+        var hash = result == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user, password) : user.PasswordHash;
+        await db.Users.Where(u => u.Id == user.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.LockedUntil, (DateTimeOffset?)null).SetProperty(u => u.PasswordHash, hash),
+                cancellationToken);
         user.FailedLogins = 0;
         user.LockedUntil = null;
-        await db.SaveChangesAsync(cancellationToken);
+        user.PasswordHash = hash;
         return (user, null);
     }
+
+    /// <summary>
+    /// Counts one sign-in attempt against the user, unless the account is locked: the new count (this attempt's
+    /// place), or null when locked. One statement, so concurrent attempts on any instance each get their own place
+    /// (valid on SQLite 3.35+ and PostgreSQL).
+    /// </summary>
+    private async Task<int?> TakeAttemptAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var counts = await db.Database.SqlQuery<int>(
+                $"UPDATE users SET failed_logins = failed_logins + 1 WHERE id = {userId} AND (locked_until IS NULL OR locked_until <= {nowMs}) RETURNING failed_logins AS \"Value\"")
+            .ToListAsync(cancellationToken);
+        return counts.Count == 0 ? null : counts[0];
+    }
+
+    /// <summary>Locks the account from now, unless another attempt locked it already; returns when the lockout ends.</summary>
+    private async Task<DateTimeOffset> LockAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? until = now + options.Value.LockoutDuration;
+        await db.Users.Where(u => u.Id == userId && (u.LockedUntil == null || u.LockedUntil <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, until).SetProperty(u => u.FailedLogins, 0), cancellationToken);
+        return await LockedUntilAsync(userId, now, cancellationToken);
+    }
+
+    private async Task<DateTimeOffset> LockedUntilAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
+        => await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.LockedUntil).FirstOrDefaultAsync(cancellationToken) is { } until && until > now
+            ? until
+            : now + options.Value.LockoutDuration;
 
     private static string Locked(DateTimeOffset until)
         => $"Too many failed sign-ins: this account is locked until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC. An administrator can lift it with 'portico users passwd'.";

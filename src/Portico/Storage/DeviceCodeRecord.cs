@@ -24,6 +24,11 @@ internal sealed class DeviceCodeRecord
     /// <summary>The MCP session that started the flow with the <c>authenticate</c> tool.</summary>
     public string? SessionId { get; set; }
 
+    /// <summary>The MCP client that session says it is (<c>clientInfo</c> name and version), shown on the device page.</summary>
+    public string? SessionClientName { get; set; }
+
+    public string? SessionClientVersion { get; set; }
+
     public int IntervalSeconds { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

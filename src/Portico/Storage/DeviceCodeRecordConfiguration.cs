@@ -18,6 +18,8 @@ internal sealed class DeviceCodeRecordConfiguration : IEntityTypeConfiguration<D
         builder.Property(d => d.UserId).HasColumnName("user_id");
         builder.Property(d => d.GrantId).HasColumnName("grant_id");
         builder.Property(d => d.SessionId).HasColumnName("session_id");
+        builder.Property(d => d.SessionClientName).HasColumnName("session_client_name");
+        builder.Property(d => d.SessionClientVersion).HasColumnName("session_client_version");
         builder.Property(d => d.IntervalSeconds).HasColumnName("interval_seconds");
         builder.Property(d => d.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
         builder.Property(d => d.ExpiresAt).HasColumnName("expires_at").HasConversion(StoreTime.Converter);

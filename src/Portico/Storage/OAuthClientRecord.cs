@@ -23,5 +23,20 @@ internal sealed class OAuthClientRecord
     /// <summary>Space-separated scopes the client may ask for; null for all.</summary>
     public string? Scope { get; set; }
 
+    /// <summary>
+    /// Added by an operator (<c>portico clients add</c>) or built in: its name is vouched for. False for a client that
+    /// registered itself (<c>/oauth/register</c>) or is known by a metadata document URL — the pages mark those unverified.
+    /// </summary>
+    public bool OperatorRegistered { get; set; }
+
+    /// <summary>For <c>client_credentials</c> (operator clients only): the user its tokens act as.</summary>
+    public string? ServiceUserId { get; set; }
+
+    /// <summary>For <c>client_credentials</c>: the tenant its tokens are bound to.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>A resource server an operator allowed to introspect any token (<c>--introspection</c>); others see only their own tokens.</summary>
+    public bool MayIntrospect { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

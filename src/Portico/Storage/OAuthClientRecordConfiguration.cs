@@ -16,6 +16,10 @@ internal sealed class OAuthClientRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(o => o.RedirectUris).HasColumnName("redirect_uris");
         builder.Property(o => o.GrantTypes).HasColumnName("grant_types");
         builder.Property(o => o.Scope).HasColumnName("scope");
+        builder.Property(o => o.OperatorRegistered).HasColumnName("operator_registered");
+        builder.Property(o => o.ServiceUserId).HasColumnName("service_user_id");
+        builder.Property(o => o.TenantId).HasColumnName("tenant_id");
+        builder.Property(o => o.MayIntrospect).HasColumnName("may_introspect");
         builder.Property(o => o.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
     }
 }

@@ -34,7 +34,9 @@ public sealed class ClientMetadataDocumentTests
         Assert.True(discovery["client_id_metadata_document_supported"]!.GetValue<bool>());
         using (var login = await flow.Browser.GetAsync(flow.AuthorizeUrl(clientId, Scopes)))
         {
-            Assert.Contains("Sign in to let Doc CLI (127.0.0.1) use Portico.", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var html = await login.Content.ReadAsStringAsync();
+            Assert.Contains("Sign in to let <strong id=\"client-name\">Doc CLI</strong> <span class=\"unverified\" id=\"unverified\">unverified</span>", html, StringComparison.Ordinal);
+            Assert.Contains("described by <code>127.0.0.1</code>, not by your administrator", html, StringComparison.Ordinal);
         }
 
         var code = OAuthFlow.Query(await flow.AuthorizeAsync(clientId, Scopes))["code"];

@@ -31,7 +31,9 @@ public sealed class ClientsCliTests : IDisposable
         Assert.Contains("not shown again", confidential.Error, StringComparison.Ordinal);
         Assert.Equal("confidential", (string?)confidential.Json["type"]);
         Assert.Equal("client_secret_basic", (string?)confidential.Json["tokenEndpointAuthMethod"]);
-        Assert.Equal(["authorization_code", "refresh_token", "client_credentials"], confidential.Json["grantTypes"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(["authorization_code", "refresh_token"], confidential.Json["grantTypes"]!.AsArray().Select(g => (string)g!));
+        Assert.True((bool)confidential.Json["verified"]!);
+        Assert.False((bool)confidential.Json["introspection"]!);
         Assert.Equal("portico/records.read portico/records.write", (string?)confidential.Json["scope"]);
         Assert.Equal("public", (string?)cli.Json["type"]);
         Assert.Null(cli.Json["clientSecret"]);
@@ -63,7 +65,12 @@ public sealed class ClientsCliTests : IDisposable
     [InlineData("uses http on a non-loopback host", "--name", "X", "--public", "--redirect-uri", "http://acme.example/cb")]
     [InlineData("redirect_uris is required for the authorization_code grant", "--name", "X", "--confidential", "--grant-types", "authorization_code")]
     [InlineData("grant_type 'implicit' is not supported", "--name", "X", "--public", "--redirect-uri", "http://127.0.0.1/cb", "--grant-types", "implicit")]
-    [InlineData("A public client without --redirect-uri has no grant", "--name", "X", "--public")]
+    [InlineData("has no grant to use", "--name", "X", "--public")]
+    [InlineData("has no grant to use", "--name", "X", "--confidential")]
+    [InlineData("needs --service-principal and --tenant", "--name", "X", "--confidential", "--grant-types", "client_credentials", "--scopes", "records.read")]
+    [InlineData("only for a client_credentials client", "--name", "X", "--confidential", "--redirect-uri", "https://acme.example/cb", "--tenant", "t1")]
+    [InlineData("is not a member of tenant", "--name", "X", "--confidential", "--service-principal", "svc@acme.example", "--tenant", "t1", "--scopes", "records.read")]
+    [InlineData("--introspection needs a confidential client", "--name", "X", "--public", "--redirect-uri", "http://127.0.0.1/cb", "--introspection")]
     [InlineData("--auth-method none does not fit a confidential client", "--name", "X", "--confidential", "--auth-method", "none")]
     [InlineData("portico/recrods.read", "--name", "X", "--public", "--redirect-uri", "http://127.0.0.1/cb", "--scopes", "portico/recrods.read")]
     public async Task Clients_add_refuses_bad_registrations_with_an_error_and_a_hint(string says, params string[] args)
@@ -83,15 +90,22 @@ public sealed class ClientsCliTests : IDisposable
     {
         await using var server = await PorticoTestServer.StartAsync();
         using var flow = await OAuthFlow.StartAsync(server);
+        var member = await CliSandbox.RunOnStoreAsync(server.Settings.Store, "members", "add", "--tenant", server.TenantId, "--user", "svc@acme.example");
+        Assert.True(member.ExitCode == 0, member.Error);
         var added = await CliSandbox.RunOnStoreAsync(server.Settings.Store,
-            "clients", "add", "--name", "Acme back end", "--confidential", "--redirect-uri", OAuthFlow.RedirectUri, "--json");
+            "clients", "add", "--name", "Acme back end", "--confidential", "--redirect-uri", OAuthFlow.RedirectUri, "--service-principal", "svc@acme.example",
+            "--tenant", server.TenantId, "--scopes", "portico/records.read", "--json");
         Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Equal(["authorization_code", "refresh_token", "client_credentials"], added.Json["grantTypes"]!.AsArray().Select(g => (string)g!));
+        Assert.Equal(server.TenantId, (string?)added.Json["tenantId"]);
         var clientId = (string)added.Json["clientId"]!;
         var basic = $"{clientId}:{(string)added.Json["clientSecret"]!}";
 
         var (machineStatus, machine) = await flow.TokenAsync(basic, ("grant_type", "client_credentials"), ("scope", "portico/records.read"));
         Assert.True(machineStatus == HttpStatusCode.OK, machine.ToJsonString());
         Assert.Equal("portico/records.read", machine["scope"]!.GetValue<string>());
+        Assert.Equal(server.TenantId, (string?)Jwt.Part(machine["access_token"]!.GetValue<string>(), 1)["tenant_id"]);
+        Assert.Equal((string?)added.Json["serviceUserId"], (string?)Jwt.Part(machine["access_token"]!.GetValue<string>(), 1)["sub"]);
         OAuthAssert.Error(await flow.TokenAsync($"{clientId}:pcs_wrong", ("grant_type", "client_credentials")), HttpStatusCode.Unauthorized, "invalid_client", "wrong client_secret");
 
         var code = OAuthFlow.Query(await flow.AuthorizeAsync(clientId, "portico/records.read"))["code"];

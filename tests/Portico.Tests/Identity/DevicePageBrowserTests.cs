@@ -96,6 +96,51 @@ public sealed class DevicePageBrowserTests(HeadlessChromium chromium) : IClassFi
         await Expect(page.Locator("[role=alert]")).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task A_self_registered_device_client_is_shown_unverified()
+    {
+        await using var server = await PorticoTestServer.StartAsync();
+        using var flow = await OAuthFlow.StartAsync(server);
+        var (_, started) = await StartDeviceAsync(flow);
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(started["verification_uri_complete"]!.GetValue<string>());
+        await SignInAsync(page);
+
+        await Expect(page.Locator("#client-name")).ToHaveTextAsync("TV app");
+        await Expect(page.Locator("#unverified")).ToBeVisibleAsync();
+        await Expect(page.Locator("#unverified")).ToHaveTextAsync("unverified", new() { IgnoreCase = true });
+        await Expect(page.Locator("main")).ToContainTextAsync("registered itself, not by your administrator");
+    }
+
+    [Fact]
+    public async Task An_mcp_session_signing_itself_in_is_named_on_the_device_page_with_its_client_and_a_warning()
+    {
+        await using var server = await PorticoTestServer.StartAsync();
+        using var flow = await OAuthFlow.StartAsync(server);
+        using var client = server.CreateClient();
+        var mcp = new McpHttp(client);
+        var session = await mcp.InitializeAsync(clientName: "Evil Agent");
+        var call = await mcp.CallToolAsync(session, "authenticate");
+        var started = call.Final["result"]!["structuredContent"]!;
+        Assert.Equal(session[..8], (string?)started["session"]);
+        Assert.Contains(session[..8], call.Final["result"]!["content"]![0]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        await using var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(started["verification_uri_complete"]!.GetValue<string>());
+        await SignInAsync(page);
+
+        await Expect(page.Locator("#session-warning")).ToBeVisibleAsync();
+        await Expect(page.Locator("#session-warning")).ToContainTextAsync("An MCP session asks to act as you");
+        await Expect(page.Locator("#mcp-client")).ToHaveTextAsync("Evil Agent");
+        await Expect(page.Locator("#session-warning")).ToContainTextAsync("Evil Agent 1.0");
+        await Expect(page.Locator("#mcp-session")).ToHaveTextAsync(session[..8]);
+        await Expect(page.Locator("#session-warning")).ToContainTextAsync("uses Portico with your access");
+        await Expect(page.Locator("#unverified")).ToHaveCountAsync(0);
+    }
+
     private static async Task<(string ClientId, JsonObject Started)> StartDeviceAsync(OAuthFlow flow)
     {
         var clientId = await flow.RegisterDeviceClientAsync();

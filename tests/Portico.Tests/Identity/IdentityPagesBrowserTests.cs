@@ -29,7 +29,10 @@ public sealed class IdentityPagesBrowserTests(HeadlessChromium chromium) : IClas
         await page.Locator("#sign-in").ClickAsync();
 
         await Expect(page.Locator("h1")).ToHaveTextAsync("Allow access?");
-        await Expect(page.Locator("main")).ToContainTextAsync("Test client");
+        await Expect(page.Locator("#client-name")).ToHaveTextAsync("Test client");
+        // It registered itself: the name is its own word, and the page says so.
+        await Expect(page.Locator("#unverified")).ToBeVisibleAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("redirecting to 127.0.0.1:43110");
         await Expect(page.Locator("main")).ToContainTextAsync(PorticoTestServer.UserEmail);
         await Expect(page.Locator("ul li")).ToHaveTextAsync(Scopes.Split(' '));
         await page.Locator("#approve").ClickAsync();

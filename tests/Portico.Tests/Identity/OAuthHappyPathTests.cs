@@ -76,7 +76,7 @@ public sealed class OAuthHappyPathTests
     {
         await using var server = await PorticoTestServer.StartAsync();
         using var flow = await OAuthFlow.StartAsync(server);
-        var (id, secret) = await flow.RegisterConfidentialAsync();
+        var (id, secret) = await flow.AddServiceClientAsync();
 
         var (status, body) = await flow.TokenAsync($"{id}:{secret}", ("grant_type", "client_credentials"), ("scope", "portico/records.read"));
 

@@ -72,7 +72,7 @@ public sealed class ResourceServerTests
         using var flow = await OAuthFlow.StartAsync(server);
         var clientId = await flow.RegisterPublicAsync();
         var token = (await flow.SignInAsync(clientId))["access_token"]!.GetValue<string>();
-        var (backend, secret) = await flow.RegisterConfidentialAsync();
+        var (backend, secret) = await flow.AddResourceServerAsync();
 
         var active = await PostFormAsync(flow, "/oauth/introspect", $"{backend}:{secret}", ("token", token));
         Assert.Contains("\"active\":true", active, StringComparison.Ordinal);
@@ -84,6 +84,28 @@ public sealed class ResourceServerTests
         var response = await flow.Mcp(token).PostAsync(McpHttp.Initialize());
         AssertInvalidToken(response, "revoked");
         Assert.Contains("\"active\":false", await PostFormAsync(flow, "/oauth/introspect", $"{backend}:{secret}", ("token", token)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_self_registered_confidential_client_learns_nothing_about_another_clients_tokens_but_sees_its_own()
+    {
+        await using var server = await PorticoTestServer.StartAsync();
+        using var flow = await OAuthFlow.StartAsync(server);
+        var victim = await flow.RegisterPublicAsync();
+        var victimTokens = await flow.SignInAsync(victim);
+        var (snoop, snoopSecret) = await flow.RegisterConfidentialAsync();
+
+        var access = await PostFormAsync(flow, "/oauth/introspect", $"{snoop}:{snoopSecret}", ("token", victimTokens["access_token"]!.GetValue<string>()));
+        var refresh = await PostFormAsync(flow, "/oauth/introspect", $"{snoop}:{snoopSecret}", ("token", victimTokens["refresh_token"]!.GetValue<string>()));
+
+        Assert.Equal("""{"active":false}""", access);
+        Assert.Equal("""{"active":false}""", refresh);
+        var code = OAuthFlow.Query(await flow.ApproveAsync(flow.AuthorizeUrl(snoop), signIn: false))["code"];
+        var (_, own) = await flow.TokenAsync($"{snoop}:{snoopSecret}", ("grant_type", "authorization_code"), ("code", code), ("code_verifier", flow.Verifier),
+            ("redirect_uri", OAuthFlow.RedirectUri));
+        var mine = await PostFormAsync(flow, "/oauth/introspect", $"{snoop}:{snoopSecret}", ("token", own["access_token"]!.GetValue<string>()));
+        Assert.Contains("\"active\":true", mine, StringComparison.Ordinal);
+        Assert.Contains($"\"client_id\":\"{snoop}\"", mine, StringComparison.Ordinal);
     }
 
     [Fact]

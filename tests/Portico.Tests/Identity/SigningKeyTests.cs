@@ -20,7 +20,7 @@ public sealed class SigningKeyTests
         var ct = TestContext.Current.CancellationToken;
         await using var server = await PorticoTestServer.StartAsync();
         using var flow = await OAuthFlow.StartAsync(server);
-        var (id, secret) = await flow.RegisterConfidentialAsync();
+        var (id, secret) = await flow.AddServiceClientAsync();
         var (status, body) = await flow.TokenAsync($"{id}:{secret}", ("grant_type", "client_credentials"));
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         var signing = await server.Services.GetRequiredService<SigningKeys>().GetSigningKeyAsync(ct);
@@ -57,7 +57,7 @@ public sealed class SigningKeyTests
     {
         await using var server = await PorticoTestServer.StartAsync();
         using var flow = await OAuthFlow.StartAsync(server);
-        var (id, secret) = await flow.RegisterConfidentialAsync();
+        var (id, secret) = await flow.AddServiceClientAsync();
         var first = await TokenAsync(flow, id, secret);
         server.Clock.Advance(SigningKeys.RotationPeriod - TimeSpan.FromMinutes(30));
         var beforeRotation = await TokenAsync(flow, id, secret);

@@ -93,7 +93,7 @@ public sealed class TokenErrorTests
     {
         await using var server = await PorticoTestServer.StartAsync();
         using var flow = await OAuthFlow.StartAsync(server);
-        var (id, secret) = await flow.RegisterConfidentialAsync();
+        var (id, secret) = await flow.AddServiceClientAsync();
 
         var response = await flow.TokenAsync($"{id}:{secret}", ("grant_type", "client_credentials"), ("scope", "portico.content.read"));
 
@@ -107,7 +107,7 @@ public sealed class TokenErrorTests
     {
         await using var server = await PorticoTestServer.StartAsync();
         using var flow = await OAuthFlow.StartAsync(server);
-        var (id, _) = await flow.RegisterConfidentialAsync();
+        var (id, _) = await flow.AddServiceClientAsync();
 
         var response = await flow.TokenAsync($"{id}:wrong", ("grant_type", "client_credentials"));
 

@@ -74,7 +74,8 @@ internal sealed partial class SessionPack
         await using var scope = scopes.CreateAsyncScope();
         var devices = scope.ServiceProvider.GetRequiredService<DeviceAuthorization>();
         await devices.EnsureSessionClientAsync(cancellationToken);
-        var issued = await devices.StartAsync(DeviceFlow.SessionClientId, scopeSet, call.Resource, session.Id, cancellationToken);
+        var client = session.Server.ClientInfo;
+        var issued = await devices.StartAsync(DeviceFlow.SessionClientId, scopeSet, call.Resource, session.Id, (client?.Name, client?.Version), cancellationToken);
         var uri = DeviceFlow.VerificationUri(call.Issuer);
         var complete = DeviceFlow.VerificationUriComplete(call.Issuer, issued.UserCode);
         var result = new JsonObject
@@ -86,9 +87,11 @@ internal sealed partial class SessionPack
             ["expires_in"] = issued.ExpiresIn,
             ["interval"] = issued.Interval,
             ["scopes"] = new JsonArray([.. scopeSet.Select(s => JsonValue.Create(s))]),
+            ["session"] = DeviceFlow.ShortSessionId(session.Id),
         };
         return ToolResults.Structured(
             $"Ask the user to open {complete} (or {uri} and enter the code {issued.UserCode}), sign in and allow access within {issued.ExpiresIn / 60} minutes. " +
+            $"The page names this session as {DeviceFlow.ShortSessionId(session.Id)}; approving lets this session act as that user. " +
             $"Then call check_auth_status, no more often than every {issued.Interval} seconds.", result);
     }
 
