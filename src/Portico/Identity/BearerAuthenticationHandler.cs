@@ -99,5 +99,5 @@ internal sealed partial class BearerAuthenticationHandler(
     }
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Refused credential: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string reason);
+    private static partial void LogRefused(ILogger logger, LogValue reason);
 }

@@ -56,8 +56,8 @@ internal sealed partial class HostOriginMiddleware(RequestDelegate next, HostOri
     }
 
     [LoggerMessage(EventId = 220, Level = LogLevel.Warning, Message = "Refused Host {Host} (DNS-rebinding protection)")]
-    private static partial void LogRefusedHost(ILogger logger, string host);
+    private static partial void LogRefusedHost(ILogger logger, LogValue host);
 
     [LoggerMessage(EventId = 221, Level = LogLevel.Warning, Message = "Refused Origin {Origin}")]
-    private static partial void LogRefusedOrigin(ILogger logger, string origin);
+    private static partial void LogRefusedOrigin(ILogger logger, LogValue origin);
 }
