@@ -32,19 +32,10 @@ public sealed class IssuerHostTests
         using var response = await SendAsync(server, method, path, "evil.example", device);
         var text = await response.Content.ReadAsStringAsync();
 
-        // Paths ending in /mcp meet the MCP host check first (403, JSON-RPC); the others the issuer's (400, RFC 6749).
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        if (path.EndsWith("/mcp", StringComparison.Ordinal))
-        {
-            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        }
-        else
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Equal("invalid_request", (string?)JsonNode.Parse(text)!["error"]);
-            Assert.Contains("Portico:Identity:Issuer", text, StringComparison.Ordinal);
-        }
-
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (string?)JsonNode.Parse(text)!["error"]);
+        Assert.Contains("Portico:Identity:Issuer", text, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example/", text, StringComparison.Ordinal);
         Assert.DoesNotContain("://evil.example", text, StringComparison.Ordinal);
     }
