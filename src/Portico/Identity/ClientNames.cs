@@ -21,15 +21,9 @@ internal static class ClientNames
     public static readonly string[] BuiltIn = ["Portico", SessionClientName];
 
     /// <summary>Latin letters a Cyrillic or Greek letter (lower case) is commonly mistaken for; digits and letters that read as others.</summary>
-    private static readonly Dictionary<char, char> LookAlikes = new()
-    {
-        ['а'] = 'a', ['в'] = 'b', ['е'] = 'e', ['ё'] = 'e', ['к'] = 'k', ['м'] = 'm', ['н'] = 'h', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c',
-        ['т'] = 't', ['у'] = 'y', ['х'] = 'x', ['ѕ'] = 's', ['і'] = 'l', ['ї'] = 'l', ['ј'] = 'j', ['ԁ'] = 'd', ['ԛ'] = 'q', ['ԝ'] = 'w',
-        ['ɡ'] = 'g',
-        ['α'] = 'a', ['β'] = 'b', ['ε'] = 'e', ['η'] = 'n', ['ι'] = 'l', ['κ'] = 'k', ['ν'] = 'v', ['ο'] = 'o', ['ρ'] = 'p', ['τ'] = 't',
-        ['υ'] = 'u', ['χ'] = 'x', ['ω'] = 'w', ['μ'] = 'u',
-        ['0'] = 'o', ['1'] = 'l', ['i'] = 'l', ['5'] = 's', ['3'] = 'e', ['4'] = 'a', ['7'] = 't', ['8'] = 'b',
-    };
+    private static readonly Dictionary<char, char> LookAlikes = Table(
+        ("аα4", 'a'), ("вβ8", 'b'), ("с", 'c'), ("ԁ", 'd'), ("еёε3", 'e'), ("ɡ", 'g'), ("н", 'h'), ("іїιi1", 'l'), ("ј", 'j'), ("кκ", 'k'), ("м", 'm'),
+        ("η", 'n'), ("оο0", 'o'), ("рρ", 'p'), ("ԛ", 'q'), ("ѕ5", 's'), ("тτ7", 't'), ("υμ", 'u'), ("ν", 'v'), ("ԝω", 'w'), ("хχ", 'x'), ("у", 'y'));
 
     /// <summary>
     /// Accented Latin letters (Latin-1 Supplement and Extended-A, lower case) and their base letter. Written out because

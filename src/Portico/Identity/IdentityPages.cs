@@ -109,7 +109,10 @@ internal static class IdentityPages
     /// <summary>The device page's warning when an MCP session (the <c>authenticate</c> tool) asks: approving gives that session the user's access.</summary>
     public static string SessionWarning(string sessionId, string? clientName, string? clientVersion)
     {
-        var client = clientName is { Length: > 0 } ? $"<strong id=\"mcp-client\">{E(Clip(clientName))}</strong>{(clientVersion is { Length: > 0 } ? " " + E(Clip(clientVersion)) : "")}" : "<strong id=\"mcp-client\">an MCP client that gave no name</strong>";
+        var version = clientVersion is { Length: > 0 } ? " " + E(Clip(clientVersion)) : "";
+        var client = clientName is { Length: > 0 }
+            ? $"<strong id=\"mcp-client\">{E(Clip(clientName))}</strong>{version}"
+            : "<strong id=\"mcp-client\">an MCP client that gave no name</strong>";
         var session = E(DeviceFlow.ShortSessionId(sessionId));
         return $"""
             <p class="warning" id="session-warning"><strong>An MCP session asks to act as you.</strong> The client in session <code id="mcp-session">{session}</code> says it is {client}.

@@ -40,8 +40,8 @@ internal static class IntrospectionEndpoint
         }
 
         var check = await accessTokens.CheckAsync(token, issuer, null, cancellationToken);
-        await WriteAsync(context, check.Principal is not null && MayLearnAbout(client, check.ClientId), string.Join(' ', check.Principal?.Scopes ?? new HashSet<string>()), check.ClientId, check.Principal?.Id,
-            check.ExpiresAt, check.Audience, issuer, "Bearer");
+        await WriteAsync(context, check.Principal is not null && MayLearnAbout(client, check.ClientId), string.Join(' ', check.Principal?.Scopes ?? new HashSet<string>()),
+            check.ClientId, check.Principal?.Id, check.ExpiresAt, check.Audience, issuer, "Bearer");
     }
 
     private static bool MayLearnAbout(OAuthClientRecord caller, string? tokenClientId)
