@@ -34,7 +34,7 @@ internal static partial class AuthorizeEndpoint
             throw OAuthException.InvalidRequest("Post the login or consent form (application/x-www-form-urlencoded).");
         }
 
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, cancellationToken);
         if (!BrowserSessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the sign-in page and try again.", StatusCodes.Status403Forbidden);

@@ -6,8 +6,6 @@ namespace Portico.Identity;
 /// <summary>Dynamic Client Registration (RFC 7591): public clients (<c>none</c>) and confidential ones, whose secret is shown once and stored hashed.</summary>
 internal static class ClientRegistrationEndpoint
 {
-    public const int MaxBodyBytes = 64 * 1024;
-
     public static readonly string[] AuthMethods = ["none", "client_secret_basic", "client_secret_post"];
 
     public static readonly string[] GrantTypes = ["authorization_code", "refresh_token", "client_credentials", DeviceFlow.GrantType];
@@ -15,15 +13,11 @@ internal static class ClientRegistrationEndpoint
     public static async Task HandleAsync(HttpContext context, PorticoDbContext db, TimeProvider time)
     {
         var cancellationToken = context.RequestAborted;
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            throw Metadata($"The registration request is larger than {MaxBodyBytes} bytes.");
-        }
-
+        var bytes = await OAuthBodies.ReadAsync(context, cancellationToken);
         JsonElement body;
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken);
+            using var document = JsonDocument.Parse(bytes);
             body = document.RootElement.Clone();
         }
         catch (JsonException ex)

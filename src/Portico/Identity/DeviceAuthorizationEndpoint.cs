@@ -13,7 +13,7 @@ internal static class DeviceAuthorizationEndpoint
         }
 
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, cancellationToken);
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
         if (client.Id == DeviceFlow.SessionClientId)
         {

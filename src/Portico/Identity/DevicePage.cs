@@ -31,7 +31,7 @@ internal static partial class DevicePage
             throw OAuthException.InvalidRequest("Post the device form (application/x-www-form-urlencoded).");
         }
 
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, cancellationToken);
         if (!BrowserSessions.CsrfMatches(context, form))
         {
             throw new OAuthException("invalid_request", "The form's CSRF token is missing or does not match: reload the device page and try again.", StatusCodes.Status403Forbidden);

@@ -18,7 +18,7 @@ internal static class RevocationEndpoint
         }
 
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, cancellationToken);
         var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
         var token = form["token"].ToString();
         if (token.Length == 0)

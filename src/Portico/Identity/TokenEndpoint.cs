@@ -19,7 +19,7 @@ internal static partial class TokenEndpoint
         }
 
         var cancellationToken = context.RequestAborted;
-        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var form = await OAuthBodies.ReadFormAsync(context, cancellationToken);
         var grantType = form["grant_type"].ToString();
         if (grantType.Length == 0)
         {
