@@ -11,8 +11,8 @@
 #   deploy/cluster.sh env        # shell assignments for scripts: eval "$(deploy/cluster.sh env)"
 #
 # Layout: nginx listens on 127.0.0.1:$PORTICO_CLUSTER_PORT, instance I on $PORTICO_CLUSTER_PORT+I.
-# Everything the cluster writes (pids, logs, rendered nginx.conf, the API key) is under the
-# state directory. nginx runs in the foreground (daemon off) with its own prefix, pid and logs
+# Everything the cluster writes (pids, logs, rendered nginx.conf, the API key, the key-encryption
+# key portico.kek that every instance and the CLI share) is under the state directory. nginx runs in the foreground (daemon off) with its own prefix, pid and logs
 # there, as a background process of this script; the system nginx service is not touched.
 #
 # Environment, read by 'up' and remembered for the other commands (defaults in brackets):
@@ -32,6 +32,10 @@ STATE_FILE="$STATE_DIR/cluster.env"
 NGINX_DIR="$STATE_DIR/nginx"
 PID_DIR="$STATE_DIR/pids"
 PORTICO_DLL="$REPO_ROOT/src/Portico/bin/Release/net10.0/portico.dll"
+# One key-encryption key for the Data Protection key ring of the whole cluster: a PostgreSQL store
+# refuses to start without one, and instances with different keys could not read each other's secrets.
+KEK_FILE="$STATE_DIR/portico.kek"
+export Portico__Security__KeyEncryptionKeyFile="$KEK_FILE"
 PG_PORT="${PORTICO_PG_PORT:-55432}"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -263,8 +267,10 @@ cmd_up() {
   for i in $(seq 0 "$n"); do
     free_port "$((CLUSTER_PORT + i))"
   done
-  rm -rf "$NGINX_DIR" "$PID_DIR" "$STATE_DIR"/portico-*.log "$STATE_DIR/api-key"
+  rm -rf "$NGINX_DIR" "$PID_DIR" "$STATE_DIR"/portico-*.log "$STATE_DIR/api-key" "$KEK_FILE"
   mkdir -p "$PID_DIR"
+  # A fresh database gets a fresh key, written before anything starts so all share it.
+  (umask 077 && head -c 32 /dev/urandom | base64 >"$KEK_FILE")
   save_state
 
   build
@@ -369,6 +375,8 @@ cmd_env() {
   printf 'CLUSTER_KEY=%q\n' "$(cat "$STATE_DIR/api-key" 2>/dev/null || true)"
   printf 'CLUSTER_DIR=%q\n' "$STATE_DIR"
   printf 'CLUSTER_DLL=%q\n' "$PORTICO_DLL"
+  # Exported, so the caller's own portico CLI commands on the store find the cluster's key.
+  printf 'export Portico__Security__KeyEncryptionKeyFile=%q\n' "$KEK_FILE"
 }
 
 # One command at a time per state directory (the test and a person must not interleave 'up's).

@@ -1,11 +1,13 @@
 using Portico.Access;
+using Portico.Security;
 using Portico.Storage;
 
 namespace Portico.Cli;
 
 /// <summary>
 /// The store as the administrative commands see it: storage and <see cref="AccessAdmin"/> without
-/// the web server, migrated first so a command works on a fresh store.
+/// the web server, migrated first so a command works on a fresh store, with its key ring under the
+/// same key-encryption key as the servers'.
 /// </summary>
 internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
 {
@@ -13,7 +15,11 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
 
     public static async Task<CliStore> OpenAsync(string store, CancellationToken cancellationToken)
     {
+        // The same sources as the server (appsettings.json beside the binary, then Portico__… variables), so the
+        // CLI finds the key-encryption key the servers use; the --store flag goes last and wins.
         var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
             .AddInMemoryCollection(new Dictionary<string, string?> { [$"{StoreOptions.SectionName}:Store"] = store })
             .Build();
         var collection = new ServiceCollection();
@@ -26,6 +32,10 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         {
             await using var scope = cli.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
+            await using (await StoreLock.AcquireAsync(scope.ServiceProvider.GetRequiredService<StoreConnection>(), "startup", cancellationToken))
+            {
+                await scope.ServiceProvider.GetRequiredService<KeyRingProtection>().PrepareAsync(cancellationToken);
+            }
             return cli;
         }
         catch

@@ -61,6 +61,13 @@ internal static class ServeCommand
         {
             await app.StartAsync(cancellationToken);
         }
+        catch (StoreConfigurationException ex)
+        {
+            // E.g. no usable key-encryption key for the store's key ring (resolved as the host starts).
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync($"hint: {ex.Hint}");
+            return 2;
+        }
         catch (Exception ex) when (StoreFailure.Of(ex) is { } storeError)
         {
             await Console.Error.WriteLineAsync($"error: the store '{StoreConnection.Redact(settings.Store)}' cannot be used: {storeError.Message}");

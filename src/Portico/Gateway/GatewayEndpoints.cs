@@ -66,10 +66,15 @@ internal static class GatewayEndpoints
 
     private static async Task<IResult> AddAsync(HttpContext context, UpstreamAdmin upstreams, CancellationToken cancellationToken)
     {
+        if (await AdminRequestBody.ReadAsync(context) is not { } body)
+        {
+            return AdminRequestBody.TooLarge();
+        }
+
         UpstreamInput? input;
         try
         {
-            input = await context.Request.ReadFromJsonAsync(GatewayJsonContext.Default.UpstreamInput, cancellationToken);
+            input = body.Length == 0 ? null : System.Text.Json.JsonSerializer.Deserialize(body, GatewayJsonContext.Default.UpstreamInput);
         }
         catch (System.Text.Json.JsonException ex)
         {

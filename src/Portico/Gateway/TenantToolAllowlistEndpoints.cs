@@ -37,10 +37,15 @@ internal static class TenantToolAllowlistEndpoints
     private static async Task<IResult> SetAsync(string tenantId, HttpContext http, TenantToolAllowlistStore store)
     {
         const string Example = "Send {\"tools\":[\"everything__echo\",\"memory__*\"]}: catalog names, or a prefix ending in '*'.";
+        if (await AdminRequestBody.ReadAsync(http) is not { } bytes)
+        {
+            return AdminRequestBody.TooLarge();
+        }
+
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            body = JsonNode.Parse(bytes);
         }
         catch (System.Text.Json.JsonException ex)
         {

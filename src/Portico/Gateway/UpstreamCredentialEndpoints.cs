@@ -44,10 +44,15 @@ internal static class UpstreamCredentialEndpoints
 
     private static async Task<IResult> SetAsync(HttpContext http, UpstreamCredentialStore store, string name, string kind, string owner)
     {
+        if (await AdminRequestBody.ReadAsync(http) is not { } body)
+        {
+            return AdminRequestBody.TooLarge();
+        }
+
         UpstreamCredentialInput? input;
         try
         {
-            input = await http.Request.ReadFromJsonAsync(GatewayJsonContext.Default.UpstreamCredentialInput, http.RequestAborted);
+            input = System.Text.Json.JsonSerializer.Deserialize(body, GatewayJsonContext.Default.UpstreamCredentialInput);
         }
         catch (System.Text.Json.JsonException)
         {

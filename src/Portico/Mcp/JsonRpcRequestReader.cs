@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
 using Portico.Hosting;
@@ -11,55 +10,12 @@ namespace Portico.Mcp;
 /// </summary>
 internal static class JsonRpcRequestReader
 {
-    public static async Task<(byte[]? Body, int Length, bool TooLarge)> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > maxBytes)
-        {
-            return (null, 0, true);
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length > maxBytes)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return (null, 0, true);
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > maxBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, 0, true);
-                }
-            }
-
-            return (buffer, length, false);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
+    /// <summary>
+    /// The body, at most <paramref name="maxBytes"/> (<c>Portico:Mcp:MaxRequestBodyBytes</c>), which is also this
+    /// request's Kestrel limit: the MCP endpoint is where bodies may exceed the server-wide default.
+    /// </summary>
+    public static Task<(byte[]? Body, int Length, bool TooLarge)> ReadBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+        => RequestBodies.ReadAsync(request.HttpContext, maxBytes, cancellationToken);
 
     /// <summary>Validates the envelope and deserializes it; <see cref="JsonRpcReadResult.Error"/> says what is wrong.</summary>
     public static JsonRpcReadResult Parse(ReadOnlySpan<byte> body)

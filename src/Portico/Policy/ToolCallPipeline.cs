@@ -46,13 +46,14 @@ internal sealed partial class ToolCallPipeline(
         var name = found ? tool!.Name : call.Vendor is { } v && !string.IsNullOrEmpty(requested) ? Gateway.GatewayToolNames.Build(v, requested) : requested;
         if (!found && !string.IsNullOrEmpty(name) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
         {
-            Audit(call, name, null, null, unavailable.Code, started, request.Params?.Arguments, document);
-            return await AnswerAsync(unavailable, call, cancellationToken);
+            var answer = await AnswerAsync(unavailable, call, cancellationToken);
+            await AuditAsync(call, name, null, null, unavailable.Code, started, request.Params?.Arguments, document, cancellationToken);
+            return answer;
         }
 
         if (!found)
         {
-            Audit(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document);
+            await AuditAsync(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document, cancellationToken);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
                     : call.Vendor is { } unknownIn ? $"Unknown tool: '{LogValue.Safe(requested)}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
@@ -68,17 +69,20 @@ internal sealed partial class ToolCallPipeline(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Audit(call, tool!.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document);
+            // Recorded, not awaited: a cancelled call gets no result to hold back.
+            _ = AuditAsync(call, tool!.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document, CancellationToken.None);
             throw;
         }
 
-        Audit(call, tool!.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document);
+        // Durable before acknowledged (Portico:Audit:Durability): the result waits for its record's batch to commit.
+        await AuditAsync(call, tool!.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document, cancellationToken);
         return result;
     }
 
     /// <summary>Records a call refused before it reached the pipeline (the HTTP step-up challenge), so the audit trail still has every <c>tools/call</c>.</summary>
+    /// <remarks>Not awaited: the refusal is an HTTP error, not a tool result that could be acknowledged before its record.</remarks>
     public void AuditRefused(McpCallContext call, ToolDefinition tool, string errorCode)
-        => Audit(call, tool.Name, null, null, errorCode, time.GetTimestamp(), null, ToolArguments.ToDocument(null));
+        => _ = AuditAsync(call, tool.Name, null, null, errorCode, time.GetTimestamp(), null, ToolArguments.ToDocument(null), CancellationToken.None);
 
     /// <summary>The tools this caller may use now, by the same gates <see cref="InvokeAsync"/> applies.</summary>
     public async ValueTask<ListToolsResult> ListAsync(RequestContext<ListToolsRequestParams> request, CancellationToken cancellationToken)
@@ -226,25 +230,32 @@ internal sealed partial class ToolCallPipeline(
             new JsonObject { ["path"] = first.Path, ["expected"] = first.Expected, ["received"] = first.Received, ["errors"] = errors });
     }
 
-    /// <summary>Records the call; a failure to record is logged, never turned into a failed call.</summary>
-    private void Audit(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
-        IDictionary<string, JsonElement>? arguments, JsonElement document)
+    /// <summary>
+    /// Records the call and, in durable mode, waits until the record has committed. A record that cannot be
+    /// built is logged, never turned into a failed call.
+    /// </summary>
+    private Task AuditAsync(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
+        IDictionary<string, JsonElement>? arguments, JsonElement document, CancellationToken cancellationToken)
     {
+        AuditRecord record;
         try
         {
-            AuditUnguarded(call, toolName, tool, resolution, errorCode, started, arguments, document);
+            record = Record(call, toolName, tool, resolution, errorCode, started, arguments, document);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
             LogAuditFailed(logger, ex, toolName, call.RequestId);
+            return Task.CompletedTask;
         }
+
+        return audit.RecordAsync(record, cancellationToken);
     }
 
-    private void AuditUnguarded(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
+    private AuditRecord Record(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
         IDictionary<string, JsonElement>? arguments, JsonElement document)
     {
         var serialized = document.GetRawText();
-        audit.Enqueue(new AuditRecord
+        return new AuditRecord
         {
             At = time.GetUtcNow(),
             RequestId = call.RequestId,
@@ -258,7 +269,7 @@ internal sealed partial class ToolCallPipeline(
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             ArgumentBytes = System.Text.Encoding.UTF8.GetByteCount(serialized),
             Arguments = auditOptions.CurrentValue.RecordArguments && tool is not null ? AuditRedactor.Redact(arguments, tool.Tool.InputSchema) : null,
-        });
+        };
     }
 
     private static string? ErrorCodeOf(CallToolResult result)

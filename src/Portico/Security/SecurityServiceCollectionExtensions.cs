@@ -9,13 +9,24 @@ internal static class SecurityServiceCollectionExtensions
     public const string ApplicationName = "Portico";
 
     /// <summary>
-    /// ASP.NET Core Data Protection with its key ring in the store (<see cref="StoreXmlRepository"/>).
+    /// ASP.NET Core Data Protection with its key ring in the store (<see cref="StoreXmlRepository"/>), each key's
+    /// secret wrapped by a key-encryption key kept outside the store (<see cref="KeyEncryptionKeys"/>).
     /// Registered with the storage, so the CLI protects secrets with the same keys as the servers.
     /// </summary>
-    public static IServiceCollection AddPorticoDataProtection(this IServiceCollection services)
+    public static IServiceCollection AddPorticoDataProtection(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName));
+        services.AddSingleton<KeyEncryptionKeys>();
+        services.AddSingleton<KeyRingProtection>();
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure<IServiceScopeFactory, TimeProvider>((options, scopes, time) => options.XmlRepository = new StoreXmlRepository(scopes, time));
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceScopeFactory, TimeProvider, KeyEncryptionKeys>((options, scopes, time, keys) =>
+        {
+            options.XmlRepository = new StoreXmlRepository(scopes, time);
+            if (keys.Current is { } current)
+            {
+                options.XmlEncryptor = new KeyRingXmlEncryptor(current);
+            }
+        });
         return services;
     }
 }

@@ -35,7 +35,7 @@ internal static class StorageServiceCollectionExtensions
         // empty store would create) the key ring at start-up: StoreStartup creates the first key under
         // a store-wide lock, so instances starting together share one.
         services.AddHostedService<StoreStartup>();
-        services.AddPorticoDataProtection();
+        services.AddPorticoDataProtection(configuration);
         services.AddHostedService<StoreChangeListener>();
         return services;
     }

@@ -1,10 +1,15 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
+using Portico.Security;
 
 namespace Portico.Storage;
 
-/// <summary>Migrates the store before the server accepts requests, and makes sure the Data Protection key ring has a key.</summary>
-internal sealed partial class StoreStartup(IServiceScopeFactory scopes, StoreConnection store, IDataProtectionProvider protection, ILogger<StoreStartup> logger) : IHostedService
+/// <summary>
+/// Migrates the store before the server accepts requests, puts the Data Protection key ring under the
+/// key-encryption key, and makes sure the ring has a key.
+/// </summary>
+internal sealed partial class StoreStartup(IServiceScopeFactory scopes, StoreConnection store, KeyRingProtection keyRing, IDataProtectionProvider protection,
+    ILogger<StoreStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,6 +31,7 @@ internal sealed partial class StoreStartup(IServiceScopeFactory scopes, StoreCon
         // the first creates it and the others find it in the store.
         await using (await StoreLock.AcquireAsync(store, "startup", cancellationToken))
         {
+            await keyRing.PrepareAsync(cancellationToken);
             protection.CreateProtector("Portico.Startup").Protect([1]);
         }
     }

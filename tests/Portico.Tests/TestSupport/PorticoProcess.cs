@@ -38,7 +38,12 @@ internal sealed class PorticoProcess : IAsyncDisposable
         => StartInAsync(Path.GetDirectoryName(storePath)!, storePath, port, extraArgs);
 
     /// <summary>Starts <c>portico serve</c> in <paramref name="workingDirectory"/> on any store (a SQLite path or a PostgreSQL connection string).</summary>
-    public static async Task<PorticoProcess> StartInAsync(string workingDirectory, string store, int? port = null, params string[] extraArgs)
+    public static Task<PorticoProcess> StartInAsync(string workingDirectory, string store, int? port = null, params string[] extraArgs)
+        => StartInAsync(workingDirectory, store, new Dictionary<string, string?>(), port, extraArgs);
+
+    /// <summary>As above, with environment variables set (a null value removes one the test process has).</summary>
+    public static async Task<PorticoProcess> StartInAsync(string workingDirectory, string store, IReadOnlyDictionary<string, string?> environment, int? port = null,
+        params string[] extraArgs)
     {
         port ??= FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -48,6 +53,18 @@ internal sealed class PorticoProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "portico.dll"));
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--urls");

@@ -10,6 +10,24 @@ namespace Portico.Tests.TestSupport;
 /// </summary>
 internal static class TestStores
 {
+    /// <summary>The setting (as an environment variable) that carries the key-encryption key on PostgreSQL runs.</summary>
+    public const string KeyEncryptionKeyVariable = "Portico__Security__KeyEncryptionKey";
+
+    /// <summary>
+    /// On PostgreSQL runs every server, peer, child process and in-process CLI command of this test run
+    /// shares one key-encryption key through the environment, as the instances of a cluster share one
+    /// (a PostgreSQL store refuses to start without). Set before any test starts, so no command runs
+    /// without it. SQLite runs use the default: the key file beside each store.
+    /// </summary>
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void ShareOneKeyEncryptionKeyOnPostgres()
+    {
+        if (Postgres is not null && Environment.GetEnvironmentVariable(KeyEncryptionKeyVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(KeyEncryptionKeyVariable, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        }
+    }
+
     public static string? Postgres => Environment.GetEnvironmentVariable("PORTICO_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
 
     public static bool IsPostgres(string store) => store.Contains("Host=", StringComparison.OrdinalIgnoreCase);

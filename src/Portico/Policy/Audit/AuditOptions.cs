@@ -10,4 +10,11 @@ internal sealed class AuditOptions
 
     /// <summary>Store the (redacted) arguments of each call, not only their size.</summary>
     public bool RecordArguments { get; set; } = true;
+
+    /// <summary>
+    /// <see cref="AuditDurability.Durable"/> (default): a <c>tools/call</c> result is released only once its audit
+    /// record has committed. <see cref="AuditDurability.Async"/>: records are written in the background after the
+    /// answer, faster, but a crash can lose the last acknowledged calls from the trail.
+    /// </summary>
+    public AuditDurability Durability { get; set; } = AuditDurability.Durable;
 }

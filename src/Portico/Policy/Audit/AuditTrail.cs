@@ -6,18 +6,38 @@ using Portico.Storage;
 namespace Portico.Policy.Audit;
 
 /// <summary>
-/// Takes audit records off the request path: calls enqueue, a background loop writes them in
-/// batches, and a graceful shutdown writes whatever is left before the process exits.
+/// Writes audit records with group commit: calls queue their record, one writer loop inserts whatever
+/// is queued in one transaction, and each call waits for the commit of its own batch before its result
+/// is released (<see cref="AuditDurability.Durable"/>), so an acknowledged call is in the trail even
+/// after a crash. While a batch commits, the next one gathers, so many concurrent calls share one
+/// transaction. With <see cref="AuditDurability.Async"/> calls do not wait. A graceful shutdown writes
+/// whatever is left before the process exits.
 /// </summary>
-internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditTrail> logger) : BackgroundService
+internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptionsMonitor<AuditOptions> options, TimeProvider time, ILogger<AuditTrail> logger) : BackgroundService
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan RetentionSweepPeriod = TimeSpan.FromHours(1);
-    private readonly Channel<AuditRecord> _pending = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+    private Task _sweep = Task.CompletedTask;
 
-    public void Enqueue(AuditRecord record) => _pending.Writer.TryWrite(record);
+    /// <summary>
+    /// Queues <paramref name="record"/>. The task completes when it has committed (durable mode; cancelling
+    /// stops the wait, not the write) or at once (async mode).
+    /// </summary>
+    public Task RecordAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        if (options.CurrentValue.Durability == AuditDurability.Async)
+        {
+            _pending.Writer.TryWrite(new Pending(record, null));
+            return Task.CompletedTask;
+        }
+
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending.Writer.TryWrite(new Pending(record, committed));
+        return committed.Task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>Writes everything queued so far (tests and shutdown).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -36,10 +56,10 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<A
 
     private async Task FlushQueuedAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<AuditRecord>(BatchSize);
-        while (_pending.Reader.TryRead(out var record))
+        var batch = new List<Pending>(BatchSize);
+        while (_pending.Reader.TryRead(out var pending))
         {
-            batch.Add(record);
+            batch.Add(pending);
             if (batch.Count == BatchSize)
             {
                 await WriteAsync(batch, cancellationToken);
@@ -62,7 +82,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<A
                 try
                 {
                     await FlushAsync(stoppingToken);
-                    await SweepAsync(stoppingToken);
+                    StartSweepIfDue(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -81,46 +101,72 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptions<A
         await base.StopAsync(cancellationToken);
         // The web server stopped first (it was registered later), so no call is still adding records.
         await FlushAsync(CancellationToken.None);
+        await _sweep;
     }
 
-    private async Task WriteAsync(List<AuditRecord> batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
         using var background = StoreMetrics.Background();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            await AuditBatchInsert.WriteAsync(db, batch, cancellationToken);
+            await AuditBatchInsert.WriteAsync(db, [.. batch.Select(p => p.Record)], cancellationToken);
         }
         catch
         {
-            // Nothing is lost on a failed write: the records go back in the queue for the next attempt.
-            foreach (var record in batch)
+            // Nothing is lost on a failed write: the records go back in the queue for the next attempt
+            // (and their calls keep waiting for it).
+            foreach (var pending in batch)
             {
-                record.Id = 0;
-                _pending.Writer.TryWrite(record);
+                _pending.Writer.TryWrite(pending);
             }
 
             throw;
         }
+
+        foreach (var pending in batch)
+        {
+            pending.Committed?.TrySetResult();
+        }
     }
 
-    private async Task SweepAsync(CancellationToken cancellationToken)
+    /// <summary>The retention sweep runs beside the writer, so calls never wait behind a large delete.</summary>
+    private void StartSweepIfDue(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (now - _lastSweep < RetentionSweepPeriod)
+        if (now - _lastSweep < RetentionSweepPeriod || !_sweep.IsCompleted)
         {
             return;
         }
 
         _lastSweep = now;
-        using var background = StoreMetrics.Background();
-        var cutoff = now - options.Value.Retention;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        await db.Audit.TagWith(StoreMetrics.BackgroundTag).Where(a => a.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+        _sweep = SweepAsync(now - options.CurrentValue.Retention, cancellationToken);
     }
+
+    private async Task SweepAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var background = StoreMetrics.Background();
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            await db.Audit.TagWith(StoreMetrics.BackgroundTag).Where(a => a.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogSweepFailed(logger, ex);
+        }
+    }
+
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource? Committed);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Error, Message = "Writing audit records failed; they stay queued and are retried")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Deleting audit records past their retention failed; retried within the hour")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
