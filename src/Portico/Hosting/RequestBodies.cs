@@ -37,12 +37,13 @@ internal static class RequestBodies
     public static async Task<(byte[]? Body, int Length, bool TooLarge)> ReadAsync(HttpContext context, long maxBytes, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        // Set first, so a body refused unread is not drained either: Kestrel closes the connection instead.
+        Limit(context, maxBytes);
         if (request.ContentLength > maxBytes)
         {
             return (null, 0, true);
         }
 
-        Limit(context, maxBytes);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
         var length = 0;
         try
