@@ -49,7 +49,15 @@ internal sealed partial class BearerAuthenticationHandler(
 
         if (BearerCredential.IsAccessToken(credential))
         {
-            return await AuthenticateTokenAsync(credential, mcp);
+            try
+            {
+                return await AuthenticateTokenAsync(credential, mcp);
+            }
+            catch (OAuthException ex)
+            {
+                // The issuer comes from configuration or a Host that names this server; another Host has no issuer to check against.
+                return Refused(ex.Message, "Call this server under its own host name (Portico:Identity:Issuer or Portico:Mcp:AllowedHosts).");
+            }
         }
 
         if (!ApiKeyFormat.LooksLikeKey(credential))

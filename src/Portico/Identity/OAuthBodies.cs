@@ -3,6 +3,8 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
+using Portico.Hosting;
+
 namespace Portico.Identity;
 
 /// <summary>
@@ -42,20 +44,23 @@ internal static class OAuthBodies
     /// <summary>A JSON object of at most <paramref name="maxBytes"/> UTF-8 bytes; anything else is <paramref name="refuse"/>d with the reason.</summary>
     public static async Task<JsonElement> ReadJsonObjectAsync(HttpContext context, int maxBytes, Func<string, OAuthException> refuse)
     {
-        if (context.Request.ContentLength > maxBytes)
+        // The shared bounded reader: at most maxBytes + 1 bytes, and Kestrel's limit for this request set to the same,
+        // so an endless chunked body is cut off with a 413 instead of surfacing as Kestrel's exception (a 500).
+        var (body, length, tooLarge) = await RequestBodies.ReadAsync(context, maxBytes, context.RequestAborted);
+        if (tooLarge)
         {
-            throw refuse($"The body is larger than {maxBytes} bytes.");
+            throw new OAuthException("invalid_request", $"The request body is larger than {maxBytes} bytes; no OAuth request needs that much.",
+                StatusCodes.Status413PayloadTooLarge);
         }
 
-        var buffer = new byte[maxBytes + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await context.Request.Body.ReadAsync(buffer.AsMemory(read), context.RequestAborted)) > 0)
+        try
         {
-            read += n;
+            return ParseObject(body.AsSpan(0, length), refuse);
         }
-
-        return read > maxBytes ? throw refuse($"The body is larger than {maxBytes} bytes.") : ParseObject(buffer.AsSpan(0, read), refuse);
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(body!);
+        }
     }
 
     /// <summary>Parses UTF-8 JSON text (RFC 8259 8.1: nothing else is JSON); the root must be an object.</summary>
