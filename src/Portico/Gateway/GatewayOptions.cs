@@ -19,4 +19,7 @@ internal sealed class GatewayOptions
 
     /// <summary>Scope an upstream's other tools need.</summary>
     public string WriteScope { get; set; } = Access.Scopes.Write("vendors");
+
+    /// <summary>Whether (and which) stdio upstreams the network admin API may add; off by default.</summary>
+    public AdminApiStdioOptions AdminApiStdio { get; set; } = new();
 }

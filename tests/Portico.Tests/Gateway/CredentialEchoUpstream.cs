@@ -50,8 +50,22 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
+    /// <summary>How many requests reached it at all (initialize and pings included).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The raw value of header <c>X-Api-Key</c> of each request that carried one.</summary>
+    public ConcurrentQueue<string> ApiKeyHeaders { get; } = new();
+
+    private int _requests;
+
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requests);
+        if (context.Request.Headers.TryGetValue("X-Api-Key", out var apiKey))
+        {
+            ApiKeyHeaders.Enqueue(apiKey.ToString());
+        }
+
         var authorization = context.Request.Headers.Authorization.ToString();
         if (_rejected.ContainsKey(authorization) || (RequireCredential && authorization.Length == 0 && context.Request.Headers["X-Api-Key"].Count == 0))
         {
