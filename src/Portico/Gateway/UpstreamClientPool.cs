@@ -7,7 +7,7 @@ namespace Portico.Gateway;
 /// "shared" depending on the upstream's credential mode, so two users of a per-user upstream
 /// never share a session (nor the state an upstream keeps in one).
 /// </summary>
-internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposable
+internal sealed class UpstreamClientPool(UpstreamHttp http, ILoggerFactory loggers) : IAsyncDisposable
 {
     public const string SharedIdentity = "shared";
     public const string HealthIdentity = "health";
@@ -27,7 +27,7 @@ internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposa
     {
         while (true)
         {
-            var connection = _connections.GetOrAdd((upstream.Name, identity), _ => new UpstreamConnection(upstream, credential, loggers, _logger));
+            var connection = _connections.GetOrAdd((upstream.Name, identity), _ => new UpstreamConnection(upstream, credential, http, loggers, _logger));
             if (connection.Upstream.SameAs(upstream))
             {
                 return connection;

@@ -20,7 +20,7 @@ namespace Portico.Gateway;
 /// restart. Requests the upstream sends during a call (sampling, elicitation, logging) are relayed
 /// to the client whose call is in flight.
 /// </summary>
-internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, ILoggerFactory loggers, ILogger logger)
+internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, UpstreamHttp http, ILoggerFactory loggers, ILogger logger)
     : IAsyncDisposable
 {
     // Only waited out when an upstream reported progress without reaching its total; generous,
@@ -177,7 +177,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
             }
 
             await CloseAsync();
-            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), loggers, cancellationToken);
+            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), http.Upstreams, loggers, cancellationToken);
             LogConnected(logger, Upstream.Name, _session.Client.SessionId ?? "stdio");
             return _session;
         }

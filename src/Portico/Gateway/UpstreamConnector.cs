@@ -1,5 +1,6 @@
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Security;
 
 namespace Portico.Gateway;
 
@@ -41,10 +42,11 @@ internal static class UpstreamConnector
 
     /// <summary>
     /// Connects as <paramref name="credential"/> (a header carrying a stored secret) when given. Over
-    /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>.
+    /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>, and the connection is
+    /// made under <paramref name="policy"/> (which addresses and schemes the upstream's URL may use).
     /// </summary>
     public static async Task<UpstreamSession> ConnectAsync(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, McpClientHandlers? handlers,
-        ILoggerFactory? loggers, CancellationToken cancellationToken)
+        OutboundHttpPolicy policy, ILoggerFactory? loggers, CancellationToken cancellationToken)
     {
         var headers = new Dictionary<string, string>(upstream.Headers);
         if (credential is { } header)
@@ -61,7 +63,7 @@ internal static class UpstreamConnector
                 Name = upstream.Name,
                 TransportMode = HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = headers,
-            }, new HttpClient(new UnauthorizedDetector()) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
+            }, new HttpClient(new UnauthorizedDetector(OutboundHttp.CreateHandler(policy))) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
             : new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = upstream.Command!,

@@ -28,6 +28,9 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["Portico:Gateway:HealthCheckInterval"] = (interval ?? TimeSpan.FromMilliseconds(200)).ToString("c"),
             ["Portico:Gateway:HealthCheckTimeout"] = "00:00:05",
             ["Portico:Gateway:FailureThreshold"] = failureThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The test upstreams listen on loopback over http, as an operator's local sidecars would.
+            ["Portico:Outbound:Upstreams:AllowPrivateNetworks"] = "true",
+            ["Portico:Outbound:Upstreams:AllowHttp"] = "true",
         };
         foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
         {
