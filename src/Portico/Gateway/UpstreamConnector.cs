@@ -63,7 +63,7 @@ internal static class UpstreamConnector
                 Name = upstream.Name,
                 TransportMode = HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = headers,
-            }, new HttpClient(new UnauthorizedDetector(OutboundHttp.CreateHandler(policy))) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
+            }, new HttpClient(new UnauthorizedDetector(new UpstreamCallTap(OutboundHttp.CreateHandler(policy)))) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
             : new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = upstream.Command!,
