@@ -76,10 +76,33 @@ internal sealed partial class UpstreamOAuthClient(
     }
 
     /// <summary>
-    /// Finishes a sign-in: consumes the <c>state</c> (once, on any instance), exchanges the code with
-    /// the PKCE verifier and stores the tokens for the user. Returns the upstream's name.
+    /// Spends a connect link's id: true the first time (on any instance), false when it was opened before.
+    /// The primary key is the claim: of two openings at once, one insert fails.
     /// </summary>
-    public async Task<string> FinishAsync(string? state, string? code, string? issuer, CancellationToken cancellationToken)
+    public async Task<bool> SpendLinkAsync(string linkId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await db.UpstreamOAuthSpentLinks.Where(l => l.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        var spent = new UpstreamOAuthSpentLinkRecord { Id = Secrets.HashHex(linkId), ExpiresAt = expiresAt };
+        db.UpstreamOAuthSpentLinks.Add(spent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(spent).State = EntityState.Detached;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Finishes a sign-in: consumes the <c>state</c> (once, on any instance), checks that the browser
+    /// finishing it is signed in to Portico as the user who started it, exchanges the code with the PKCE
+    /// verifier and stores the tokens for the user. Returns the upstream's name.
+    /// </summary>
+    public async Task<string> FinishAsync(string? state, string? code, string? issuer, string? browserUserId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(state) || string.IsNullOrEmpty(code))
         {
@@ -93,6 +116,13 @@ internal sealed partial class UpstreamOAuthClient(
         {
             throw new AccessException("This sign-in is unknown or was already finished (a state is used once).",
                 "Open the connect link from Portico's answer again to start a new sign-in.");
+        }
+
+        if (pending.UserId != browserUserId)
+        {
+            // Someone else's sign-in finished in this browser (a lured click): it would store that browser's upstream account for them.
+            throw new AccessException("This sign-in was started by another Portico user than the one signed in in this browser.",
+                "Open your own connect link (from your own call of the upstream's tools) in a browser signed in to Portico as you.");
         }
 
         if (pending.ExpiresAt <= time.GetUtcNow())

@@ -5,8 +5,8 @@ using Portico.Storage;
 namespace Portico.Identity;
 
 /// <summary>
-/// The cookie of a signed-in browser on the login, consent and device pages — and nowhere else: MCP
-/// requests authenticate with tokens only. The cookie is random; the store keeps its SHA-256, so any
+/// The cookie of a signed-in browser on the login, consent and device pages and the gateway's upstream
+/// connect pages (<see cref="CookiePaths"/>) — and nowhere else: MCP requests authenticate with tokens only. The cookie is random; the store keeps its SHA-256, so any
 /// instance recognises it. CSRF uses a second random cookie echoed in every form (double submit).
 /// </summary>
 internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IOptions<IdentityOptions> options)
@@ -14,6 +14,9 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
     public const string SessionCookie = "portico_session";
     public const string CsrfCookie = "portico_csrf";
     public const string CsrfField = "csrf_token";
+
+    /// <summary>Where the browser sends the cookies: the authorization server's pages and the gateway's connect links and OAuth callback.</summary>
+    public static readonly string[] CookiePaths = ["/oauth", "/gateway"];
 
     public async Task<UserRecord?> GetUserAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +38,7 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         db.BrowserSessions.Add(new BrowserSessionRecord { Id = Secrets.HashHex(cookie), UserId = userId, CreatedAt = now, ExpiresAt = now + options.Value.BrowserSessionLifetime });
         await db.BrowserSessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        context.Response.Cookies.Append(SessionCookie, cookie, CookieOptions(context, options.Value.BrowserSessionLifetime));
+        Append(context, SessionCookie, cookie, options.Value.BrowserSessionLifetime);
     }
 
     /// <summary>The CSRF token for the forms of this page, set as a cookie if the browser has none yet.</summary>
@@ -47,7 +50,7 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         }
 
         var token = Secrets.New("");
-        context.Response.Cookies.Append(CsrfCookie, token, CookieOptions(context, null));
+        Append(context, CsrfCookie, token, null);
         return token;
     }
 
@@ -55,13 +58,21 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         => context.Request.Cookies.TryGetValue(CsrfCookie, out var cookie) && cookie is { Length: >= 32 }
             && form[CsrfField].ToString() is { Length: >= 32 } field && Secrets.EqualsFixedTime(cookie, field);
 
-    private static CookieOptions CookieOptions(HttpContext context, TimeSpan? lifetime) => new()
+    private static void Append(HttpContext context, string name, string value, TimeSpan? lifetime)
+    {
+        foreach (var path in CookiePaths)
+        {
+            context.Response.Cookies.Append(name, value, CookieOptions(context, lifetime, path));
+        }
+    }
+
+    private static CookieOptions CookieOptions(HttpContext context, TimeSpan? lifetime, string path) => new()
     {
         HttpOnly = true,
         Secure = context.Request.IsHttps,
         // Lax, not Strict: the first GET /oauth/authorize arrives by a redirect from the client's site and must see the session.
         SameSite = SameSiteMode.Lax,
-        Path = "/oauth",
+        Path = path,
         MaxAge = lifetime,
     };
 }

@@ -569,6 +569,23 @@ internal static class StoreMigrations
                 ALTER TABLE users ADD COLUMN is_admin boolean NOT NULL DEFAULT false;
                 DELETE FROM oauth_signing_keys;
                 """),
+        // A connect link to an oauth upstream works once: opening it records its id here, and a second
+        // opening (on any instance) finds the row. Rows go once the link would have expired anyway.
+        new(40, "upstream_oauth_spent_links",
+            Sqlite: """
+                CREATE TABLE upstream_oauth_spent_links (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX ix_upstream_oauth_spent_links_expires_at ON upstream_oauth_spent_links (expires_at);
+                """,
+            Postgres: """
+                CREATE TABLE upstream_oauth_spent_links (
+                    id text NOT NULL PRIMARY KEY,
+                    expires_at bigint NOT NULL
+                );
+                CREATE INDEX ix_upstream_oauth_spent_links_expires_at ON upstream_oauth_spent_links (expires_at);
+                """),
     ];
 
     public static int Latest => All[^1].Version;
