@@ -69,18 +69,19 @@ public sealed class UpstreamSessionPoolTests
     [Fact]
     public async Task Beyond_the_cap_a_new_callers_session_is_refused_with_upstream_busy_while_all_are_in_use()
     {
-        await using var gateway = await GatewayHarness.StartAsync(failureThreshold: 100, configuration: new Dictionary<string, string?>
+        // One health check, when the upstream is added (before any credential exists), then none for the test's length:
+        // no check opens a session with someone's credential behind the test's back.
+        await using var gateway = await GatewayHarness.StartAsync(interval: TimeSpan.FromMinutes(10), failureThreshold: 100, configuration: new Dictionary<string, string?>
         {
             ["Portico:Gateway:MaxConnectionsPerUpstream"] = "1",
         });
         await using var upstream = await CredentialEchoUpstream.StartAsync();
         await gateway.AddAsync(new { name = "echo", url = upstream.Url.ToString(), credentialMode = "user" });
+        await gateway.WaitUpAsync("echo");
         using var alice = CredentialUser.Owner(gateway.Server);
         using var bob = await CredentialUser.AddAsync(gateway.Server, "bob@portico.test");
         Assert.Equal(HttpStatusCode.OK, (await bob.PutSecretAsync(Me, "bob-secret")).StatusCode);
-        gateway.Server.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.OK, (await alice.PutSecretAsync(Me, "alice-secret")).StatusCode);
-        await gateway.WaitUpAsync("echo");
 
         var held = alice.CallAsync("echo__hold");
         await Eventually.AssertAsync(() => upstream.Held == 1, "alice's call to be in flight");
