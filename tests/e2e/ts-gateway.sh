@@ -38,6 +38,8 @@ EVERYTHING="$UPSTREAMS_DIR/node_modules/@modelcontextprotocol/server-everything/
 MEMORY="$UPSTREAMS_DIR/node_modules/@modelcontextprotocol/server-memory/dist/index.js"
 
 # ---------------------------------------------------------------- server and upstreams
+# The "web" upstream is a local sidecar on loopback over http, which the outbound policy refuses by default.
+export Portico__Outbound__Upstreams__AllowPrivateNetworks=true Portico__Outbound__Upstreams__AllowHttp=true
 e2e_init
 e2e_start_portico
 e2e_wait_healthy 60

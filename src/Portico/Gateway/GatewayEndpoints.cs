@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Portico.Access;
 using Portico.Hosting;
 
@@ -64,7 +65,7 @@ internal static class GatewayEndpoints
         await handler.HandleAsync(context);
     }
 
-    private static async Task<IResult> AddAsync(HttpContext context, UpstreamAdmin upstreams, CancellationToken cancellationToken)
+    private static async Task<IResult> AddAsync(HttpContext context, UpstreamAdmin upstreams, IOptionsMonitor<GatewayOptions> options, CancellationToken cancellationToken)
     {
         if (await AdminRequestBody.ReadAsync(context) is not { } body)
         {
@@ -86,9 +87,21 @@ internal static class GatewayEndpoints
             return Refused(StatusCodes.Status400BadRequest, "The body is empty.", "Send a JSON object such as {\"name\":\"docs\",\"url\":\"https://…/mcp\"}.");
         }
 
+        var definition = input.ToDefinition();
+        if (definition.Problem() is { } problem)
+        {
+            return Refused(StatusCodes.Status400BadRequest, problem, UpstreamAdmin.Hint);
+        }
+
+        // A key with portico/admin is not a shell on the host: it names a command only where the operator allowed that one.
+        if (definition.Transport == UpstreamDefinition.Stdio && options.CurrentValue.AdminApiStdio.Refusal(definition.Command!) is { } refusal)
+        {
+            return Refused(StatusCodes.Status403Forbidden, refusal, AdminApiStdioOptions.Hint);
+        }
+
         try
         {
-            var added = await upstreams.AddAsync(input.ToDefinition(), cancellationToken);
+            var added = await upstreams.AddAsync(definition, cancellationToken);
             return TypedResults.Json(UpstreamOutput.From(added), GatewayJsonContext.Default.UpstreamOutput, statusCode: StatusCodes.Status201Created);
         }
         catch (AccessException ex)

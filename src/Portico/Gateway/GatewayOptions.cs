@@ -19,4 +19,13 @@ internal sealed class GatewayOptions
 
     /// <summary>Scope an upstream's other tools need.</summary>
     public string WriteScope { get; set; } = Access.Scopes.Write("vendors");
+
+    /// <summary>A pooled upstream session (for stdio: its process) unused this long is closed; the next call opens a new one.</summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Sessions one upstream may have open (one per stored credential; callers without one share a single session).</summary>
+    public int MaxConnectionsPerUpstream { get; set; } = 100;
+
+    /// <summary>Whether (and which) stdio upstreams the network admin API may add; off by default.</summary>
+    public AdminApiStdioOptions AdminApiStdio { get; set; } = new();
 }

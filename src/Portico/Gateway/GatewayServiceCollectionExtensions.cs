@@ -1,4 +1,5 @@
 using Portico.Policy;
+using Portico.Security;
 
 namespace Portico.Gateway;
 
@@ -14,8 +15,9 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UpstreamOAuth>();
         services.AddSingleton<UpstreamOAuthLinks>();
         services.AddScoped<UpstreamOAuthClient>();
-        services.AddHttpClient(UpstreamOAuthClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.Configure<OutboundHttpOptions>(UpstreamHttp.UpstreamsKey, configuration.GetSection(OutboundHttpOptions.Section(UpstreamHttp.UpstreamsKey)));
+        services.Configure<OutboundHttpOptions>(UpstreamHttp.OAuthKey, configuration.GetSection(OutboundHttpOptions.Section(UpstreamHttp.OAuthKey)));
+        services.AddSingleton<UpstreamHttp>();
         services.AddSingleton<IToolAvailability, UpstreamCredentialAvailability>();
         services.AddSingleton<TenantToolAllowlist>();
         services.AddSingleton<IToolAvailability>(sp => sp.GetRequiredService<TenantToolAllowlist>());

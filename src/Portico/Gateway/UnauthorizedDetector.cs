@@ -3,12 +3,8 @@ using System.Net;
 namespace Portico.Gateway;
 
 /// <summary>Turns an upstream's HTTP 401 into <see cref="UpstreamUnauthorizedException"/>, whatever the SDK transport would make of it.</summary>
-internal sealed class UnauthorizedDetector : DelegatingHandler
+internal sealed class UnauthorizedDetector(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    public UnauthorizedDetector()
-        : base(new SocketsHttpHandler())
-    {
-    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

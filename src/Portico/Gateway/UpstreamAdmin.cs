@@ -12,11 +12,13 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, T
 {
     public const string Topic = "gateway.upstreams";
 
+    public const string Hint = "See 'portico upstreams add --help' for the options.";
+
     public async Task<UpstreamDefinition> AddAsync(UpstreamDefinition upstream, CancellationToken cancellationToken)
     {
         if (upstream.Problem() is { } problem)
         {
-            throw new AccessException(problem, "See 'portico upstreams add --help' for the options.");
+            throw new AccessException(problem, Hint);
         }
 
         if (await db.Upstreams.AnyAsync(u => u.Name == upstream.Name, cancellationToken))

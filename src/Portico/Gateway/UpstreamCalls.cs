@@ -46,7 +46,7 @@ internal sealed partial class UpstreamCalls(
                 return problem!;
             }
 
-            (credential, identity) = (fresh, PoolIdentity(invocation.Call.Principal, fresh));
+            (credential, identity) = (fresh, UpstreamClientPool.CredentialIdentity(fresh));
         }
 
         var arguments = invocation.Request.Params?.Arguments;
@@ -58,8 +58,13 @@ internal sealed partial class UpstreamCalls(
         {
             try
             {
-                result = await Connection(upstream, identity, credential).CallToolAsync(tool, arguments, invocation, deadline.Token);
+                using var lease = Rent(upstream, identity, credential);
+                result = await lease.Connection.CallToolAsync(tool, arguments, invocation, deadline.Token);
                 break;
+            }
+            catch (UpstreamBusyException ex)
+            {
+                return ToolError.Result(UpstreamBusyException.Code, ex.Message, UpstreamBusyException.Hint, invocation.Call.RequestId);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && isOAuth && !refreshed && credential is not null && UpstreamUnauthorizedException.Find(ex) is not null)
             {
@@ -73,7 +78,7 @@ internal sealed partial class UpstreamCalls(
                     return problem!;
                 }
 
-                (credential, identity) = (fresh, PoolIdentity(invocation.Call.Principal, fresh));
+                (credential, identity) = (fresh, UpstreamClientPool.CredentialIdentity(fresh));
             }
             catch (Exception ex) when (ex is not OperationCanceledException && UpstreamUnauthorizedException.Find(ex) is { } unauthorized)
             {
@@ -143,16 +148,16 @@ internal sealed partial class UpstreamCalls(
         };
 
     /// <summary>
-    /// Whose pooled session a request of <paramref name="principal"/> rides, with the stored credential
-    /// it carries, or why it cannot be made (<c>CREDENTIALS_MISSING</c> / <c>CREDENTIALS_INVALID</c>).
-    /// Pooled per user, and per stored credential: an upstream session is never shared between users
-    /// (one shared session leaks state — subscriptions, sampling requests — between clients), and a
-    /// session never outlives the secret it was opened with.
+    /// Whose pooled session a request rides, with the stored credential it carries, or why it cannot be
+    /// made (<c>CREDENTIALS_MISSING</c> / <c>CREDENTIALS_INVALID</c>). Pooled per credential actually sent:
+    /// callers of an upstream without stored credentials share one session (what it sends about a call
+    /// still reaches that call's caller only, see <see cref="UpstreamCallRelay"/>), a session carrying a
+    /// stored secret is its owner's (or its tenant's) alone, and never outlives that secret.
     /// </summary>
     private async ValueTask<(string Identity, UpstreamCredential? Credential, CallToolResult? Refusal)> IdentityOfAsync(UpstreamDefinition upstream,
         McpCallContext call, TenantResolution tenant, CancellationToken cancellationToken)
     {
-        var identity = "user:" + call.Principal.Id;
+        var identity = UpstreamClientPool.SharedIdentity;
         var requestId = call.RequestId;
         if (!upstream.NeedsCredential)
         {
@@ -168,14 +173,11 @@ internal sealed partial class UpstreamCalls(
 
         return credential.InvalidAt is { } invalidAt
             ? (identity, null, owner.InvalidResult(upstream, invalidAt, credential.InvalidReason, requestId))
-            : (PoolIdentity(call.Principal, credential), credential, null);
+            : (UpstreamClientPool.CredentialIdentity(credential), credential, null);
     }
 
-    private static string PoolIdentity(Principal principal, UpstreamCredential credential)
-        => "user:" + principal.Id + UpstreamClientPool.CredentialTag(credential.OwnerKind, credential.OwnerId) + credential.Stamp;
-
-    private UpstreamConnection Connection(UpstreamDefinition upstream, string identity, UpstreamCredential? credential)
-        => pool.Get(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential));
+    private UpstreamLease Rent(UpstreamDefinition upstream, string identity, UpstreamCredential? credential)
+        => pool.Rent(upstream, identity, credential is null ? null : upstream.CredentialHeaderFor(credential));
 
     /// <summary>prompts/get of an upstream prompt, under the name the upstream gives it.</summary>
     public ValueTask<GetPromptResult> GetPromptAsync(UpstreamDefinition upstream, string name, string shownName, RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
@@ -225,10 +227,15 @@ internal sealed partial class UpstreamCalls(
         deadline.CancelAfter(upstream.Timeout);
         try
         {
-            var result = await Connection(upstream, identity, credential).RunAsync(
+            using var lease = Rent(upstream, identity, credential);
+            var result = await lease.Connection.RunAsync(
                 (client, ct) => client.SendRequestAsync<TParameters, TResult>(method, parameters, McpJson.Options, cancellationToken: ct).AsTask(), deadline.Token);
             adapt(result);
             return result;
+        }
+        catch (UpstreamBusyException ex)
+        {
+            throw new McpProtocolException($"{ex.Message} {UpstreamBusyException.Hint}", McpErrorCode.InternalError);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {

@@ -1,43 +1,108 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace Portico.Gateway;
 
 /// <summary>
-/// Upstream sessions by (upstream, credential identity). An identity is a user, a tenant or
-/// "shared" depending on the upstream's credential mode, so two users of a per-user upstream
-/// never share a session (nor the state an upstream keeps in one).
+/// Upstream sessions by (upstream, credential actually sent). Callers of an upstream that takes no
+/// stored credentials share one session (one process, for stdio); an upstream with per-user or
+/// per-tenant credentials gets one session per stored credential, so no session ever carries
+/// another's secret. A session unused for <see cref="GatewayOptions.ConnectionIdleTimeout"/> is closed,
+/// and an upstream holds at most <see cref="GatewayOptions.MaxConnectionsPerUpstream"/> sessions: the
+/// least recently used idle one makes room, and when every one is busy the caller is told so
+/// (<see cref="UpstreamBusyException"/>) rather than the host growing a process per caller.
 /// </summary>
-internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposable
+internal sealed class UpstreamClientPool(UpstreamHttp http, IOptionsMonitor<GatewayOptions> options, TimeProvider time, ILoggerFactory loggers) : IAsyncDisposable
 {
     public const string SharedIdentity = "shared";
     public const string HealthIdentity = "health";
 
-    private readonly ConcurrentDictionary<(string Upstream, string Identity), UpstreamConnection> _connections = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Upstream, string Identity), UpstreamConnection> _connections = [];
     private readonly ILogger _logger = loggers.CreateLogger<UpstreamConnection>();
+
+    /// <summary>The identity of sessions carrying a stored credential: whose it is and its stamp, so a replaced secret gets a new session.</summary>
+    public static string CredentialIdentity(UpstreamCredential credential) => CredentialTag(credential.OwnerKind, credential.OwnerId) + credential.Stamp;
 
     /// <summary>The part of an identity that names whose stored credential its sessions carry (followed by the credential's stamp).</summary>
     public static string CredentialTag(string ownerKind, string ownerId) => $"|cred:{ownerKind}:{ownerId}@";
 
-    /// <summary>
-    /// The connection of <paramref name="identity"/>. A connection carrying a stored credential has
-    /// <see cref="CredentialTag"/> and the credential's stamp in its identity, so a replaced secret
-    /// gets a new connection and never rides an old one.
-    /// </summary>
-    public UpstreamConnection Get(UpstreamDefinition upstream, string identity, KeyValuePair<string, string>? credential = null)
+    /// <summary>How many sessions an upstream has open now.</summary>
+    public int Count(string upstream)
     {
-        while (true)
+        lock (_lock)
         {
-            var connection = _connections.GetOrAdd((upstream.Name, identity), _ => new UpstreamConnection(upstream, credential, loggers, _logger));
-            if (connection.Upstream.SameAs(upstream))
+            return _connections.Keys.Count(k => k.Upstream == upstream);
+        }
+    }
+
+    /// <summary>
+    /// The connection of <paramref name="identity"/>, leased until the lease is disposed (a leased
+    /// connection is never closed for being idle or to make room). The health check's lease does not
+    /// count against the cap: an upstream is checked however busy it is.
+    /// </summary>
+    public UpstreamLease Rent(UpstreamDefinition upstream, string identity, KeyValuePair<string, string>? credential = null, bool health = false)
+    {
+        var stale = new List<UpstreamConnection>();
+        UpstreamConnection connection;
+        lock (_lock)
+        {
+            var key = (upstream.Name, identity);
+            if (_connections.TryGetValue(key, out var existing) && !existing.Upstream.SameAs(upstream))
             {
-                return connection;
+                // The upstream was reconfigured: its old sessions go with the old definition.
+                _connections.Remove(key);
+                stale.Add(existing);
+                existing = null;
             }
 
-            // The upstream was reconfigured: its old sessions go with the old definition.
-            if (_connections.TryRemove(new((upstream.Name, identity), connection)))
+            if (existing is null)
             {
-                _ = connection.DisposeAsync().AsTask();
+                var max = Math.Max(1, options.CurrentValue.MaxConnectionsPerUpstream);
+                var open = _connections.Where(e => e.Key.Upstream == upstream.Name).ToList();
+                if (!health && open.Count >= max)
+                {
+                    var idlest = open.Where(e => e.Value.InUse == 0).OrderBy(e => e.Value.LastUsed).FirstOrDefault();
+                    if (idlest.Value is null)
+                    {
+                        Dispose(stale);
+                        throw new UpstreamBusyException(upstream.Name, max);
+                    }
+
+                    _connections.Remove(idlest.Key);
+                    stale.Add(idlest.Value);
+                }
+
+                existing = new UpstreamConnection(upstream, credential, http, loggers, _logger);
+                _connections[key] = existing;
             }
+
+            connection = existing;
+            connection.Acquire(time.GetUtcNow());
+        }
+
+        Dispose(stale);
+        return new UpstreamLease(connection, time);
+    }
+
+    /// <summary>Closes the sessions nobody used for the idle timeout (called every health-check cycle).</summary>
+    public async Task CloseIdleAsync()
+    {
+        var cutoff = time.GetUtcNow() - options.CurrentValue.ConnectionIdleTimeout;
+        List<UpstreamConnection> idle;
+        lock (_lock)
+        {
+            var expired = _connections.Where(e => e.Value.InUse == 0 && e.Value.LastUsed < cutoff).ToList();
+            foreach (var entry in expired)
+            {
+                _connections.Remove(entry.Key);
+            }
+
+            idle = [.. expired.Select(e => e.Value)];
+        }
+
+        foreach (var connection in idle)
+        {
+            await connection.DisposeAsync();
         }
     }
 
@@ -47,23 +112,44 @@ internal sealed class UpstreamClientPool(ILoggerFactory loggers) : IAsyncDisposa
     /// <summary>Closes the sessions of an upstream whose identity matches (e.g. those carrying a changed credential).</summary>
     public async Task CloseAsync(string upstream, Func<string, bool> identity)
     {
-        foreach (var entry in _connections.Where(e => e.Key.Upstream == upstream && identity(e.Key.Identity)).ToList())
+        List<UpstreamConnection> closed;
+        lock (_lock)
         {
-            if (_connections.TryRemove(entry))
+            var matching = _connections.Where(e => e.Key.Upstream == upstream && identity(e.Key.Identity)).ToList();
+            foreach (var entry in matching)
             {
-                await entry.Value.DisposeAsync();
+                _connections.Remove(entry.Key);
             }
+
+            closed = [.. matching.Select(e => e.Value)];
+        }
+
+        foreach (var connection in closed)
+        {
+            await connection.DisposeAsync();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var key in _connections.Keys.ToList())
+        List<UpstreamConnection> all;
+        lock (_lock)
         {
-            if (_connections.TryRemove(key, out var connection))
-            {
-                await connection.DisposeAsync();
-            }
+            all = [.. _connections.Values];
+            _connections.Clear();
+        }
+
+        foreach (var connection in all)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static void Dispose(List<UpstreamConnection> connections)
+    {
+        foreach (var connection in connections)
+        {
+            _ = connection.DisposeAsync().AsTask();
         }
     }
 }

@@ -18,24 +18,43 @@ namespace Portico.Gateway;
 /// One pooled client session to an upstream for one credential identity. It reconnects by
 /// itself: a session the upstream forgot (HTTP 404 after a restart) or a process that exited is
 /// replaced and the request retried once, so a stale upstream session never needs a Portico
-/// restart. Requests the upstream sends during a call (sampling, elicitation, logging) are relayed
-/// to the client whose call is in flight.
+/// restart. What the upstream sends during a call (progress, log messages, sampling and elicitation
+/// requests) goes to the caller of that call alone (see <see cref="UpstreamCallRelay"/>), however many
+/// callers share the session.
 /// </summary>
-internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, ILoggerFactory loggers, ILogger logger)
+internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, UpstreamHttp http, ILoggerFactory loggers, ILogger logger)
     : IAsyncDisposable
 {
-    // Only waited out when an upstream reported progress without reaching its total; generous,
-    // because on a loaded machine the SDK may run the last progress handler well after the result.
-    private static readonly TimeSpan ProgressGrace = TimeSpan.FromSeconds(2);
+    // Only waited out when a relayed message is still on its way (or, over stdio, progress did not reach its total);
+    // generous, because on a loaded machine the SDK may run the last handler well after the result.
+    private static readonly TimeSpan RelayGrace = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ConcurrentDictionary<long, ToolInvocation> _calls = new();
-    private readonly ConcurrentDictionary<string, ProgressRelay> _progress = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UpstreamCallRelay> _calls = new(StringComparer.Ordinal);
     private long _nextCall;
+    private int _inUse;
+    private long _lastUsedTicks;
     private UpstreamSession? _session;
     private bool _disposed;
 
     public UpstreamDefinition Upstream { get; } = upstream;
+
+    /// <summary>Leases held now (see <see cref="UpstreamClientPool.Rent"/>); a connection in use is never closed for idleness.</summary>
+    public int InUse => Volatile.Read(ref _inUse);
+
+    public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
+
+    public void Acquire(DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _inUse);
+        Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+    }
+
+    public void Release(DateTimeOffset now)
+    {
+        Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+        Interlocked.Decrement(ref _inUse);
+    }
 
     /// <summary>The upstream said its tool list changed.</summary>
     public event Action? ToolsChanged;
@@ -58,29 +77,23 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     }
 
     /// <summary>
-    /// Calls an upstream tool on behalf of <paramref name="invocation"/>, relaying its progress to
-    /// the caller. Progress is matched by a token of Portico's own, registered for the whole call
-    /// and a short grace after it: the SDK hands notifications to handlers concurrently with the
-    /// result, so the last step can arrive just after it.
+    /// Calls an upstream tool on behalf of <paramref name="invocation"/>. The call gets a request id of
+    /// Portico's own (also its progress token upstream), by which everything the upstream sends about it
+    /// is matched; the result is returned only after all of that went out to the caller.
     /// </summary>
     public async Task<CallToolResult> CallToolAsync(string tool, IDictionary<string, JsonElement>? arguments, ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        var id = Interlocked.Increment(ref _nextCall);
-        _calls[id] = invocation;
-        var token = $"portico-{id}";
-        var progress = invocation.ProgressToken is { } clientToken ? new ProgressRelay(invocation.Server, clientToken) : null;
-        if (progress is not null)
-        {
-            _progress[token] = progress;
-        }
-
+        var token = $"portico-{Interlocked.Increment(ref _nextCall)}";
+        var relay = new UpstreamCallRelay(token, invocation);
+        _calls[token] = relay;
+        UpstreamCallRelay.Current = relay;
         try
         {
             var request = new CallToolRequestParams
             {
                 Name = tool,
                 Arguments = arguments,
-                Meta = progress is null ? null : new JsonObject { ["progressToken"] = token },
+                Meta = invocation.ProgressToken is null ? null : new JsonObject { ["progressToken"] = token },
             };
             // Portico's own request id, so a cancellation can name the request upstream.
             var requestId = new RequestId(token);
@@ -101,13 +114,10 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
         }
         finally
         {
-            _calls.TryRemove(id, out _);
-            if (progress is not null)
-            {
-                // Progress goes out before the result, so the client sees every step of its call.
-                await progress.DrainAsync(ProgressGrace);
-                _progress.TryRemove(token, out _);
-            }
+            UpstreamCallRelay.Current = null;
+            // Progress and log messages go out before the result, so the client sees all of its call.
+            await relay.DrainAsync(invocation.ProgressToken is not null, RelayGrace);
+            _calls.TryRemove(token, out _);
         }
     }
 
@@ -178,7 +188,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
             }
 
             await CloseAsync();
-            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), loggers, cancellationToken);
+            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), http.Upstreams, loggers, cancellationToken);
             LogConnected(logger, Upstream.Name, _session.Client.SessionId ?? "stdio");
             return _session;
         }
@@ -243,33 +253,52 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     {
         SamplingHandler = async (request, _, cancellationToken) =>
         {
-            var server = CurrentCaller("sampling").Server;
+            var server = CallerOf(request?.Meta, "sampling").Invocation.Server;
             return server.ClientCapabilities?.Sampling is null
                 ? throw new McpProtocolException("The client connected to Portico does not support sampling.", McpErrorCode.InvalidRequest)
                 : await server.SampleAsync(request!, cancellationToken);
         },
         ElicitationHandler = async (request, cancellationToken) =>
         {
-            var server = CurrentCaller("elicitation").Server;
+            var server = CallerOf(request?.Meta, "elicitation").Invocation.Server;
             return server.ClientCapabilities?.Elicitation is null
                 ? throw new McpProtocolException("The client connected to Portico does not support elicitation.", McpErrorCode.InvalidRequest)
                 : await server.ElicitAsync(request!, cancellationToken);
         },
         NotificationHandlers =
         [
-            new(NotificationMethods.LoggingMessageNotification, async (notification, cancellationToken) =>
+            new(NotificationMethods.LoggingMessageNotification, (notification, _) =>
             {
-                if (LatestCall() is { } caller)
+                var parameters = notification.Params?.DeepClone() as JsonObject;
+                if (RelayOf(TakeTag(parameters), null) is { } relay)
                 {
-                    await caller.Server.SendMessageAsync(new JsonRpcNotification { Method = notification.Method, Params = notification.Params }, cancellationToken);
+                    relay.Relay(() => relay.Invocation.Server.SendMessageAsync(new JsonRpcNotification { Method = notification.Method, Params = parameters }, CancellationToken.None));
                 }
+                else
+                {
+                    LogUnrelated(logger, Upstream.Name, notification.Method);
+                }
+
+                return ValueTask.CompletedTask;
             }),
             new(NotificationMethods.ProgressNotification, (notification, _) =>
             {
-                if (notification.Params?.Deserialize(McpJson.Options.GetTypeInfo(typeof(ProgressNotificationParams))) is ProgressNotificationParams step
-                    && step.ProgressToken.Token is string token && _progress.TryGetValue(token, out var relay))
+                var step = notification.Params?.Deserialize(McpJson.Options.GetTypeInfo(typeof(ProgressNotificationParams))) as ProgressNotificationParams;
+                if (RelayOf(TakeTag(notification.Params?.DeepClone() as JsonObject), step?.ProgressToken.Token as string) is not { } relay)
                 {
-                    relay.Report(step.Progress);
+                    return ValueTask.CompletedTask;
+                }
+
+                if (step is null || relay.Invocation.ProgressToken is not { } clientToken)
+                {
+                    relay.Handled();
+                    return ValueTask.CompletedTask;
+                }
+
+                relay.Relay(() => relay.Invocation.Server.NotifyProgressAsync(clientToken, step.Progress));
+                if (step.Progress.Total is { } total && step.Progress.Progress >= total)
+                {
+                    relay.ProgressReached();
                 }
 
                 return ValueTask.CompletedTask;
@@ -282,26 +311,58 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
         ],
     };
 
-    /// <summary>
-    /// The call a server-to-client request belongs to. The upstream sends it on the stream of one
-    /// of this connection's calls; the newest call in flight is the one waiting on it.
-    /// </summary>
-    private ToolInvocation CurrentCaller(string what)
-        => LatestCall() ?? throw new McpProtocolException($"Portico relays {what} requests only during a tool call.", McpErrorCode.InvalidRequest);
-
-    private ToolInvocation? LatestCall()
+    /// <summary>Removes Portico's mark from a message's <c>_meta</c> (the caller never sees it) and returns the call it names.</summary>
+    private static string? TakeTag(JsonObject? parameters)
     {
-        var latest = -1L;
-        ToolInvocation? caller = null;
-        foreach (var (id, invocation) in _calls)
+        if (parameters?["_meta"] is not JsonObject meta || meta[UpstreamCallRelay.MetaKey] is not JsonValue value || !value.TryGetValue<string>(out var id))
         {
-            if (id > latest)
-            {
-                (latest, caller) = (id, invocation);
-            }
+            return null;
         }
 
-        return caller;
+        meta.Remove(UpstreamCallRelay.MetaKey);
+        if (meta.Count == 0)
+        {
+            parameters.Remove("_meta");
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// The call a message belongs to: the one it is marked with (Streamable HTTP), else the one its progress
+    /// token names, else — over stdio, where nothing says — the only call in flight. With several calls in
+    /// flight an unmarked message belongs to none: relaying it to a guessed caller could show one user another's data.
+    /// </summary>
+    private UpstreamCallRelay? RelayOf(string? tag, string? progressToken)
+    {
+        if (tag is not null)
+        {
+            return _calls.GetValueOrDefault(tag);
+        }
+
+        if (progressToken is not null)
+        {
+            return _calls.GetValueOrDefault(progressToken);
+        }
+
+        using var calls = _calls.Values.GetEnumerator();
+        return calls.MoveNext() && calls.Current is var only && !calls.MoveNext() ? only : null;
+    }
+
+    /// <summary>The call a server-to-client request (sampling, elicitation) belongs to; the upstream is refused when none can be told.</summary>
+    private UpstreamCallRelay CallerOf(JsonObject? meta, string what)
+    {
+        string? tag = null;
+        if (meta?[UpstreamCallRelay.MetaKey] is JsonValue value && value.TryGetValue<string>(out var id))
+        {
+            tag = id;
+            meta.Remove(UpstreamCallRelay.MetaKey);
+        }
+
+        return RelayOf(tag, null) ?? throw new McpProtocolException(_calls.IsEmpty
+            ? $"Portico relays {what} requests only during a tool call."
+            : $"Portico cannot tell which of the calls in flight this {what} request belongs to (this transport does not say), so it relays it to none.",
+            McpErrorCode.InvalidRequest);
     }
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Upstream {Upstream}: connected (session {SessionId})")]
@@ -315,6 +376,9 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "Upstream {Upstream}: sending notifications/cancelled failed")]
     private static partial void LogCancelFailed(ILogger logger, Exception exception, string upstream);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Debug, Message = "Upstream {Upstream}: {Method} belongs to no call Portico can tell; not relayed")]
+    private static partial void LogUnrelated(ILogger logger, string upstream, string method);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Upstream {Upstream}: closing a session failed")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string upstream);

@@ -1,5 +1,6 @@
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Security;
 
 namespace Portico.Gateway;
 
@@ -12,18 +13,48 @@ internal static class UpstreamConnector
     /// </summary>
     public const string ProtocolVersion = "2025-11-25";
 
+    /// <summary>What a stdio upstream's process may see of the server's environment, beside the variables configured for it.</summary>
+    private static readonly string[] PassedThrough = ["LANG", "LC_ALL", "TMPDIR"];
+
+    /// <summary>
+    /// A minimal environment: PATH, HOME and the few variables most programs need to start (the SDK's
+    /// curated set, as the TypeScript and Python SDKs pass), the locale and temp directory, then the
+    /// variables configured for this upstream.
+    /// </summary>
+    public static Dictionary<string, string?> ChildEnvironment(UpstreamDefinition upstream)
+    {
+        var environment = StdioClientTransportOptions.GetDefaultEnvironmentVariables();
+        foreach (var name in PassedThrough)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        foreach (var (name, value) in upstream.Env)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>
     /// Connects as <paramref name="credential"/> (a header carrying a stored secret) when given. Over
-    /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>.
+    /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>, and the connection is
+    /// made under <paramref name="policy"/> (which addresses and schemes the upstream's URL may use).
     /// </summary>
     public static async Task<UpstreamSession> ConnectAsync(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, McpClientHandlers? handlers,
-        ILoggerFactory? loggers, CancellationToken cancellationToken)
+        OutboundHttpPolicy policy, ILoggerFactory? loggers, CancellationToken cancellationToken)
     {
         var headers = new Dictionary<string, string>(upstream.Headers);
         if (credential is { } header)
         {
             headers[header.Key] = header.Value;
         }
+
+        UpstreamHeaders.EnsureSendable(upstream.Name, headers);
 
         IClientTransport transport = upstream.Transport == UpstreamDefinition.Http
             ? new HttpClientTransport(new HttpClientTransportOptions
@@ -32,13 +63,15 @@ internal static class UpstreamConnector
                 Name = upstream.Name,
                 TransportMode = HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = headers,
-            }, new HttpClient(new UnauthorizedDetector()) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
+            }, new HttpClient(new UnauthorizedDetector(new UpstreamCallTap(OutboundHttp.CreateHandler(policy)))) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
             : new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = upstream.Command!,
                 Name = upstream.Name,
                 Arguments = [.. upstream.Args],
-                EnvironmentVariables = upstream.Env.ToDictionary(e => e.Key, e => (string?)e.Value),
+                // Never the server's own environment: it holds the store's connection string and other secrets.
+                InheritEnvironmentVariables = false,
+                EnvironmentVariables = ChildEnvironment(upstream),
                 WorkingDirectory = upstream.WorkingDirectory,
             }, loggers);
         var options = new McpClientOptions

@@ -144,6 +144,21 @@ internal sealed partial record UpstreamDefinition
             return badCredential;
         }
 
+        if (Headers.Select(h => UpstreamHeaders.Problem(h.Key, h.Value)).FirstOrDefault(p => p is not null) is { } badHeader)
+        {
+            return badHeader + " (--header \"Name: value\")";
+        }
+
+        if (Env.Keys.FirstOrDefault(k => k.Length == 0 || k.Contains('=', StringComparison.Ordinal) || k.Any(char.IsControl)) is { } badEnv)
+        {
+            return $"'{badEnv}' is not a valid environment variable name (--env NAME=value).";
+        }
+
+        if (Env.Any(e => e.Value.Contains('\0', StringComparison.Ordinal)) || Args.Any(a => a.Contains('\0', StringComparison.Ordinal)))
+        {
+            return "An argument or environment value contains a NUL character, which a process cannot receive.";
+        }
+
         return Transport switch
         {
             Http when Url is null || !(Url.Scheme == Uri.UriSchemeHttp || Url.Scheme == Uri.UriSchemeHttps) => "An http upstream needs an absolute http(s) URL (--url).",
@@ -173,14 +188,14 @@ internal sealed partial record UpstreamDefinition
             return "Credential mode 'oauth' sends the access token as 'Authorization: Bearer …' (RFC 6750); leave out --credential-header and --credential-format.";
         }
 
-        if (!HeaderNamePattern().IsMatch(CredentialHeader))
+        if (UpstreamHeaders.Problem(CredentialHeader, "") is { } badHeader)
         {
-            return $"'{CredentialHeader}' is not a valid header name for the credential (--credential-header).";
+            return badHeader + " (--credential-header)";
         }
 
-        if (!CredentialFormat.Contains(SecretPlaceholder, StringComparison.Ordinal) || CredentialFormat.Contains('\n') || CredentialFormat.Contains('\r'))
+        if (!CredentialFormat.Contains(SecretPlaceholder, StringComparison.Ordinal) || !UpstreamHeaders.IsValue(CredentialFormat))
         {
-            return $"The credential format '{CredentialFormat}' must contain {SecretPlaceholder} (where the secret goes) and no line breaks (--credential-format).";
+            return $"The credential format must contain {SecretPlaceholder} (where the secret goes) and no line breaks or other control characters (--credential-format).";
         }
 
         return Headers.Keys.Any(h => string.Equals(h, CredentialHeader, StringComparison.OrdinalIgnoreCase))
@@ -196,7 +211,4 @@ internal sealed partial record UpstreamDefinition
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
     private static partial Regex NamePattern();
-
-    [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")]
-    private static partial Regex HeaderNamePattern();
 }

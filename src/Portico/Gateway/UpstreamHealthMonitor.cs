@@ -56,6 +56,7 @@ internal sealed partial class UpstreamHealthMonitor(
                 }
 
                 await Task.WhenAll(source.Upstreams().Select(u => CheckAsync(u, stoppingToken)));
+                await pool.CloseIdleAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -89,10 +90,11 @@ internal sealed partial class UpstreamHealthMonitor(
     {
         var settings = options.CurrentValue;
         var credential = upstream.NeedsCredential ? await FindCredentialAsync(upstream, stoppingToken) : null;
-        var connection = credential is null
-            ? pool.Get(upstream, upstream.NeedsCredential ? UpstreamClientPool.HealthIdentity : UpstreamClientPool.SharedIdentity)
-            : pool.Get(upstream, UpstreamClientPool.HealthIdentity + UpstreamClientPool.CredentialTag(credential.OwnerKind, credential.OwnerId) + credential.Stamp,
-                upstream.CredentialHeaderFor(credential));
+        // The session callers use: the shared one, or the one carrying this credential (its owner's), so a check costs no session of its own.
+        using var lease = credential is null
+            ? pool.Rent(upstream, upstream.NeedsCredential ? UpstreamClientPool.HealthIdentity : UpstreamClientPool.SharedIdentity, health: true)
+            : pool.Rent(upstream, UpstreamClientPool.CredentialIdentity(credential), upstream.CredentialHeaderFor(credential), health: true);
+        var connection = lease.Connection;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.HealthCheckTimeout);
         var started = Stopwatch.GetTimestamp();

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portico.Access;
 using Portico.Identity;
+using Portico.Security;
 using Portico.Storage;
 
 namespace Portico.Gateway;
@@ -23,10 +24,9 @@ internal sealed partial class UpstreamOAuthClient(
     PorticoDbContext db,
     UpstreamCredentialStore credentials,
     IDataProtectionProvider protection,
-    IHttpClientFactory http,
+    UpstreamHttp http,
     TimeProvider time)
 {
-    public const string HttpClientName = "Portico.Gateway.UpstreamOAuth";
     public const string CallbackPath = "/gateway/oauth/callback";
 
     /// <summary>How long a sign-in may take between the redirect to the upstream and the callback.</summary>
@@ -38,7 +38,16 @@ internal sealed partial class UpstreamOAuthClient(
     public async Task<string> StartAsync(string upstream, string userId, string baseUrl, CancellationToken cancellationToken)
     {
         var definition = await RequireOAuthUpstreamAsync(upstream, cancellationToken);
-        var client = await RegistrationAsync(definition, baseUrl.TrimEnd('/') + CallbackPath, cancellationToken);
+        UpstreamOAuthClientRecord client;
+        try
+        {
+            client = await RegistrationAsync(definition, baseUrl.TrimEnd('/') + CallbackPath, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (OutboundHttpException.Find(ex) is { } refused)
+        {
+            throw Problem(upstream, refused.Message.TrimEnd('.'));
+        }
+
         var state = Secrets.New("");
         var verifier = Secrets.New("");
         var now = time.GetUtcNow();
@@ -67,10 +76,33 @@ internal sealed partial class UpstreamOAuthClient(
     }
 
     /// <summary>
-    /// Finishes a sign-in: consumes the <c>state</c> (once, on any instance), exchanges the code with
-    /// the PKCE verifier and stores the tokens for the user. Returns the upstream's name.
+    /// Spends a connect link's id: true the first time (on any instance), false when it was opened before.
+    /// The primary key is the claim: of two openings at once, one insert fails.
     /// </summary>
-    public async Task<string> FinishAsync(string? state, string? code, string? issuer, CancellationToken cancellationToken)
+    public async Task<bool> SpendLinkAsync(string linkId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await db.UpstreamOAuthSpentLinks.Where(l => l.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        var spent = new UpstreamOAuthSpentLinkRecord { Id = Secrets.HashHex(linkId), ExpiresAt = expiresAt };
+        db.UpstreamOAuthSpentLinks.Add(spent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(spent).State = EntityState.Detached;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Finishes a sign-in: consumes the <c>state</c> (once, on any instance), checks that the browser
+    /// finishing it is signed in to Portico as the user who started it, exchanges the code with the PKCE
+    /// verifier and stores the tokens for the user. Returns the upstream's name.
+    /// </summary>
+    public async Task<string> FinishAsync(string? state, string? code, string? issuer, string? browserUserId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(state) || string.IsNullOrEmpty(code))
         {
@@ -84,6 +116,13 @@ internal sealed partial class UpstreamOAuthClient(
         {
             throw new AccessException("This sign-in is unknown or was already finished (a state is used once).",
                 "Open the connect link from Portico's answer again to start a new sign-in.");
+        }
+
+        if (pending.UserId != browserUserId)
+        {
+            // Someone else's sign-in finished in this browser (a lured click): it would store that browser's upstream account for them.
+            throw new AccessException("This sign-in was started by another Portico user than the one signed in in this browser.",
+                "Open your own connect link (from your own call of the upstream's tools) in a browser signed in to Portico as you.");
         }
 
         if (pending.ExpiresAt <= time.GetUtcNow())
@@ -158,7 +197,13 @@ internal sealed partial class UpstreamOAuthClient(
 
     private async Task<(UpstreamOAuthTokens? Tokens, string? Error)> TokenAsync(UpstreamOAuthClientRecord client, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, client.TokenEndpoint);
+        var upstreamUrl = await db.Upstreams.AsNoTracking().Where(u => u.Name == client.Upstream).Select(u => u.Url).FirstOrDefaultAsync(cancellationToken);
+        if (upstreamUrl is null || !Uri.TryCreate(client.TokenEndpoint, UriKind.Absolute, out var tokenEndpoint))
+        {
+            return (null, $"upstream '{client.Upstream}' or its token endpoint is no longer usable");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint);
         if (client.ClientSecret is { } protectedSecret)
         {
             var secret = Encoding.UTF8.GetString(Protector(client.Upstream, "client").Unprotect(protectedSecret));
@@ -171,16 +216,16 @@ internal sealed partial class UpstreamOAuthClient(
         }
 
         request.Content = new FormUrlEncodedContent(form);
-        using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-        var body = await ReadJsonAsync(response, cancellationToken);
-        if (!response.IsSuccessStatusCode)
+        var response = await http.OAuthClient(new Uri(upstreamUrl)).SendAsync(request, cancellationToken);
+        var body = Json(response);
+        if (!response.IsSuccess)
         {
-            if ((int)response.StatusCode >= 500)
+            if ((int)response.Status >= 500)
             {
-                throw new HttpRequestException($"The token endpoint answered {(int)response.StatusCode}.", null, response.StatusCode);
+                throw new HttpRequestException($"The token endpoint answered {(int)response.Status}.", null, response.Status);
             }
 
-            return (null, $"{String(body, "error") ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {String(body, "error_description") ?? "no description"}");
+            return (null, $"{String(body, "error") ?? ((int)response.Status).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {String(body, "error_description") ?? "no description"}");
         }
 
         if (String(body, "access_token") is not { Length: > 0 } access)
@@ -204,7 +249,7 @@ internal sealed partial class UpstreamOAuthClient(
         }
 
         var (resource, issuer) = await DiscoverResourceAsync(upstream, cancellationToken);
-        var server = await GetMetadataAsync(AuthorizationServerMetadataUrls(issuer), "authorization server metadata (RFC 8414)", upstream.Name, cancellationToken);
+        var server = await GetMetadataAsync(upstream, AuthorizationServerMetadataUrls(upstream.Name, issuer), "authorization server metadata (RFC 8414)", cancellationToken);
         if (String(server, "issuer") != issuer)
         {
             throw Problem(upstream.Name, $"its authorization server metadata names issuer '{String(server, "issuer")}', not '{issuer}'");
@@ -219,6 +264,17 @@ internal sealed partial class UpstreamOAuthClient(
         var token = String(server, "token_endpoint") ?? throw Problem(upstream.Name, "its authorization server metadata has no token_endpoint");
         var registration = String(server, "registration_endpoint")
             ?? throw Problem(upstream.Name, "its authorization server offers no dynamic client registration (registration_endpoint, RFC 7591)");
+        var policy = http.OAuth(upstream.Url!);
+        foreach (var (name, url) in new[] { ("authorization_endpoint", authorize), ("token_endpoint", token), ("registration_endpoint", registration) })
+        {
+            // The browser is sent to the first, Portico posts to the others: each must be a URL the policy allows.
+            var refused = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? policy.RequestProblem(uri) : "not an absolute URL";
+            if (refused is not null)
+            {
+                throw Problem(upstream.Name, $"its authorization server metadata names an unusable {name} ({refused.TrimEnd('.')})");
+            }
+        }
+
         var methods = Strings(server, "token_endpoint_auth_methods_supported");
         // A confidential client where the server allows one (Portico runs on a server, it can keep a secret); else public with PKCE.
         var method = methods.Count == 0 || methods.Contains("client_secret_basic") ? "client_secret_basic" : "none";
@@ -230,12 +286,12 @@ internal sealed partial class UpstreamOAuthClient(
             ["response_types"] = new System.Text.Json.Nodes.JsonArray("code"),
             ["token_endpoint_auth_method"] = method,
         };
-        using var response = await http.CreateClient(HttpClientName).PostAsync(registration,
-            new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json"), cancellationToken);
-        var registered = await ReadJsonAsync(response, cancellationToken);
-        if (!response.IsSuccessStatusCode || String(registered, "client_id") is not { Length: > 0 } clientId)
+        using var register = new HttpRequestMessage(HttpMethod.Post, registration) { Content = new StringContent(metadata.ToJsonString(), Encoding.UTF8, "application/json") };
+        var response = await http.OAuthClient(upstream.Url!).SendAsync(register, cancellationToken);
+        var registered = Json(response);
+        if (!response.IsSuccess || String(registered, "client_id") is not { Length: > 0 } clientId)
         {
-            throw Problem(upstream.Name, $"its authorization server refused Portico's registration ({(int)response.StatusCode} {String(registered, "error")}: {String(registered, "error_description")})");
+            throw Problem(upstream.Name, $"its authorization server refused Portico's registration ({(int)response.Status} {String(registered, "error")}: {String(registered, "error_description")})");
         }
 
         var record = existing ?? new UpstreamOAuthClientRecord
@@ -265,7 +321,7 @@ internal sealed partial class UpstreamOAuthClient(
     {
         var url = upstream.Url!;
         var candidates = new List<string>();
-        if (await ChallengeAsync(url, cancellationToken) is { } announced)
+        if (await ChallengeAsync(upstream, cancellationToken) is { } announced)
         {
             candidates.Add(announced);
         }
@@ -274,7 +330,7 @@ internal sealed partial class UpstreamOAuthClient(
         var path = url.AbsolutePath.TrimEnd('/');
         candidates.Add($"{origin}/.well-known/oauth-protected-resource{path}");
         candidates.Add($"{origin}/.well-known/oauth-protected-resource");
-        var metadata = await GetMetadataAsync(candidates.Distinct(StringComparer.Ordinal), "protected-resource metadata (RFC 9728)", upstream.Name, cancellationToken);
+        var metadata = await GetMetadataAsync(upstream, candidates, "protected-resource metadata (RFC 9728)", cancellationToken);
         var resource = String(metadata, "resource") ?? throw Problem(upstream.Name, "its protected-resource metadata has no 'resource'");
         var issuer = Strings(metadata, "authorization_servers").FirstOrDefault()
             ?? throw Problem(upstream.Name, "its protected-resource metadata names no authorization server (authorization_servers)");
@@ -282,9 +338,9 @@ internal sealed partial class UpstreamOAuthClient(
     }
 
     /// <summary>The <c>resource_metadata</c> URL of the upstream's answer to an unauthenticated request, if it gives one.</summary>
-    private async Task<string?> ChallengeAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<string?> ChallengeAsync(UpstreamDefinition upstream, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        using var request = new HttpRequestMessage(HttpMethod.Post, upstream.Url)
         {
             Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", Encoding.UTF8, "application/json"),
         };
@@ -292,8 +348,8 @@ internal sealed partial class UpstreamOAuthClient(
         request.Headers.Accept.ParseAdd("text/event-stream");
         try
         {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            return response.StatusCode == HttpStatusCode.Unauthorized ? ResourceMetadata(response.Headers.WwwAuthenticate.ToString()) : null;
+            var response = await http.OAuthClient(upstream.Url!).SendAsync(request, cancellationToken);
+            return response.Status == HttpStatusCode.Unauthorized ? ResourceMetadata(response.Headers.WwwAuthenticate.ToString()) : null;
         }
         catch (HttpRequestException)
         {
@@ -305,27 +361,48 @@ internal sealed partial class UpstreamOAuthClient(
     public static string? ResourceMetadata(string? challenge)
         => challenge is not null && ResourceMetadataParameter().Match(challenge) is { Success: true } match ? match.Groups[1].Value : null;
 
-    private static IEnumerable<string> AuthorizationServerMetadataUrls(string issuer)
+    private static IEnumerable<string> AuthorizationServerMetadataUrls(string upstream, string issuer)
     {
-        var uri = new Uri(issuer);
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var uri))
+        {
+            throw Problem(upstream, $"its protected-resource metadata names an authorization server that is not an absolute URL ('{issuer}')");
+        }
+
         var origin = uri.GetLeftPart(UriPartial.Authority);
         var path = uri.AbsolutePath.TrimEnd('/');
         return [$"{origin}/.well-known/oauth-authorization-server{path}", $"{origin}/.well-known/openid-configuration{path}", $"{issuer.TrimEnd('/')}/.well-known/openid-configuration"];
     }
 
-    private async Task<JsonElement> GetMetadataAsync(IEnumerable<string> urls, string what, string upstream, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first candidate that answers with a JSON object. A candidate the outbound policy refuses is never
+    /// fetched; the refusal is named in the error (it says why, never what a host resolves to).
+    /// </summary>
+    private async Task<JsonElement> GetMetadataAsync(UpstreamDefinition upstream, IEnumerable<string> urls, string what, CancellationToken cancellationToken)
     {
         var tried = new List<string>();
+        var refusals = new List<string>();
         foreach (var url in urls.Distinct(StringComparer.Ordinal))
         {
             tried.Add(url);
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                refusals.Add($"'{url}' is not an absolute URL");
+                continue;
+            }
+
             try
             {
-                using var response = await http.CreateClient(HttpClientName).GetAsync(url, cancellationToken);
-                if (response.IsSuccessStatusCode && await ReadJsonAsync(response, cancellationToken) is { ValueKind: JsonValueKind.Object } metadata)
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                request.Headers.Accept.ParseAdd("application/json");
+                var response = await http.OAuthClient(upstream.Url!).SendAsync(request, cancellationToken);
+                if (response.IsSuccess && Json(response) is { ValueKind: JsonValueKind.Object } metadata)
                 {
                     return metadata;
                 }
+            }
+            catch (HttpRequestException ex) when (OutboundHttpException.Find(ex) is { } refused)
+            {
+                refusals.Add(refused.Message.TrimEnd('.'));
             }
             catch (HttpRequestException)
             {
@@ -333,7 +410,7 @@ internal sealed partial class UpstreamOAuthClient(
             }
         }
 
-        throw Problem(upstream, $"none of {string.Join(", ", tried)} answered with its {what}");
+        throw Problem(upstream.Name, $"none of {string.Join(", ", tried)} answered with its {what}" + (refusals.Count == 0 ? "" : $" ({string.Join("; ", refusals)})"));
     }
 
     private async Task<UpstreamDefinition> RequireOAuthUpstreamAsync(string upstream, CancellationToken cancellationToken)
@@ -353,11 +430,11 @@ internal sealed partial class UpstreamOAuthClient(
         => new($"Portico cannot sign in at upstream '{upstream}': {problem}.",
             "The upstream must be an OAuth 2.1 protected MCP server (RFC 9728 metadata, RFC 8414 authorization server with dynamic registration); an operator can check its URL.");
 
-    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static JsonElement Json(OutboundResponse response)
     {
         try
         {
-            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            using var document = JsonDocument.Parse(response.Body);
             return document.RootElement.Clone();
         }
         catch (JsonException)

@@ -162,7 +162,8 @@ internal static class UpstreamsCommand
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(upstream.Timeout);
-                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null, null, timeout.Token);
+                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null,
+                    Security.OutboundHttpPolicy.Unrestricted("the CLI's upstream test"), null, timeout.Token);
                 var tools = await session.Client.ListToolsAsync(cancellationToken: timeout.Token);
                 output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);

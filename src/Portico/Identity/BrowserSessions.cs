@@ -7,7 +7,8 @@ using Portico.Storage;
 namespace Portico.Identity;
 
 /// <summary>
-/// The cookie of a signed-in browser on the login, consent and device pages — and nowhere else: MCP
+/// The cookie of a signed-in browser on the login, consent and device pages and the gateway's upstream connect
+/// pages (<see cref="CookiePaths"/>) — and nowhere else: MCP
 /// requests authenticate with tokens only. The cookie is random; the store keeps its SHA-256, so any
 /// instance recognises it. Every form carries a CSRF token bound to this browser: Data Protection seals the
 /// hash of its session cookie (before sign-in: of a random pre-session cookie), and a post is accepted only
@@ -19,6 +20,9 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
     public const string SessionCookie = "portico_session";
     public const string CsrfCookie = "portico_csrf";
     public const string CsrfField = "csrf_token";
+
+    /// <summary>Where the browser sends the cookies: the authorization server's pages and the gateway's connect links and OAuth callback.</summary>
+    public static readonly string[] CookiePaths = ["/oauth", "/gateway"];
 
     private readonly IDataProtector _csrf = protection.CreateProtector("Portico.Identity.Csrf.v1");
 
@@ -45,7 +49,7 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         db.BrowserSessions.Add(new BrowserSessionRecord { Id = Secrets.HashHex(cookie), UserId = userId, CreatedAt = now, ExpiresAt = now + options.Value.BrowserSessionLifetime });
         await db.BrowserSessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        context.Response.Cookies.Append(SessionCookie, cookie, CookieOptions(context, options.Value.BrowserSessionLifetime));
+        Append(context, SessionCookie, cookie, options.Value.BrowserSessionLifetime);
         _issued = cookie;
     }
 
@@ -55,7 +59,7 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         if (!context.Request.Cookies.TryGetValue(CsrfCookie, out var nonce) || nonce is not { Length: >= 32 })
         {
             nonce = Secrets.New("");
-            context.Response.Cookies.Append(CsrfCookie, nonce, CookieOptions(context, null));
+            Append(context, CsrfCookie, nonce, null);
         }
 
         return _csrf.Protect(Binding(_issued ?? SessionCookieOf(context), nonce));
@@ -88,13 +92,21 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
     /// <summary>A hash, so the sealed token never carries a cookie itself.</summary>
     private static string Binding(string? session, string nonce) => session is not null ? "session:" + Secrets.HashHex(session) : "browser:" + Secrets.HashHex(nonce);
 
-    private static CookieOptions CookieOptions(HttpContext context, TimeSpan? lifetime) => new()
+    private static void Append(HttpContext context, string name, string value, TimeSpan? lifetime)
+    {
+        foreach (var path in CookiePaths)
+        {
+            context.Response.Cookies.Append(name, value, CookieOptions(context, lifetime, path));
+        }
+    }
+
+    private static CookieOptions CookieOptions(HttpContext context, TimeSpan? lifetime, string path) => new()
     {
         HttpOnly = true,
         Secure = context.Request.IsHttps,
         // Lax, not Strict: the first GET /oauth/authorize arrives by a redirect from the client's site and must see the session.
         SameSite = SameSiteMode.Lax,
-        Path = "/oauth",
+        Path = path,
         MaxAge = lifetime,
     };
 }

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Hosting;
+using Portico.Security;
 using Portico.Storage;
 
 namespace Portico.Identity;
 
 /// <summary>
 /// Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document, MCP 2025-11-25): a <c>client_id</c> that is
-/// an https URL names a JSON document describing a public client. It is fetched with a time and size limit, no redirects
-/// and no private addresses, checked, kept as an <c>oauth_clients</c> row (codes and refresh tokens refer to it) and cached
+/// an https URL names a JSON document describing a public client. It is fetched under the outbound policy (<see cref="OutboundHttp"/>:
+/// a time and size limit, no redirects, no private addresses), checked, kept as an <c>oauth_clients</c> row (codes and refresh tokens refer to it) and cached
 /// in memory for the document's <c>max-age</c>, within bounds. Every refusal is an <c>invalid_client</c> saying what was wrong.
 /// </summary>
 internal sealed partial class ClientMetadataDocuments : IDisposable
@@ -24,7 +23,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     private readonly ClientMetadataOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ClientMetadataDocuments> _logger;
-    private readonly HttpClient _http;
+    private readonly OutboundHttpClient _http;
 
     public ClientMetadataDocuments(IOptions<ClientMetadataOptions> options, StoreChanges changes, TimeProvider time, ILogger<ClientMetadataDocuments> logger)
     {
@@ -38,17 +37,17 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
-        var allowPrivate = _options.AllowLoopbackHttp;
-        _http = new HttpClient(new SocketsHttpHandler
+        // Development only: loopback http client_ids are then fetched from the server's own network.
+        _http = new OutboundHttpClient(new OutboundHttpPolicy
         {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            ConnectTimeout = _options.Timeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
+            Use = "client metadata documents",
+            AllowPrivateNetworks = _options.AllowLoopbackHttp,
+            AllowHttp = _options.AllowLoopbackHttp,
+            Timeout = _options.Timeout,
+            MaxResponseBytes = _options.MaxBytes,
+            Setting = ClientMetadataOptions.SectionName,
+            SingleSetting = ClientMetadataOptions.SectionName + ":AllowLoopbackHttp",
+        });
     }
 
     public static bool IsUrl(string clientId)
@@ -118,49 +117,36 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
 
     private async Task<(byte[] Body, TimeSpan Lifetime)> FetchAsync(string url, Uri uri, CancellationToken cancellationToken)
     {
-        // A network deadline, so wall-clock time on purpose: the server's TimeProvider does not bound a socket.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Accept.ParseAdd("application/json");
+        OutboundResponse response;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var status = (int)response.StatusCode;
-            if (status is >= 300 and < 400)
-            {
-                throw Refuse(url, $"answered HTTP {status}, a redirect to '{response.Headers.Location}'. Redirects are not followed: serve the document at the client_id URL itself.");
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw Refuse(url, $"could not be fetched: HTTP {status} {response.ReasonPhrase}.");
-            }
-
-            if (response.Content.Headers.ContentLength > _options.MaxBytes)
-            {
-                throw TooLarge(url);
-            }
-
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-            var buffer = new byte[_options.MaxBytes + 1];
-            var read = 0;
-            int n;
-            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), timeout.Token)) > 0)
-            {
-                read += n;
-            }
-
-            return read > _options.MaxBytes ? throw TooLarge(url) : (buffer[..read], Lifetime(response.Headers.CacheControl));
+            response = await _http.SendAsync(request, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (HttpRequestException ex) when (OutboundHttpException.Find(ex) is { } refused)
         {
-            throw Refuse(url, $"could not be fetched: timed out after {_options.Timeout.TotalSeconds:0.###} seconds.");
+            throw refused.Refusal switch
+            {
+                OutboundRefusal.TooLarge => TooLarge(url),
+                OutboundRefusal.TimedOut => Refuse(url, $"could not be fetched: timed out after {_options.Timeout.TotalSeconds:0.###} seconds."),
+                _ => Refuse(url, $"could not be fetched: {refused.Message}"),
+            };
         }
         catch (HttpRequestException ex)
         {
-            throw Inner<OAuthException>(ex) ?? Refuse(url, $"could not be fetched: {ex.Message}");
+            throw Refuse(url, $"could not be fetched: {ex.Message}");
         }
+
+        var status = (int)response.Status;
+        if (status is >= 300 and < 400)
+        {
+            throw Refuse(url, $"answered HTTP {status}, a redirect to '{response.Headers.Location}'. Redirects are not followed: serve the document at the client_id URL itself.");
+        }
+
+        return response.IsSuccess
+            ? (response.Body, Lifetime(response.Headers.CacheControl))
+            : throw Refuse(url, $"could not be fetched: HTTP {status} {response.ReasonPhrase}.");
     }
 
     private OAuthException TooLarge(string url) => Refuse(url, $"is too large: a client metadata document may be at most {_options.MaxBytes} bytes.");
@@ -285,67 +271,6 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
         Scope = c.Scope,
         CreatedAt = c.CreatedAt,
     };
-
-    /// <summary>Connects only to public addresses unless loopback http is allowed (development), so a client_id cannot make Portico probe its own network.</summary>
-    private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowPrivate, CancellationToken cancellationToken)
-    {
-        var addresses = await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
-        var usable = allowPrivate ? addresses : [.. addresses.Where(a => !IsPrivate(a))];
-        if (usable.Length == 0)
-        {
-            throw new OAuthException("invalid_client",
-                $"The client_id's host '{endPoint.Host}' resolves only to loopback or private addresses ({string.Join(", ", addresses.Select(a => a.ToString()))}); Portico does not fetch client metadata from its own network.");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(usable, endPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
-            || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal)
-        {
-            return true;
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            return false;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] is 0 or 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] is >= 64 and <= 127);
-    }
-
-    private static T? Inner<T>(Exception? ex)
-        where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
 
     private static OAuthException Refuse(string url, string what) => new("invalid_client", $"The client_id '{url}' (a Client ID Metadata Document) {what}");
 

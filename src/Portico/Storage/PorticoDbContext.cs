@@ -45,6 +45,10 @@ internal sealed class PorticoDbContext(DbContextOptions<PorticoDbContext> option
 
     /// <summary>Sign-ins at oauth upstreams under way (single-use <c>state</c>s).</summary>
     public DbSet<Gateway.UpstreamOAuthStateRecord> UpstreamOAuthStates => Set<Gateway.UpstreamOAuthStateRecord>();
+
+    /// <summary>Connect links already opened (each works once, on any instance).</summary>
+    public DbSet<Gateway.UpstreamOAuthSpentLinkRecord> UpstreamOAuthSpentLinks => Set<Gateway.UpstreamOAuthSpentLinkRecord>();
+
     /// <summary>Tenants' allowlists of upstream tools; use <see cref="Gateway.TenantToolAllowlistStore"/>.</summary>
     public DbSet<Gateway.TenantToolAllowlistRecord> TenantToolAllowlists => Set<Gateway.TenantToolAllowlistRecord>();
 

@@ -592,6 +592,23 @@ internal static class StoreMigrations
                 ALTER TABLE oauth_device_codes ADD COLUMN session_client_name text NULL;
                 ALTER TABLE oauth_device_codes ADD COLUMN session_client_version text NULL;
                 """),
+        // A connect link to an oauth upstream works once: opening it records its id here, and a second
+        // opening (on any instance) finds the row. Rows go once the link would have expired anyway.
+        new(40, "upstream_oauth_spent_links",
+            Sqlite: """
+                CREATE TABLE upstream_oauth_spent_links (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    expires_at INTEGER NOT NULL
+                );
+                CREATE INDEX ix_upstream_oauth_spent_links_expires_at ON upstream_oauth_spent_links (expires_at);
+                """,
+            Postgres: """
+                CREATE TABLE upstream_oauth_spent_links (
+                    id text NOT NULL PRIMARY KEY,
+                    expires_at bigint NOT NULL
+                );
+                CREATE INDEX ix_upstream_oauth_spent_links_expires_at ON upstream_oauth_spent_links (expires_at);
+                """),
         // The per-principal session cap counts a principal's open sessions at every initialize.
         new(50, "mcp_sessions_owner_index",
             Sqlite: """

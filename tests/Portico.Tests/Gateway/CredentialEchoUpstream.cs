@@ -31,15 +31,43 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
     /// <summary>Answer 401 to every request without a credential (tools/list and ping included), as most per-user services do.</summary>
     public bool RequireCredential { get; init; }
 
-    public static async Task<CredentialEchoUpstream> StartAsync(bool requireCredential = false)
+    /// <summary>Hand out an <c>Mcp-Session-Id</c> at initialize, so a client that closes its session says so (DELETE, recorded in <see cref="Closed"/>).</summary>
+    public bool Sessions { get; init; }
+
+    /// <summary>The credential ("" for none) of every session a client closed with DELETE.</summary>
+    public ConcurrentQueue<string> Closed { get; } = new();
+
+    /// <summary>The credential ("" for none) of every initialize that arrived.</summary>
+    public ConcurrentQueue<string> Initializes { get; } = new();
+
+    /// <summary>How many calls of <c>hold</c> are waiting for <see cref="ReleaseHeld"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Lets every waiting <c>hold</c> call answer.</summary>
+    public void ReleaseHeld() => _release.TrySetResult();
+
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _held;
+
+    public static async Task<CredentialEchoUpstream> StartAsync(bool requireCredential = false, bool sessions = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var upstream = new CredentialEchoUpstream(app) { RequireCredential = requireCredential };
+        var upstream = new CredentialEchoUpstream(app) { RequireCredential = requireCredential, Sessions = sessions };
         app.MapPost("/mcp", (Delegate)upstream.HandleAsync);
-        app.MapMethods("/mcp", ["GET", "DELETE"], () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
+        app.MapGet("/mcp", () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
+        app.MapDelete("/mcp", (HttpContext context) =>
+        {
+            if (!sessions)
+            {
+                return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
+            }
+
+            upstream.Closed.Enqueue(Credential(context));
+            return Results.Ok();
+        });
         await app.StartAsync(TestContext.Current.CancellationToken);
         upstream.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
         return upstream;
@@ -50,8 +78,22 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
+    /// <summary>How many requests reached it at all (initialize and pings included).</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The raw value of header <c>X-Api-Key</c> of each request that carried one.</summary>
+    public ConcurrentQueue<string> ApiKeyHeaders { get; } = new();
+
+    private int _requests;
+
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requests);
+        if (context.Request.Headers.TryGetValue("X-Api-Key", out var apiKey))
+        {
+            ApiKeyHeaders.Enqueue(apiKey.ToString());
+        }
+
         var authorization = context.Request.Headers.Authorization.ToString();
         if (_rejected.ContainsKey(authorization) || (RequireCredential && authorization.Length == 0 && context.Request.Headers["X-Api-Key"].Count == 0))
         {
@@ -66,6 +108,15 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
         }
 
         var method = (string?)request["method"];
+        if (method == "initialize")
+        {
+            Initializes.Enqueue(Credential(context));
+            if (Sessions)
+            {
+                context.Response.Headers["Mcp-Session-Id"] = Guid.NewGuid().ToString("N");
+            }
+        }
+
         JsonNode result = method switch
         {
             "initialize" => new JsonObject
@@ -76,19 +127,39 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
             },
             "tools/list" => new JsonObject
             {
-                ["tools"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "whoami",
-                    ["description"] = "Answers with the Authorization header it received.",
-                    ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
-                    ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
-                }),
+                ["tools"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["name"] = "whoami",
+                        ["description"] = "Answers with the Authorization header it received.",
+                        ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
+                        ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
+                    },
+                    new JsonObject
+                    {
+                        ["name"] = "hold",
+                        ["description"] = "Answers once the test releases it.",
+                        ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
+                        ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
+                    }),
             },
-            "tools/call" => Call(authorization.Length > 0 ? authorization : context.Request.Headers["X-Api-Key"].ToString()),
+            "tools/call" when (string?)request["params"]?["name"] == "hold" => await HoldAsync(),
+            "tools/call" => Call(Credential(context)),
             _ => new JsonObject(),
         };
         var response = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id.DeepClone(), ["result"] = result };
         return Results.Text(response.ToJsonString(), "application/json");
+    }
+
+    private static string Credential(HttpContext context)
+        => context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : context.Request.Headers["X-Api-Key"].ToString();
+
+    private async Task<JsonObject> HoldAsync()
+    {
+        Interlocked.Increment(ref _held);
+        await _release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Interlocked.Decrement(ref _held);
+        return new JsonObject { ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "released" }) };
     }
 
     private JsonObject Call(string credential)

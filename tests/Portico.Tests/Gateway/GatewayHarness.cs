@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using Portico.Access;
+using Portico.Tests.Cli;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
@@ -20,14 +21,23 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public string AdminKey { get; }
 
-    public static async Task<GatewayHarness> StartAsync(TimeSpan? interval = null, int failureThreshold = 2)
+    public static async Task<GatewayHarness> StartAsync(TimeSpan? interval = null, int failureThreshold = 2, IReadOnlyDictionary<string, string?>? configuration = null)
     {
-        var server = await PorticoTestServer.StartAsync(configuration: new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Portico:Gateway:HealthCheckInterval"] = (interval ?? TimeSpan.FromMilliseconds(200)).ToString("c"),
             ["Portico:Gateway:HealthCheckTimeout"] = "00:00:05",
             ["Portico:Gateway:FailureThreshold"] = failureThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+            // The test upstreams listen on loopback over http, as an operator's local sidecars would.
+            ["Portico:Outbound:Upstreams:AllowPrivateNetworks"] = "true",
+            ["Portico:Outbound:Upstreams:AllowHttp"] = "true",
+        };
+        foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var server = await PorticoTestServer.StartAsync(configuration: settings);
         var admin = await server.AdminAsync(a => a.CreateKeyAsync(PorticoTestServer.UserEmail, "admin", null, new HashSet<string> { Scopes.Admin }, null, test: true, CancellationToken.None));
         return new GatewayHarness(server, admin.Plaintext);
     }
@@ -39,8 +49,20 @@ internal sealed class GatewayHarness : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// Adds an upstream as an operator does: <c>portico upstreams add ARGS</c> on the server's store. The only way
+    /// to add a stdio upstream unless the server allows its admin API to (Portico:Gateway:AdminApiStdio).
+    /// </summary>
+    public async Task AddWithCliAsync(params string[] args)
+    {
+        var added = await CliSandbox.RunOnStoreAsync(Server.Settings.Store, ["upstreams", "add", .. args]);
+        Assert.True(added.ExitCode == 0, added.Error);
+    }
+
+    /// <summary>A stdio upstream running Node with <paramref name="args"/>, added with the CLI.</summary>
     public Task AddStdioAsync(string name, params string[] args)
-        => AddAsync(new { name, command = UpstreamServers.Node, args, env = new Dictionary<string, string> { ["MEMORY_FILE_PATH"] = Path.Combine(Server.Directory, name + ".jsonl") } });
+        => AddWithCliAsync(["--name", name, "--command", UpstreamServers.Node, .. args.SelectMany(a => new[] { "--arg", a }),
+            "--env", "MEMORY_FILE_PATH=" + Path.Combine(Server.Directory, name + ".jsonl")]);
 
     public async Task<JsonArray> VendorsAsync()
     {

@@ -35,9 +35,10 @@ public sealed class UpstreamOAuthTests
         Assert.Contains(aliceLink, (string?)missing["structuredContent"]!["error"]!["hint"], StringComparison.Ordinal);
         Assert.Equal("oauth", (string?)missing["structuredContent"]!["error"]!["details"]!["credentialMode"]);
 
-        // The link leads to the upstream's authorization endpoint with PKCE S256, a state and the upstream's resource.
+        // Opened in a browser signed in to Portico as Alice, the link leads to the upstream's authorization endpoint
+        // with PKCE S256, a state and the upstream's resource.
         using var browser = Browser();
-        using var redirect = await browser.GetAsync(aliceLink, TestContext.Current.CancellationToken);
+        using var redirect = await Setup.OpenLinkAsync(browser, aliceLink);
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
         var authorize = redirect.Headers.Location!;
         Assert.StartsWith(new Uri(setup.Upstream.BaseAddress, "/oauth/authorize").ToString(), authorize.ToString(), StringComparison.Ordinal);
@@ -169,6 +170,47 @@ public sealed class UpstreamOAuthTests
     }
 
     [Fact]
+    public async Task A_connect_link_works_once_and_only_in_a_browser_signed_in_as_the_user_it_was_made_for()
+    {
+        await using var setup = await Setup.StartAsync();
+        using var alice = CredentialUser.Owner(setup.Gateway.Server);
+        using var bob = await CredentialUser.AddAsync(setup.Gateway.Server, "bob@portico.test");
+        await setup.SetPasswordAsync(bob.Email);
+        var link = ConnectUrl(await alice.CallAsync(Tool));
+
+        // A browser that is not signed in to Portico gets the sign-in form, not the upstream's sign-in.
+        using var anonymous = Browser();
+        using var signInPage = await anonymous.GetAsync(link, TestContext.Current.CancellationToken);
+        var signIn = await signInPage.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, signInPage.StatusCode);
+        Assert.Contains("name=\"password\"", signIn, StringComparison.Ordinal);
+        Assert.Null(signInPage.Headers.Location);
+
+        // Bob, signed in as himself, cannot use the link Alice's call got (a leaked link connects no one else's account).
+        using var bobsBrowser = Browser();
+        using var refused = await Setup.OpenLinkAsync(bobsBrowser, link, bob.Email);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var body = JsonNode.Parse(await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Contains("made for another Portico user", (string?)body["error"], StringComparison.Ordinal);
+        Assert.Contains("your own link", (string?)body["hint"], StringComparison.Ordinal);
+
+        // Alice's own browser: to the upstream, once.
+        using var alicesBrowser = Browser();
+        using var redirect = await Setup.OpenLinkAsync(alicesBrowser, link);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        using var again = await alicesBrowser.GetAsync(link, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("already used", (string?)JsonNode.Parse(await again.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"], StringComparison.Ordinal);
+
+        // The upstream's answer to Alice's sign-in, opened in Bob's browser (a lured click), stores nothing for anyone.
+        var callback = await setup.Flow.ApproveAsync(redirect.Headers.Location!.ToString());
+        using var lured = await bobsBrowser.GetAsync(callback, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, lured.StatusCode);
+        Assert.Contains("another Portico user", await lured.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(0, await setup.GatewayDb(db => db.UpstreamCredentials.CountAsync()));
+    }
+
+    [Fact]
     public async Task Oauth_mode_is_accepted_for_http_upstreams_only_and_takes_no_stored_secret()
     {
         await using var gateway = await GatewayHarness.StartAsync();
@@ -251,17 +293,48 @@ public sealed class UpstreamOAuthTests
             var flow = await OAuthFlow.StartAsync(upstream);
             // Health checks are not under test here: a check slowed past its timeout by a loaded machine must not take the upstream down mid-test.
             var gateway = await GatewayHarness.StartAsync(failureThreshold: 100);
+            // The gateway's own user signs in to the gateway's pages to open a connect link.
+            (await OAuthFlow.StartAsync(gateway.Server)).Dispose();
             await gateway.AddAsync(new { name = "up", url = upstream.McpEndpoint.ToString(), credentialMode = "oauth" });
             // Reachable (its 401 challenge counts), its tools unknown until someone connects.
             await gateway.WaitForVendorAsync("up", v => (string?)v["status"] == "up", "reachable");
             return new Setup(gateway, upstream, flow);
         }
 
-        /// <summary>Follows a connect link, in a new browser, through the upstream's sign-in to Portico's "connected" page.</summary>
+        /// <summary>
+        /// Opens a connect link in <paramref name="browser"/>; when the gateway asks, signs in on its page as <paramref name="email"/>
+        /// first (as the user would). Returns the answer to the link itself.
+        /// </summary>
+        public static async Task<HttpResponseMessage> OpenLinkAsync(HttpClient browser, string link, string email = PorticoTestServer.UserEmail)
+        {
+            var page = await browser.GetAsync(link, TestContext.Current.CancellationToken);
+            var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            if (page.StatusCode != HttpStatusCode.OK || !html.Contains("name=\"password\"", StringComparison.Ordinal))
+            {
+                return page;
+            }
+
+            page.Dispose();
+            var form = OAuthFlow.HiddenFields(html);
+            form["email"] = email;
+            form["password"] = OAuthFlow.Password;
+            using var signedIn = await browser.PostAsync(new Uri(new Uri(link), UpstreamOAuthLinks.Path("up")), new FormUrlEncodedContent(form), TestContext.Current.CancellationToken);
+            Assert.True(signedIn.StatusCode == HttpStatusCode.SeeOther, await signedIn.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            return await browser.GetAsync(new Uri(new Uri(link), signedIn.Headers.Location!), TestContext.Current.CancellationToken);
+        }
+
+        /// <summary>Gives a gateway user the test password, so they can sign in to the gateway's pages.</summary>
+        public async Task SetPasswordAsync(string email)
+        {
+            await using var scope = Gateway.Server.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().SetPasswordAsync(email, OAuthFlow.Password, CancellationToken.None);
+        }
+
+        /// <summary>Follows a connect link, in a new browser signed in as the link's user, through the upstream's sign-in to Portico's "connected" page.</summary>
         public async Task ConnectAsync(string link)
         {
             using var browser = Browser();
-            using var redirect = await browser.GetAsync(link, TestContext.Current.CancellationToken);
+            using var redirect = await OpenLinkAsync(browser, link);
             Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
             using var upstreamPages = new OAuthFlow(Upstream);
             var callback = await upstreamPages.ApproveAsync(redirect.Headers.Location!.ToString());

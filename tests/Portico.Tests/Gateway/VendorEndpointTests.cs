@@ -51,7 +51,7 @@ public sealed class VendorEndpointTests
     {
         await using var gateway = await GatewayHarness.StartAsync();
         await gateway.AddStdioAsync("everything", UpstreamServers.Everything, "stdio");
-        await gateway.AddAsync(new { name = "sleeping", command = UpstreamServers.Node, args = new[] { UpstreamServers.Everything, "stdio" }, enabled = false });
+        await gateway.AddWithCliAsync("--name", "sleeping", "--command", UpstreamServers.Node, "--arg", UpstreamServers.Everything, "--arg", "stdio", "--disabled");
         await gateway.WaitUpAsync("everything");
         using var client = gateway.Server.CreateClient(gateway.Server.ApiKey);
 

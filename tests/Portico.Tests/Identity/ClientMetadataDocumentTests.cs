@@ -181,7 +181,12 @@ public sealed class ClientMetadataDocumentTests
 
         OAuthAssert.Error(await GetAuthorizeAsync(flow, site.Url(Path)), HttpStatusCode.BadRequest, "invalid_client", "is not https");
         var https = site.Url(Path).Replace("http://", "https://", StringComparison.Ordinal);
-        OAuthAssert.Error(await GetAuthorizeAsync(flow, https), HttpStatusCode.BadRequest, "invalid_client", "resolves only to loopback or private addresses");
+        OAuthAssert.Error(await GetAuthorizeAsync(flow, https), HttpStatusCode.BadRequest, "invalid_client", "is not allowed for client metadata documents: only public addresses are");
+        // Whoever sent the client_id learns that it was refused, never what the host resolves to.
+        var named = await GetAuthorizeAsync(flow, https.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
+        OAuthAssert.Error(named, HttpStatusCode.BadRequest, "invalid_client", "'localhost' is not allowed for client metadata documents");
+        Assert.DoesNotContain("127.0.0.1", (string?)named.Body["error_description"], StringComparison.Ordinal);
+        Assert.DoesNotContain("::1", (string?)named.Body["error_description"], StringComparison.Ordinal);
         OAuthAssert.Error(await GetAuthorizeAsync(flow, "https://client.example/"), HttpStatusCode.BadRequest, "invalid_client", "must have a path");
         Assert.False(site.Fetches.ContainsKey(Path));
     }

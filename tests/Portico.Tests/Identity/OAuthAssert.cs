@@ -14,7 +14,7 @@ internal static class OAuthAssert
     {
         Assert.True(response.Status == status, response.Body.ToJsonString());
         Assert.Equal(error, response.Body["error"]!.GetValue<string>());
-        Assert.Contains(says, response.Body["error_description"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.True(response.Body["error_description"]!.GetValue<string>().Contains(says, StringComparison.OrdinalIgnoreCase), response.Body.ToJsonString());
         Assert.Null(response.Body["access_token"]);
         Assert.Null(response.Body["refresh_token"]);
     }
