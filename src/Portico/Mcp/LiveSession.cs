@@ -10,6 +10,7 @@ internal sealed class LiveSession : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _standaloneGate = new();
     private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _posts = new();
+    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _clientCancellations = new();
     private Task? _standalone;
     private long _lastSeenTicks;
     private int _disposed;
@@ -72,16 +73,18 @@ internal sealed class LiveSession : IAsyncDisposable
     /// response to a cancelled request, so the POST would wait forever: <see cref="EndCancelledPost"/>
     /// ends it through the returned token.
     /// </summary>
-    public CancellationTokenSource TrackPost(RequestId id, CancellationToken requestAborted)
+    public CancellationTokenSource TrackPost(RequestId id, CancellationTokenSource clientCancellation, CancellationToken requestAborted)
     {
         var post = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         _posts[id] = post;
+        _clientCancellations[id] = clientCancellation;
         return post;
     }
 
     public void UntrackPost(RequestId id, CancellationTokenSource post)
     {
         _posts.TryRemove(new KeyValuePair<RequestId, CancellationTokenSource>(id, post));
+        _clientCancellations.TryRemove(id, out _);
         post.Dispose();
     }
 
@@ -97,6 +100,12 @@ internal sealed class LiveSession : IAsyncDisposable
 
         try
         {
+            // The tool's own token too (not disposed with the POST: the handler may outlive it).
+            if (_clientCancellations.TryGetValue(id, out var clientCancellation))
+            {
+                clientCancellation.Cancel();
+            }
+
             post.Cancel();
         }
         catch (ObjectDisposedException)

@@ -33,6 +33,13 @@ internal sealed class McpCallContext
     /// <summary>The upstream named by the URL (<c>/vendors/{name}/mcp</c>): only its tools are served, under their own names.</summary>
     public string? Vendor { get; init; }
 
+    /// <summary>
+    /// Fires when the client cancels this request (notifications/cancelled). The pipeline links it with the SDK's token:
+    /// a cancellation that arrives before the SDK has registered the request is otherwise ignored by the SDK, and the
+    /// tool would run on to its timeout after its POST already ended.
+    /// </summary>
+    public CancellationToken ClientCancelled { get; set; }
+
     public static McpCallContext For(HttpContext context, LiveSession? session, Principal principal, Identity.IdentityUrls urls) => new()
     {
         RequestId = context.TraceIdentifier,

@@ -286,7 +286,9 @@ internal sealed partial class McpHttpHandler(
         McpHttpMessages.StartEventStream(context);
         if (message is JsonRpcRequest call)
         {
-            var post = session.TrackPost(call.Id, context.RequestAborted);
+            var clientCancellation = new CancellationTokenSource();
+            callContext.ClientCancelled = clientCancellation.Token;
+            var post = session.TrackPost(call.Id, clientCancellation, context.RequestAborted);
             try
             {
                 await session.Transport.HandlePostRequestAsync(message, context.Response.Body, post.Token);

@@ -63,11 +63,12 @@ internal sealed partial class ToolCallPipeline(
 
         TenantResolution? resolution = null;
         CallToolResult result;
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.ClientCancelled);
         try
         {
-            (result, resolution) = await RunAsync(tool!, request, call, document, cancellationToken);
+            (result, resolution) = await RunAsync(tool!, request, call, document, cancelled.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
             // Recorded, not awaited: a cancelled call gets no result to hold back.
             _ = AuditAsync(call, tool!.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document, CancellationToken.None);
