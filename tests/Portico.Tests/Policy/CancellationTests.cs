@@ -18,7 +18,7 @@ public sealed class CancellationTests
         var mcp = new McpHttp(client);
         var session = await mcp.InitializeAsync();
 
-        await CancelSlowCallAsync(running: mcp, cancelling: mcp, session);
+        await CancelSlowCallAsync(running: mcp, cancelling: mcp, session, GatedTestPack.Of(server.Services));
 
         await AssertOneCancelledAuditAsync(server);
         Assert.Contains("\"result\"", (await mcp.CallToolAsync(session, "ping", id: 8)).Body, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public sealed class CancellationTests
         var session = await viaA.InitializeAsync();
 
         // No sticky sessions: the call runs on A, the client's notifications/cancelled lands on B.
-        await CancelSlowCallAsync(running: viaA, cancelling: viaB, session);
+        await CancelSlowCallAsync(running: viaA, cancelling: viaB, session, GatedTestPack.Of(a.Services));
 
         await AssertOneCancelledAuditAsync(a);
         Assert.Contains("\"result\"", (await viaB.CallToolAsync(session, "ping", id: 8)).Body, StringComparison.Ordinal);
@@ -93,9 +93,12 @@ public sealed class CancellationTests
     /// running yet when the first notification arrives (an unknown id is ignored, as MCP says), so the
     /// client repeats it until the call's POST ends.
     /// </summary>
-    private static async Task CancelSlowCallAsync(McpHttp running, McpHttp cancelling, string session)
+    private static async Task CancelSlowCallAsync(McpHttp running, McpHttp cancelling, string session, GatedTestPack pack)
     {
         var call = running.CallToolAsync(session, "slow", id: 7);
+        // Cancel a call that runs: a cancellation sent before the request reached the server ends its POST, and
+        // nothing ran to be audited.
+        await Eventually.AssertAsync(() => pack.SlowRunning > 0 || call.IsCompleted, "the slow call to start");
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!call.IsCompleted && DateTime.UtcNow < deadline)
         {

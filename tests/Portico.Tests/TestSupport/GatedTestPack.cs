@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Policy;
@@ -58,11 +59,26 @@ internal sealed class GatedTestPack : IMcpPack
             (_, _) => throw new JsonException("the backing document is corrupt"));
     }
 
+    private int _slowRunning;
+
+    /// <summary>How many <c>slow</c> calls are running now, so a test cancels one that has started.</summary>
+    public int SlowRunning => Volatile.Read(ref _slowRunning);
+
+    public static GatedTestPack Of(IServiceProvider services) => services.GetServices<IMcpPack>().OfType<GatedTestPack>().Single();
+
     /// <summary>Runs until cancelled (by its timeout or the client).</summary>
-    private static async ValueTask<CallToolResult> Slow(ToolInvocation invocation, CancellationToken cancellationToken)
+    private async ValueTask<CallToolResult> Slow(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-        return new CallToolResult();
+        Interlocked.Increment(ref _slowRunning);
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return new CallToolResult();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slowRunning);
+        }
     }
 
     /// <summary>Answers with the tenant the pipeline resolved, so tests see which one was used.</summary>
