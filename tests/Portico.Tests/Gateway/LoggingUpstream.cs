@@ -118,7 +118,8 @@ internal sealed class LoggingUpstream : IAsyncDisposable
             });
             if (i < count)
             {
-                await Task.Delay(10, context.RequestAborted);
+                // A fake server pacing its own messages (not a test waiting for a condition): the next one comes later.
+                await Task.Delay(TimeSpan.FromMilliseconds(10), context.RequestAborted);
             }
         }
 

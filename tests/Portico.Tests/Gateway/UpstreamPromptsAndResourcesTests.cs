@@ -69,11 +69,8 @@ public sealed class UpstreamPromptsAndResourcesTests
         await upstream.KillAsync();
         await gateway.WaitForVendorAsync("web", v => (string?)v["status"] == "down", "down");
         // /health/vendors says "down" a moment before the catalog is republished.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await client.ListPromptsAsync(cancellationToken: ct)).Any(p => p.Name.StartsWith("web__", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, ct);
-        }
+        await Eventually.AssertAsync(async () => !(await client.ListPromptsAsync(cancellationToken: ct)).Any(p => p.Name.StartsWith("web__", StringComparison.Ordinal)),
+            "the down upstream's prompts to leave prompts/list");
 
         Assert.DoesNotContain(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name.StartsWith("web__", StringComparison.Ordinal));
         Assert.DoesNotContain(await client.ListResourcesAsync(cancellationToken: ct), r => r.Uri.StartsWith("web+", StringComparison.Ordinal));
@@ -86,7 +83,9 @@ public sealed class UpstreamPromptsAndResourcesTests
 
         await upstream.StartAsync(ct);
         await gateway.WaitUpAsync("web");
-        Assert.Contains(await client.ListPromptsAsync(cancellationToken: ct), p => p.Name == "web__simple-prompt");
+        // As on the way down, /health/vendors says "up" a moment before the catalog is republished.
+        await Eventually.AssertAsync(async () => (await client.ListPromptsAsync(cancellationToken: ct)).Any(p => p.Name == "web__simple-prompt"),
+            "the upstream's prompts to come back in prompts/list");
         var back = await client.ReadResourceAsync("web+demo://resource/dynamic/text/1", cancellationToken: ct);
         Assert.Equal("web+demo://resource/dynamic/text/1", Assert.Single(back.Contents).Uri);
         await Eventually.AssertAsync(() => Volatile.Read(ref promptsChanged) > promptsWhileDown && Volatile.Read(ref resourcesChanged) > resourcesWhileDown, "list_changed when they came back");

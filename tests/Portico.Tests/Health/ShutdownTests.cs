@@ -21,10 +21,7 @@ public sealed class ShutdownTests
 
         var lifetime = server.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopping = Task.Run(lifetime.StopApplication);
-        while (!lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
+        await Eventually.AssertAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, "the application to start stopping");
 
         using var ready = await client.GetAsync("/health/ready");
         var call = await mcp.CallToolAsync(session, "ping");
