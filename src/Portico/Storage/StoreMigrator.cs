@@ -8,6 +8,11 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
 {
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
+        // Several instances may start at once on one store: one migrates, the others wait here and then
+        // find the schema current. Taken before anything is created: even CREATE TABLE IF NOT EXISTS races
+        // in PostgreSQL (two sessions both see no table and one fails on pg_type's unique index), and two
+        // SQLite processes would both read "nothing applied" and run step 1 twice.
+        await using var migrating = await StoreLock.AcquireAsync(store, "migrate", cancellationToken);
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -16,13 +21,6 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
                 ? "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)"
                 : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
                 cancellationToken);
-
-            if (store.Provider == StoreProvider.Postgres)
-            {
-                // Several instances may start at once on one database: one migrates, the others wait
-                // here and then find the schema current (the lock is released when the connection closes).
-                await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(735173)", cancellationToken);
-            }
 
             var done = await GetAppliedAsync(connection, cancellationToken);
             if (done.Count > 0 && done.Max() > StoreMigrations.Latest)
@@ -58,11 +56,6 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
         }
         finally
         {
-            if (store.Provider == StoreProvider.Postgres)
-            {
-                await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock(735173)", CancellationToken.None);
-            }
-
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Portico.Tests.TestSupport;
 
@@ -22,18 +21,8 @@ public sealed class CliAgainstRunningServerTests
 
         var revoked = await CliSandbox.RunOnStoreAsync(server.Settings.Store, "keys", "revoke", "--id", (string)created.Json["id"]!);
         Assert.Equal(0, revoked.ExitCode);
-        var clock = Stopwatch.StartNew();
-        McpHttpResponse refused;
-        do
-        {
-            refused = await mcp.PostAsync(McpHttp.Initialize());
-            if (refused.Status == HttpStatusCode.OK)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-        }
-        while (refused.Status == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(2));
-
+        var refused = await Eventually.ReturnsAsync(() => mcp.PostAsync(McpHttp.Initialize()), r => r.Status != HttpStatusCode.OK,
+            "the running server to refuse the key revoked through the CLI");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
         Assert.Equal("API key has been revoked", (string?)refused.Single["error"]!["message"]);
     }

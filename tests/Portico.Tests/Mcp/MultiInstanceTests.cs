@@ -70,11 +70,8 @@ public sealed class MultiInstanceTests
 
         await a.AdminAsync(x => x.RevokeKeyAsync(key.Record.Id, CancellationToken.None));
         var clock = Stopwatch.StartNew();
-        while ((await viaB.PostAsync(McpHttp.Initialize())).Status == HttpStatusCode.OK)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "instance B kept accepting a revoked key");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Eventually.AssertAsync(async () => (await viaB.PostAsync(McpHttp.Initialize())).Status == HttpStatusCode.Unauthorized,
+            "instance B to refuse the key revoked on instance A");
 
         // Reported, not asserted tightly: shared CI machines stall; the listener polls every 250 ms.
         TestContext.Current.SendDiagnosticMessage($"revocation reached the other instance after {clock.ElapsedMilliseconds} ms");

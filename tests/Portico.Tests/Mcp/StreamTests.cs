@@ -91,22 +91,20 @@ public sealed class StreamTests(PorticoServerFixture fixture) : IClassFixture<Po
         }
 
         // The first response is disposed (client went away); the server notices and frees the slot.
-        HttpResponseMessage? reopened = null;
-        for (var attempt = 0; attempt < 50; attempt++)
+        var reopened = await Eventually.ReturnsAsync(async () =>
         {
-            reopened?.Dispose();
-            reopened = await OpenStreamAsync(client, sessionId);
-            if (reopened.StatusCode == HttpStatusCode.OK)
+            var response = await OpenStreamAsync(client, sessionId);
+            if (response.StatusCode != HttpStatusCode.OK)
             {
-                break;
+                response.Dispose();
             }
 
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+            return response;
+        }, r => r.StatusCode == HttpStatusCode.OK, "the server to free the stream slot of the client that went away");
 
         using (reopened)
         {
-            Assert.Equal(HttpStatusCode.OK, reopened!.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
         }
     }
 
