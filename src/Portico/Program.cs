@@ -7,10 +7,12 @@ using Portico.Hosting;
 using Portico.Identity;
 using Portico.Mcp;
 using Portico.Policy;
+using Portico.Security;
 using Portico.Storage;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
+using Portico.Tools.Records;
 using Portico.Tools.Session;
 
 namespace Portico;
@@ -56,6 +58,7 @@ public static class Program
         builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.SectionName));
 
         builder.Services.AddPorticoStorage(builder.Configuration);
+        builder.Services.AddPorticoDataProtection(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);
         builder.Services.AddPorticoIdentity(builder.Configuration);
         builder.Services.AddPorticoPolicy(builder.Configuration);
@@ -64,7 +67,7 @@ public static class Program
         builder.Services.AddMcpPack<DiagnosticsPack>();
         builder.Services.AddMcpPack<SessionPack>();
         builder.Services.AddMcpPack<CatalogPack>();
-        builder.Services.AddMcpPack<Tools.Records.RecordsPack>();
+        builder.Services.AddMcpPack<RecordsPack>();
         if (settings.Conformance)
         {
             builder.Services.AddMcpPack<ConformancePack>();

@@ -14,14 +14,14 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
     public async Task<UserRecord> EnsureUserAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = NormalizeEmail(email);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        var user = await db.Set<UserRecord>().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         if (user is not null)
         {
             return user;
         }
 
         user = new UserRecord { Id = Ids.New(), Email = normalized, CreatedAt = time.GetUtcNow() };
-        db.Users.Add(user);
+        db.Set<UserRecord>().Add(user);
         await db.SaveChangesAsync(cancellationToken);
         return user;
     }
@@ -29,7 +29,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
     public async Task<UserRecord> GetUserAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = NormalizeEmail(email);
-        return await db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken)
+        return await db.Set<UserRecord>().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken)
             ?? throw new AccessException($"No user '{normalized}'.", "Create one with 'portico members add' or 'portico keys create --user EMAIL'.");
     }
 
@@ -42,13 +42,13 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
 
         ValidatePlan(planKey);
         var tenant = new TenantRecord { Id = Ids.New(), Name = name.Trim(), PlanKey = planKey, CreatedAt = time.GetUtcNow() };
-        db.Tenants.Add(tenant);
+        db.Set<TenantRecord>().Add(tenant);
         await db.SaveChangesAsync(cancellationToken);
         return tenant;
     }
 
     public Task<List<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken)
-        => db.Tenants.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(cancellationToken);
+        => db.Set<TenantRecord>().AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(cancellationToken);
 
     public async Task<TenantRecord> SetPlanAsync(string tenantId, string planKey, CancellationToken cancellationToken)
     {
@@ -70,11 +70,11 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
 
         var tenant = await GetTenantAsync(tenantId, cancellationToken);
         var user = await EnsureUserAsync(email, cancellationToken);
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.TenantId == tenant.Id && m.UserId == user.Id, cancellationToken);
+        var membership = await db.Set<MembershipRecord>().FirstOrDefaultAsync(m => m.TenantId == tenant.Id && m.UserId == user.Id, cancellationToken);
         if (membership is null)
         {
             membership = new MembershipRecord { TenantId = tenant.Id, UserId = user.Id, Role = role, CreatedAt = time.GetUtcNow() };
-            db.Memberships.Add(membership);
+            db.Set<MembershipRecord>().Add(membership);
         }
         else
         {
@@ -90,9 +90,9 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
     public async Task RemoveMemberAsync(string tenantId, string email, CancellationToken cancellationToken)
     {
         var user = await GetUserAsync(email, cancellationToken);
-        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
+        var membership = await db.Set<MembershipRecord>().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
             ?? throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}'.", "List members with 'portico tenants list --json'.");
-        db.Memberships.Remove(membership);
+        db.Set<MembershipRecord>().Remove(membership);
         var change = changes.Record(db, AccessDirectory.UserTopic, user.Id);
         await db.SaveChangesAsync(cancellationToken);
         changes.Raise(change);
@@ -105,7 +105,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         if (tenantId is not null)
         {
             await GetTenantAsync(tenantId, cancellationToken);
-            if (!await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken))
+            if (!await db.Set<MembershipRecord>().AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken))
             {
                 throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}', so a key cannot be bound to it.",
                     $"Add the membership first: portico members add --tenant {tenantId} --user {user.Email}.");
@@ -125,18 +125,18 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
             CreatedAt = time.GetUtcNow(),
             ExpiresAt = expiresAt,
         };
-        db.ApiKeys.Add(record);
+        db.Set<ApiKeyRecord>().Add(record);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(record, plaintext);
     }
 
     public Task<List<ApiKeyRecord>> ListKeysAsync(string? userId, CancellationToken cancellationToken)
-        => db.ApiKeys.AsNoTracking().Where(k => userId == null || k.UserId == userId)
+        => db.Set<ApiKeyRecord>().AsNoTracking().Where(k => userId == null || k.UserId == userId)
             .OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
     public async Task<ApiKeyRecord> RevokeKeyAsync(string keyId, CancellationToken cancellationToken)
     {
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
+        var key = await db.Set<ApiKeyRecord>().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'; pass the id part (16 hex), not the whole key.");
         key.RevokedAt ??= time.GetUtcNow();
         var change = changes.Record(db, AccessDirectory.KeyTopic, key.Id);
@@ -147,7 +147,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
 
     public async Task<ApiKeyRecord> SetKeyScopesAsync(string keyId, IReadOnlySet<string> scopes, CancellationToken cancellationToken)
     {
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
+        var key = await db.Set<ApiKeyRecord>().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'.");
         key.Scopes = string.Join(' ', scopes);
         var change = changes.Record(db, AccessDirectory.KeyTopic, key.Id);
@@ -157,7 +157,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
     }
 
     private async Task<TenantRecord> GetTenantAsync(string tenantId, CancellationToken cancellationToken)
-        => await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
+        => await db.Set<TenantRecord>().FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken)
             ?? throw new AccessException($"No tenant '{tenantId}'.", "List tenants with 'portico tenants list'.");
 
     private static void ValidatePlan(string planKey)

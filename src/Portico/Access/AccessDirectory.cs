@@ -79,8 +79,8 @@ internal sealed class AccessDirectory
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         var memberships = await (
-                from m in db.Memberships
-                join t in db.Tenants on m.TenantId equals t.Id
+                from m in db.Set<MembershipRecord>()
+                join t in db.Set<TenantRecord>() on m.TenantId equals t.Id
                 where m.UserId == userId
                 orderby t.Name, t.Id
                 select new TenantMembership(t.Id, t.Name, t.PlanKey, m.Role))
@@ -95,8 +95,8 @@ internal sealed class AccessDirectory
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         var entry = await (
-                from k in db.ApiKeys
-                join u in db.Users on k.UserId equals u.Id
+                from k in db.Set<ApiKeyRecord>()
+                join u in db.Set<UserRecord>() on k.UserId equals u.Id
                 where k.Id == id
                 select new { k, u.Email })
             .AsNoTracking()

@@ -1,9 +1,11 @@
+using Portico.Storage;
 namespace Portico.Access;
 
 internal static class AccessServiceCollectionExtensions
 {
     public static IServiceCollection AddPorticoAccess(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddAccessEntities();
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName));
         services.AddSingleton<AccessDirectory>();
         services.AddSingleton<TenantResolver>();
@@ -14,4 +16,12 @@ internal static class AccessServiceCollectionExtensions
         services.AddPorticoAuthorization();
         return services;
     }
+
+    /// <summary>The tables this feature owns (the CLI registers them too).</summary>
+    public static IServiceCollection AddAccessEntities(this IServiceCollection services)
+        => services
+            .AddStoreEntity(new ApiKeyRecordConfiguration())
+            .AddStoreEntity(new MembershipRecordConfiguration())
+            .AddStoreEntity(new TenantRecordConfiguration())
+            .AddStoreEntity(new UserRecordConfiguration());
 }

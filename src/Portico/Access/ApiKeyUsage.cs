@@ -33,7 +33,7 @@ internal sealed partial class ApiKeyUsage(IServiceScopeFactory scopes, ILogger<A
         foreach (var (keyId, counter) in batch)
         {
             var (uses, lastUsed) = counter.Read();
-            await db.ApiKeys.TagWith(StoreMetrics.BackgroundTag).Where(k => k.Id == keyId).ExecuteUpdateAsync(k => k
+            await db.Set<ApiKeyRecord>().TagWith(StoreMetrics.BackgroundTag).Where(k => k.Id == keyId).ExecuteUpdateAsync(k => k
                 .SetProperty(r => r.UseCount, r => r.UseCount + uses)
                 .SetProperty(r => r.LastUsedAt, lastUsed), cancellationToken);
         }

@@ -24,7 +24,7 @@ internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<Acc
         await using var seedLock = await StoreLock.AcquireAsync(store, "startup", cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        if (await db.Users.AnyAsync(cancellationToken))
+        if (await db.Set<UserRecord>().AnyAsync(cancellationToken))
         {
             return;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portico.Access;
+using Portico.Policy.Audit;
 
 namespace Portico.Cli;
 
@@ -18,7 +19,7 @@ internal static class AuditCommand
         var limit = new Option<int>("--limit") { Description = "At most this many records, newest first (default 100).", DefaultValueFactory = _ => 100 };
         return AdminCommand.Create("audit", "Search the audit trail of tool calls.", [requestId, session, tenant, tool, since, limit], async (parse, cli, cancellationToken) =>
         {
-            var query = cli.Db.Audit.AsNoTracking();
+            var query = cli.Db.Set<AuditRecord>().AsNoTracking();
             if (parse.GetValue(requestId) is { } r)
             {
                 query = query.Where(a => a.RequestId == r);

@@ -1,4 +1,8 @@
 using Portico.Access;
+using Portico.Gateway;
+using Portico.Identity;
+using Portico.Mcp;
+using Portico.Policy;
 using Portico.Security;
 using Portico.Storage;
 
@@ -26,6 +30,8 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddSingleton(TimeProvider.System);
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
+        collection.AddPorticoDataProtection(configuration);
+        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities();
         collection.AddScoped<AccessAdmin>();
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
         try

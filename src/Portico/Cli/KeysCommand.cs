@@ -110,6 +110,6 @@ internal static class KeysCommand
     private static async Task<Dictionary<string, string>> EmailsAsync(PorticoDbContext db, IReadOnlyCollection<ApiKeyRecord> keys, CancellationToken cancellationToken)
     {
         var userIds = keys.Select(k => k.UserId).Distinct().ToList();
-        return await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
+        return await db.Set<UserRecord>().AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email, cancellationToken);
     }
 }

@@ -26,7 +26,7 @@ internal static class KeysCreateCommand
             var created = await cli.Admin.CreateKeyAsync(parse.GetValue(user)!, parse.GetValue(name)!, parse.GetValue(tenant), granted, expiresAt,
                 parse.GetValue(test), cancellationToken);
             var key = created.Record;
-            var email = (await cli.Db.Users.FindAsync([key.UserId], cancellationToken))!.Email;
+            var email = (await cli.Db.Set<UserRecord>().FindAsync([key.UserId], cancellationToken))!.Email;
             if (cli.Json)
             {
                 await cli.WriteJsonAsync(new CreatedKeyOutput(key.Id, created.Plaintext, email, key.TenantId, KeysCommand.ScopesOf(key), key.ExpiresAt),

@@ -22,7 +22,7 @@ internal static class MembersCommand
         return AdminCommand.Create("add", "Add a user to a tenant, or change the role of a member.", [tenantId, user, role], async (parse, cli, cancellationToken) =>
         {
             var membership = await cli.Admin.AddMemberAsync(parse.GetValue(tenantId)!, parse.GetValue(user)!, parse.GetValue(role)!, cancellationToken);
-            var email = (await cli.Db.Users.FindAsync([membership.UserId], cancellationToken))!.Email;
+            var email = (await cli.Db.Set<UserRecord>().FindAsync([membership.UserId], cancellationToken))!.Email;
             if (cli.Json)
             {
                 await cli.WriteJsonAsync(new MembershipOutput(membership.TenantId, email, membership.Role), CliJsonContext.Relaxed.MembershipOutput);

@@ -94,8 +94,8 @@ internal static class TenantsCommand
     private static async Task<ILookup<string, TenantMemberOutput>> LoadMembersAsync(PorticoDbContext db, string? tenantId, CancellationToken cancellationToken)
     {
         var rows = await (
-                from m in db.Memberships
-                join u in db.Users on m.UserId equals u.Id
+                from m in db.Set<MembershipRecord>()
+                join u in db.Set<UserRecord>() on m.UserId equals u.Id
                 where tenantId == null || m.TenantId == tenantId
                 orderby u.Email
                 select new { m.TenantId, u.Email, m.Role })

@@ -1,5 +1,6 @@
 using Portico.Policy;
 using Portico.Security;
+using Portico.Storage;
 
 namespace Portico.Gateway;
 
@@ -7,6 +8,7 @@ internal static class GatewayServiceCollectionExtensions
 {
     public static IServiceCollection AddPorticoGateway(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddGatewayEntities();
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddSingleton<UpstreamClientPool>();
         services.AddSingleton<UpstreamCalls>();
@@ -27,4 +29,14 @@ internal static class GatewayServiceCollectionExtensions
         services.AddHostedService<UpstreamHealthMonitor>();
         return services;
     }
+
+    /// <summary>The tables this feature owns (the CLI registers them too).</summary>
+    public static IServiceCollection AddGatewayEntities(this IServiceCollection services)
+        => services
+            .AddStoreEntity(new UpstreamRecordConfiguration())
+            .AddStoreEntity(new UpstreamCredentialRecordConfiguration())
+            .AddStoreEntity(new UpstreamOAuthClientRecordConfiguration())
+            .AddStoreEntity(new UpstreamOAuthStateRecordConfiguration())
+            .AddStoreEntity(new UpstreamOAuthSpentLinkRecordConfiguration())
+            .AddStoreEntity(new TenantToolAllowlistRecordConfiguration());
 }

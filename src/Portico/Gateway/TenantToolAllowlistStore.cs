@@ -14,7 +14,7 @@ internal sealed class TenantToolAllowlistStore(PorticoDbContext db, StoreChanges
 
     /// <summary>The tenant's patterns; null when it has no allowlist (its members see every upstream tool).</summary>
     public async Task<IReadOnlyList<string>?> GetAsync(string tenantId, CancellationToken cancellationToken)
-        => await db.TenantToolAllowlists.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken) is { } record
+        => await db.Set<TenantToolAllowlistRecord>().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken) is { } record
             ? Split(record.Patterns)
             : null;
 
@@ -27,16 +27,16 @@ internal sealed class TenantToolAllowlistStore(PorticoDbContext db, StoreChanges
                 "Give catalog names such as 'everything__echo', or a prefix ending in '*' such as 'memory__*' (a '*' only at the end).");
         }
 
-        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, cancellationToken))
+        if (!await db.Set<TenantRecord>().AnyAsync(t => t.Id == tenantId, cancellationToken))
         {
             throw new AccessException($"No tenant '{tenantId}'.", "List the tenants with 'portico tenants list'.");
         }
 
-        var record = await db.TenantToolAllowlists.FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken);
+        var record = await db.Set<TenantToolAllowlistRecord>().FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken);
         if (record is null)
         {
             record = new TenantToolAllowlistRecord { TenantId = tenantId, Patterns = "" };
-            db.TenantToolAllowlists.Add(record);
+            db.Set<TenantToolAllowlistRecord>().Add(record);
         }
 
         record.Patterns = string.Join('\n', cleaned);
@@ -51,12 +51,12 @@ internal sealed class TenantToolAllowlistStore(PorticoDbContext db, StoreChanges
     /// <summary>Removes the allowlist: members see every upstream tool again. False when there was none.</summary>
     public async Task<bool> ClearAsync(string tenantId, CancellationToken cancellationToken)
     {
-        if (await db.TenantToolAllowlists.FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken) is not { } record)
+        if (await db.Set<TenantToolAllowlistRecord>().FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken) is not { } record)
         {
             return false;
         }
 
-        db.TenantToolAllowlists.Remove(record);
+        db.Set<TenantToolAllowlistRecord>().Remove(record);
         var change = changes.Record(db, Topic, tenantId);
         await db.SaveChangesAsync(cancellationToken);
         changes.Raise(change);

@@ -21,13 +21,13 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, T
             throw new AccessException(problem, Hint);
         }
 
-        if (await db.Upstreams.AnyAsync(u => u.Name == upstream.Name, cancellationToken))
+        if (await db.Set<UpstreamRecord>().AnyAsync(u => u.Name == upstream.Name, cancellationToken))
         {
             throw new AccessException($"An upstream named '{upstream.Name}' already exists.",
                 $"Pick another name, or remove it first with 'portico upstreams remove --name {upstream.Name}'.");
         }
 
-        db.Upstreams.Add(upstream.ToRecord(time.GetUtcNow()));
+        db.Set<UpstreamRecord>().Add(upstream.ToRecord(time.GetUtcNow()));
         var change = changes.Record(db, Topic, upstream.Name);
         await db.SaveChangesAsync(cancellationToken);
         changes.Raise(change);
@@ -35,17 +35,17 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, T
     }
 
     public async Task<IReadOnlyList<UpstreamDefinition>> ListAsync(CancellationToken cancellationToken)
-        => [.. (await db.Upstreams.AsNoTracking().OrderBy(u => u.Name).ToListAsync(cancellationToken)).Select(UpstreamDefinition.FromRecord)];
+        => [.. (await db.Set<UpstreamRecord>().AsNoTracking().OrderBy(u => u.Name).ToListAsync(cancellationToken)).Select(UpstreamDefinition.FromRecord)];
 
     public async Task<UpstreamDefinition> GetAsync(string name, CancellationToken cancellationToken)
-        => await db.Upstreams.AsNoTracking().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) is { } record
+        => await db.Set<UpstreamRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) is { } record
             ? UpstreamDefinition.FromRecord(record)
             : throw NotFound(name);
 
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
-        var record = await db.Upstreams.FirstOrDefaultAsync(u => u.Name == name, cancellationToken) ?? throw NotFound(name);
-        db.Upstreams.Remove(record);
+        var record = await db.Set<UpstreamRecord>().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) ?? throw NotFound(name);
+        db.Set<UpstreamRecord>().Remove(record);
         var change = changes.Record(db, Topic, name);
         await db.SaveChangesAsync(cancellationToken);
         changes.Raise(change);

@@ -34,11 +34,11 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
 
         var now = time.GetUtcNow();
         var stamp = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var record = await db.UpstreamCredentials.FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
+        var record = await db.Set<UpstreamCredentialRecord>().FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
         if (record is null)
         {
             record = new UpstreamCredentialRecord { Upstream = definition.Name, OwnerKind = ownerKind, OwnerId = ownerId, Secret = [], Stamp = stamp, CreatedAt = now };
-            db.UpstreamCredentials.Add(record);
+            db.Set<UpstreamCredentialRecord>().Add(record);
         }
 
         record.Secret = Protector(upstream, ownerKind, ownerId).Protect(Encoding.UTF8.GetBytes(secret));
@@ -56,9 +56,9 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     public async Task ClearAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
     {
         await RequireUpstreamAsync(upstream, ownerKind, cancellationToken);
-        var record = await db.UpstreamCredentials.FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken)
+        var record = await db.Set<UpstreamCredentialRecord>().FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken)
             ?? throw new AccessException($"No {ownerKind} credential of '{ownerId}' is stored for upstream '{upstream}'.", "Nothing to clear; 'portico upstreams credentials list' shows what is stored.");
-        db.UpstreamCredentials.Remove(record);
+        db.Set<UpstreamCredentialRecord>().Remove(record);
         var change = changes.Record(db, Topic, Subject(upstream, ownerKind, ownerId));
         await db.SaveChangesAsync(cancellationToken);
         changes.Raise(change);
@@ -67,19 +67,19 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     public async Task<UpstreamCredentialRecord?> GetRecordAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
     {
         await RequireUpstreamAsync(upstream, ownerKind, cancellationToken);
-        return await db.UpstreamCredentials.AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
+        return await db.Set<UpstreamCredentialRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<UpstreamCredentialRecord>> ListAsync(string upstream, CancellationToken cancellationToken)
     {
         await GetUpstreamAsync(upstream, cancellationToken);
-        return await db.UpstreamCredentials.AsNoTracking().Where(c => c.Upstream == upstream).OrderBy(c => c.OwnerKind).ThenBy(c => c.OwnerId).ToListAsync(cancellationToken);
+        return await db.Set<UpstreamCredentialRecord>().AsNoTracking().Where(c => c.Upstream == upstream).OrderBy(c => c.OwnerKind).ThenBy(c => c.OwnerId).ToListAsync(cancellationToken);
     }
 
     /// <summary>The credential, decrypted; null when none is stored.</summary>
     public async Task<UpstreamCredential?> FindAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
     {
-        var record = await db.UpstreamCredentials.AsNoTracking()
+        var record = await db.Set<UpstreamCredentialRecord>().AsNoTracking()
             .FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken);
         if (record is null)
         {
@@ -101,7 +101,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     /// </summary>
     public async Task<UpstreamCredential?> FindAnyValidAsync(string upstream, CancellationToken cancellationToken)
     {
-        var record = await db.UpstreamCredentials.AsNoTracking().TagWith(StoreMetrics.BackgroundTag)
+        var record = await db.Set<UpstreamCredentialRecord>().AsNoTracking().TagWith(StoreMetrics.BackgroundTag)
             .Where(c => c.Upstream == upstream && c.InvalidAt == null).OrderByDescending(c => c.UpdatedAt).FirstOrDefaultAsync(cancellationToken);
         return record is null ? null : Decrypt(record);
     }
@@ -113,7 +113,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     public async Task<bool> MarkInvalidAsync(UpstreamCredential credential, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var marked = await db.UpstreamCredentials
+        var marked = await db.Set<UpstreamCredentialRecord>()
             .Where(c => c.Upstream == credential.Upstream && c.OwnerKind == credential.OwnerKind && c.OwnerId == credential.OwnerId
                 && c.Stamp == credential.Stamp && c.InvalidAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.InvalidAt, now).SetProperty(c => c.InvalidReason, reason), cancellationToken);
@@ -151,7 +151,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     }
 
     private async Task<UpstreamDefinition> GetUpstreamAsync(string upstream, CancellationToken cancellationToken)
-        => await db.Upstreams.AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
+        => await db.Set<UpstreamRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
             ? UpstreamDefinition.FromRecord(record)
             : throw new AccessException($"No upstream named '{upstream}'.", "List the upstreams with 'portico upstreams list'.");
 

@@ -107,7 +107,7 @@ internal static class UpstreamCredentialsCommand
 
         if (tenant is not null)
         {
-            return await cli.Db.Tenants.AnyAsync(t => t.Id == tenant, cancellationToken)
+            return await cli.Db.Set<TenantRecord>().AnyAsync(t => t.Id == tenant, cancellationToken)
                 ? (UpstreamDefinition.CredentialsTenant, tenant)
                 : throw new AccessException($"No tenant '{tenant}'.", "List the tenants with 'portico tenants list'.");
         }
@@ -117,7 +117,7 @@ internal static class UpstreamCredentialsCommand
             return (UpstreamDefinition.CredentialsUser, (await cli.Admin.GetUserAsync(user, cancellationToken)).Id);
         }
 
-        return await cli.Db.Users.AnyAsync(u => u.Id == user, cancellationToken)
+        return await cli.Db.Set<UserRecord>().AnyAsync(u => u.Id == user, cancellationToken)
             ? (UpstreamDefinition.CredentialsUser, user)
             : throw new AccessException($"No user with id '{user}'.", "Give the user's email instead: --user EMAIL.");
     }

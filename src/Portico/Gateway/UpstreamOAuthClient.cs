@@ -51,8 +51,8 @@ internal sealed partial class UpstreamOAuthClient(
         var state = Secrets.New("");
         var verifier = Secrets.New("");
         var now = time.GetUtcNow();
-        await db.UpstreamOAuthStates.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        db.UpstreamOAuthStates.Add(new UpstreamOAuthStateRecord
+        await db.Set<UpstreamOAuthStateRecord>().Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        db.Set<UpstreamOAuthStateRecord>().Add(new UpstreamOAuthStateRecord
         {
             Id = Secrets.HashHex(state),
             Upstream = upstream,
@@ -82,9 +82,9 @@ internal sealed partial class UpstreamOAuthClient(
     public async Task<bool> SpendLinkAsync(string linkId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await db.UpstreamOAuthSpentLinks.Where(l => l.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        await db.Set<UpstreamOAuthSpentLinkRecord>().Where(l => l.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var spent = new UpstreamOAuthSpentLinkRecord { Id = Secrets.HashHex(linkId), ExpiresAt = expiresAt };
-        db.UpstreamOAuthSpentLinks.Add(spent);
+        db.Set<UpstreamOAuthSpentLinkRecord>().Add(spent);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -110,9 +110,9 @@ internal sealed partial class UpstreamOAuthClient(
         }
 
         var id = Secrets.HashHex(state);
-        var pending = await db.UpstreamOAuthStates.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        var pending = await db.Set<UpstreamOAuthStateRecord>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
         // Deleting is the claim: of two callbacks with the same state, one finishes and the other is refused.
-        if (pending is null || await db.UpstreamOAuthStates.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) != 1)
+        if (pending is null || await db.Set<UpstreamOAuthStateRecord>().Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) != 1)
         {
             throw new AccessException("This sign-in is unknown or was already finished (a state is used once).",
                 "Open the connect link from Portico's answer again to start a new sign-in.");
@@ -131,7 +131,7 @@ internal sealed partial class UpstreamOAuthClient(
                 "Open the connect link from Portico's answer again to start a new sign-in.");
         }
 
-        var client = await db.UpstreamOAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == pending.Upstream, cancellationToken)
+        var client = await db.Set<UpstreamOAuthClientRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == pending.Upstream, cancellationToken)
             ?? throw new AccessException($"Portico is no longer registered at the authorization server of upstream '{pending.Upstream}'.",
                 "Open the connect link again: Portico registers anew.");
         if (issuer is not null && issuer != client.Issuer)
@@ -164,7 +164,7 @@ internal sealed partial class UpstreamOAuthClient(
         if (!string.IsNullOrEmpty(state))
         {
             var id = Secrets.HashHex(state);
-            await db.UpstreamOAuthStates.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<UpstreamOAuthStateRecord>().Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
         }
     }
 
@@ -179,7 +179,7 @@ internal sealed partial class UpstreamOAuthClient(
             return (null, "the upstream issued no refresh token");
         }
 
-        var client = await db.UpstreamOAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == upstream, cancellationToken);
+        var client = await db.Set<UpstreamOAuthClientRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Upstream == upstream, cancellationToken);
         if (client is null)
         {
             return (null, "Portico's registration at the upstream's authorization server is gone");
@@ -197,7 +197,7 @@ internal sealed partial class UpstreamOAuthClient(
 
     private async Task<(UpstreamOAuthTokens? Tokens, string? Error)> TokenAsync(UpstreamOAuthClientRecord client, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
-        var upstreamUrl = await db.Upstreams.AsNoTracking().Where(u => u.Name == client.Upstream).Select(u => u.Url).FirstOrDefaultAsync(cancellationToken);
+        var upstreamUrl = await db.Set<UpstreamRecord>().AsNoTracking().Where(u => u.Name == client.Upstream).Select(u => u.Url).FirstOrDefaultAsync(cancellationToken);
         if (upstreamUrl is null || !Uri.TryCreate(client.TokenEndpoint, UriKind.Absolute, out var tokenEndpoint))
         {
             return (null, $"upstream '{client.Upstream}' or its token endpoint is no longer usable");
@@ -242,7 +242,7 @@ internal sealed partial class UpstreamOAuthClient(
     /// <summary>Portico's registration for this upstream and callback, discovering and registering when there is none yet.</summary>
     private async Task<UpstreamOAuthClientRecord> RegistrationAsync(UpstreamDefinition upstream, string redirectUri, CancellationToken cancellationToken)
     {
-        var existing = await db.UpstreamOAuthClients.FirstOrDefaultAsync(c => c.Upstream == upstream.Name, cancellationToken);
+        var existing = await db.Set<UpstreamOAuthClientRecord>().FirstOrDefaultAsync(c => c.Upstream == upstream.Name, cancellationToken);
         if (existing is not null && existing.RedirectUri == redirectUri)
         {
             return existing;
@@ -306,7 +306,7 @@ internal sealed partial class UpstreamOAuthClient(
         };
         if (existing is null)
         {
-            db.UpstreamOAuthClients.Add(record);
+            db.Set<UpstreamOAuthClientRecord>().Add(record);
         }
 
         (record.Issuer, record.AuthorizationEndpoint, record.TokenEndpoint, record.Resource, record.RedirectUri, record.ClientId) = (issuer, authorize, token, resource, redirectUri, clientId);
@@ -415,7 +415,7 @@ internal sealed partial class UpstreamOAuthClient(
 
     private async Task<UpstreamDefinition> RequireOAuthUpstreamAsync(string upstream, CancellationToken cancellationToken)
     {
-        var definition = await db.Upstreams.AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
+        var definition = await db.Set<UpstreamRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
             ? UpstreamDefinition.FromRecord(record)
             : throw new AccessException($"No upstream named '{upstream}'.", "The link names an upstream that was removed; ask an operator.");
         return definition.CredentialMode == UpstreamDefinition.CredentialsOAuth

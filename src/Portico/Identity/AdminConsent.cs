@@ -31,7 +31,7 @@ internal static class AdminConsent
     /// <summary>What a grant for <paramref name="userId"/> (null: the client itself) may carry, read now from the store; <c>invalid_scope</c> when nothing is left.</summary>
     public static async Task<IReadOnlyList<string>> GrantableAsync(PorticoDbContext db, string? userId, IEnumerable<string> requested, CancellationToken cancellationToken)
     {
-        var isAdmin = userId is not null && await db.Users.AsNoTracking().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken);
+        var isAdmin = userId is not null && await db.Set<UserRecord>().AsNoTracking().AnyAsync(u => u.Id == userId && u.IsAdmin, cancellationToken);
         var (granted, refused) = Split(requested, isAdmin);
         if (granted.Count == 0 && refused.Count > 0)
         {

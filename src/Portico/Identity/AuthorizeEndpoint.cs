@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Portico.Access;
 using Portico.Hosting;
 using Portico.Storage;
 
@@ -90,7 +91,7 @@ internal static partial class AuthorizeEndpoint
 
         var code = Secrets.New("pac_");
         var now = time.GetUtcNow();
-        db.AuthorizationCodes.Add(new AuthorizationCodeRecord
+        db.Set<AuthorizationCodeRecord>().Add(new AuthorizationCodeRecord
         {
             Id = Secrets.HashHex(code),
             ClientId = request.Client.Id,

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portico.Access;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -38,16 +39,16 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
 
         var id = Secrets.HashHex(cookie);
         var now = time.GetUtcNow();
-        var session = await db.BrowserSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ExpiresAt > now, cancellationToken);
-        return session is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == session.UserId, cancellationToken);
+        var session = await db.Set<BrowserSessionRecord>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.ExpiresAt > now, cancellationToken);
+        return session is null ? null : await db.Set<UserRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == session.UserId, cancellationToken);
     }
 
     public async Task SignInAsync(HttpContext context, string userId, CancellationToken cancellationToken)
     {
         var cookie = Secrets.New("");
         var now = time.GetUtcNow();
-        db.BrowserSessions.Add(new BrowserSessionRecord { Id = Secrets.HashHex(cookie), UserId = userId, CreatedAt = now, ExpiresAt = now + options.Value.BrowserSessionLifetime });
-        await db.BrowserSessions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        db.Set<BrowserSessionRecord>().Add(new BrowserSessionRecord { Id = Secrets.HashHex(cookie), UserId = userId, CreatedAt = now, ExpiresAt = now + options.Value.BrowserSessionLifetime });
+        await db.Set<BrowserSessionRecord>().Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         Append(context, SessionCookie, cookie, options.Value.BrowserSessionLifetime);
         _issued = cookie;

@@ -38,8 +38,8 @@ internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, Tim
         if (machine)
         {
             var email = servicePrincipal!.Trim().ToLowerInvariant();
-            serviceUserId = await db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
-            if (serviceUserId is null || !await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == serviceUserId, cancellationToken))
+            serviceUserId = await db.Set<UserRecord>().AsNoTracking().Where(u => u.Email == email).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+            if (serviceUserId is null || !await db.Set<MembershipRecord>().AnyAsync(m => m.TenantId == tenantId && m.UserId == serviceUserId, cancellationToken))
             {
                 throw new AccessException($"'{email}' is not a member of tenant '{tenantId}', so a client_credentials client cannot act as it there.",
                     $"Add the membership first: portico members add --tenant {tenantId} --user {email} (see 'portico tenants list' for tenant ids).");
@@ -47,7 +47,7 @@ internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, Tim
         }
 
         var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, scope, new OperatorClient(serviceUserId, tenantId, mayIntrospect), time.GetUtcNow());
-        db.OAuthClients.Add(client);
+        db.Set<OAuthClientRecord>().Add(client);
         var change = changes.Record(db, ClientRegistrations.Topic, client.Id);
         await db.SaveChangesAsync(cancellationToken);
         changes.Raise(change);
@@ -55,21 +55,21 @@ internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, Tim
     }
 
     public Task<List<OAuthClientRecord>> ListAsync(CancellationToken cancellationToken)
-        => db.OAuthClients.AsNoTracking().Where(c => c.Id != DeviceFlow.SessionClientId).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken);
+        => db.Set<OAuthClientRecord>().AsNoTracking().Where(c => c.Id != DeviceFlow.SessionClientId).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken);
 
     /// <summary>Null when there is no such client.</summary>
     public async Task<OAuthClientRecord?> RemoveAsync(string id, CancellationToken cancellationToken)
     {
-        var client = await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        var client = await db.Set<OAuthClientRecord>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (client is null)
         {
             return null;
         }
 
         // The grants go with the client (ON DELETE CASCADE); each instance must forget that it saw them unrevoked.
-        var grants = await db.OAuthGrants.Where(g => g.ClientId == id).Select(g => g.Id).ToListAsync(cancellationToken);
+        var grants = await db.Set<OAuthGrantRecord>().Where(g => g.ClientId == id).Select(g => g.Id).ToListAsync(cancellationToken);
         var recorded = grants.Select(g => changes.Record(db, GrantRevocations.Topic, g)).Append(changes.Record(db, ClientRegistrations.Topic, id)).ToList();
-        db.OAuthClients.Remove(client);
+        db.Set<OAuthClientRecord>().Remove(client);
         await db.SaveChangesAsync(cancellationToken);
         recorded.ForEach(changes.Raise);
         return client;

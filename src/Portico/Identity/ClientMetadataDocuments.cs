@@ -65,7 +65,7 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     public async Task<OAuthClientRecord?> FindAsync(string clientId, PorticoDbContext db, CancellationToken cancellationToken)
         => IsUrl(clientId)
             ? await ResolveAsync(clientId, db, cancellationToken)
-            : await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+            : await db.Set<OAuthClientRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId, cancellationToken);
 
     public async Task<OAuthClientRecord> ResolveAsync(string url, PorticoDbContext db, CancellationToken cancellationToken)
     {
@@ -232,11 +232,11 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var row = await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == client.Id, cancellationToken);
+            var row = await db.Set<OAuthClientRecord>().FirstOrDefaultAsync(c => c.Id == client.Id, cancellationToken);
             if (row is null)
             {
                 row = Copy(client);
-                db.OAuthClients.Add(row);
+                db.Set<OAuthClientRecord>().Add(row);
             }
             else
             {

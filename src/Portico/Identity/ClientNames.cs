@@ -84,7 +84,7 @@ internal static class ClientNames
             throw refuse("client_name has no letters or digits; leave it out or use a readable name.");
         }
 
-        var verified = await db.OAuthClients.AsNoTracking().Where(c => c.OperatorRegistered && c.Name != null).Select(c => c.Name!).ToListAsync(cancellationToken);
+        var verified = await db.Set<OAuthClientRecord>().AsNoTracking().Where(c => c.OperatorRegistered && c.Name != null).Select(c => c.Name!).ToListAsync(cancellationToken);
         if (BuiltIn.Concat(verified).FirstOrDefault(v => Skeleton(v) == skeleton) is { } taken)
         {
             throw refuse($"client_name '{name}' is too close to '{taken}', the name of a client this server's operator vouches for. Choose a name of your own.");

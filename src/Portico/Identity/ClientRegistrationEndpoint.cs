@@ -33,7 +33,7 @@ internal static class ClientRegistrationEndpoint
         await ClientNames.RefuseImpersonationAsync(db, name, Metadata, cancellationToken);
         var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, String(body, "scope"), byOperator: null, time.GetUtcNow());
         var scope = client.Scope;
-        db.OAuthClients.Add(client);
+        db.Set<OAuthClientRecord>().Add(client);
         await db.SaveChangesAsync(cancellationToken);
         await OAuthJson.WriteAsync(context, StatusCodes.Status201Created, json =>
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Hosting;
+using Portico.Mcp;
 using Portico.Storage;
 
 namespace Portico.Identity;
@@ -25,13 +26,13 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         var now = time.GetUtcNow();
         var settings = options.Value;
         // Codes past their expiry are of no use, except a redeemed row of a session that still exists: it is that session's sign-in.
-        await db.DeviceCodes.Where(d => d.ExpiresAt <= now
-                && (d.Status != DeviceFlow.Used || d.SessionId == null || !db.Sessions.Any(s => s.Id == d.SessionId)))
+        await db.Set<DeviceCodeRecord>().Where(d => d.ExpiresAt <= now
+                && (d.Status != DeviceFlow.Used || d.SessionId == null || !db.Set<SessionRecord>().Any(s => s.Id == d.SessionId)))
             .ExecuteDeleteAsync(cancellationToken);
         if (sessionId is not null)
         {
             // A session signs in with its latest authenticate call; an earlier code of it left open would only mislead the user.
-            await db.DeviceCodes.Where(d => d.SessionId == sessionId && d.Status != DeviceFlow.Used).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<DeviceCodeRecord>().Where(d => d.SessionId == sessionId && d.Status != DeviceFlow.Used).ExecuteDeleteAsync(cancellationToken);
         }
 
         string userCode;
@@ -41,10 +42,10 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
             userCode = UserCodes.New();
             userCodeHash = UserCodes.Hash(UserCodes.Normalize(userCode)!);
         }
-        while (await db.DeviceCodes.AnyAsync(d => d.UserCode == userCodeHash, cancellationToken));
+        while (await db.Set<DeviceCodeRecord>().AnyAsync(d => d.UserCode == userCodeHash, cancellationToken));
 
         var deviceCode = Secrets.New("pdc_");
-        db.DeviceCodes.Add(new DeviceCodeRecord
+        db.Set<DeviceCodeRecord>().Add(new DeviceCodeRecord
         {
             Id = Secrets.HashHex(deviceCode),
             UserCode = userCodeHash,
@@ -66,26 +67,26 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     public Task<DeviceCodeRecord?> FindAsync(string deviceCode, CancellationToken cancellationToken)
     {
         var id = Secrets.HashHex(deviceCode);
-        return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        return db.Set<DeviceCodeRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
     }
 
     /// <summary>The latest device authorization the <c>authenticate</c> tool started for an MCP session.</summary>
     public Task<DeviceCodeRecord?> FindForSessionAsync(string sessionId, CancellationToken cancellationToken)
-        => db.DeviceCodes.AsNoTracking().Where(d => d.SessionId == sessionId).OrderByDescending(d => d.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        => db.Set<DeviceCodeRecord>().AsNoTracking().Where(d => d.SessionId == sessionId).OrderByDescending(d => d.CreatedAt).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>A pending, unexpired authorization by the code a person typed; null when there is none.</summary>
     public Task<DeviceCodeRecord?> FindPendingAsync(string normalizedUserCode, CancellationToken cancellationToken)
     {
         var hash = UserCodes.Hash(normalizedUserCode);
         var now = time.GetUtcNow();
-        return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.UserCode == hash && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
+        return db.Set<DeviceCodeRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.UserCode == hash && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
     }
 
     /// <summary>A pending, unexpired authorization by its id (the SHA-256 of its device code); null when there is none.</summary>
     public Task<DeviceCodeRecord?> FindPendingByIdAsync(string id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.DeviceCodes.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
+        return db.Set<DeviceCodeRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.Status == DeviceFlow.Pending && d.ExpiresAt > now, cancellationToken);
     }
 
     /// <summary>Records the user's answer; false when the code stopped being pending meanwhile (expired, or answered in another tab).</summary>
@@ -93,7 +94,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     {
         var now = time.GetUtcNow();
         var status = approve ? DeviceFlow.Approved : DeviceFlow.Denied;
-        var decided = await db.DeviceCodes.Where(d => d.Id == code.Id && d.Status == DeviceFlow.Pending && d.ExpiresAt > now)
+        var decided = await db.Set<DeviceCodeRecord>().Where(d => d.Id == code.Id && d.Status == DeviceFlow.Pending && d.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status).SetProperty(d => d.UserId, userId), cancellationToken) == 1;
         if (decided)
         {
@@ -129,7 +130,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         if (code.LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(code.IntervalSeconds))
         {
             var slower = code.IntervalSeconds + SlowDownSeconds;
-            await db.DeviceCodes.Where(d => d.Id == code.Id)
+            await db.Set<DeviceCodeRecord>().Where(d => d.Id == code.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.IntervalSeconds, slower).SetProperty(d => d.LastPolledAt, now), cancellationToken);
             code.IntervalSeconds = slower;
             code.LastPolledAt = now;
@@ -137,7 +138,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
                 $"Polling too fast: the interval is now {slower} seconds (raised by {SlowDownSeconds} s). Wait at least that long between requests.");
         }
 
-        await db.DeviceCodes.Where(d => d.Id == code.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.LastPolledAt, now), cancellationToken);
+        await db.Set<DeviceCodeRecord>().Where(d => d.Id == code.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.LastPolledAt, now), cancellationToken);
         code.LastPolledAt = now;
         if (code.Status != DeviceFlow.Approved)
         {
@@ -150,7 +151,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         // The redeemed row keeps the grant (a session's sign-in), under a user code nobody can type, so the code can be issued again.
         var retiredUserCode = "redeemed:" + code.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var claimed = await db.DeviceCodes.Where(d => d.Id == code.Id && d.Status == DeviceFlow.Approved)
+        var claimed = await db.Set<DeviceCodeRecord>().Where(d => d.Id == code.Id && d.Status == DeviceFlow.Approved)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeviceFlow.Used).SetProperty(d => d.GrantId, grant.Id).SetProperty(d => d.UserCode, retiredUserCode),
                 cancellationToken);
         if (claimed == 0)
@@ -170,12 +171,12 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     /// <summary>Registers the built-in public client of the <c>authenticate</c> tool on first use (on any instance; a racing instance's insert wins).</summary>
     public async Task EnsureSessionClientAsync(CancellationToken cancellationToken)
     {
-        if (await db.OAuthClients.AnyAsync(c => c.Id == DeviceFlow.SessionClientId, cancellationToken))
+        if (await db.Set<OAuthClientRecord>().AnyAsync(c => c.Id == DeviceFlow.SessionClientId, cancellationToken))
         {
             return;
         }
 
-        db.OAuthClients.Add(new OAuthClientRecord
+        db.Set<OAuthClientRecord>().Add(new OAuthClientRecord
         {
             Id = DeviceFlow.SessionClientId,
             Name = ClientNames.SessionClientName,
@@ -192,7 +193,7 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            if (!await db.OAuthClients.AnyAsync(c => c.Id == DeviceFlow.SessionClientId, cancellationToken))
+            if (!await db.Set<OAuthClientRecord>().AnyAsync(c => c.Id == DeviceFlow.SessionClientId, cancellationToken))
             {
                 throw;
             }

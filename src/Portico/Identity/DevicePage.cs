@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portico.Access;
 using Portico.Hosting;
 using Portico.Storage;
 
@@ -115,7 +116,7 @@ internal static partial class DevicePage
         }
 
         var (granted, refused) = AdminConsent.Split(code.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), user.IsAdmin);
-        var client = await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, context.RequestAborted);
+        var client = await db.Set<OAuthClientRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, context.RequestAborted);
         var label = client is null ? $"<strong>{IdentityPages.E(code.ClientId)}</strong>" : IdentityPages.ClientLabel(client, null);
         var warning = code.SessionId is { } sessionId ? IdentityPages.SessionWarning(sessionId, code.SessionClientName, code.SessionClientVersion) : "";
         await IdentityPages.WriteAsync(context, "Connect a device?",
@@ -135,7 +136,7 @@ internal static partial class DevicePage
     }
 
     private static async Task<string> ClientNameAsync(DeviceCodeRecord code, PorticoDbContext db, CancellationToken cancellationToken)
-        => await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, cancellationToken) is { } client
+        => await db.Set<OAuthClientRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == code.ClientId, cancellationToken) is { } client
             ? ClientMetadataDocuments.DisplayName(client) : code.ClientId;
 
     private static Task ShowCodeFormAsync(HttpContext context, BrowserSessions sessions, string? typed, string? error)

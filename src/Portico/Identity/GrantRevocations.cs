@@ -41,7 +41,7 @@ internal sealed class GrantRevocations
 
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var grant = await db.OAuthGrants.AsNoTracking().Where(g => g.Id == grantId).Select(g => new { g.RevokedAt }).FirstOrDefaultAsync(cancellationToken);
+        var grant = await db.Set<OAuthGrantRecord>().AsNoTracking().Where(g => g.Id == grantId).Select(g => new { g.RevokedAt }).FirstOrDefaultAsync(cancellationToken);
         revoked = grant is null || grant.RevokedAt is not null;
         _revoked[grantId] = revoked;
         return revoked;
@@ -54,7 +54,7 @@ internal sealed class GrantRevocations
     public static async Task RevokeAsync(PorticoDbContext db, StoreChanges changes, TimeProvider time, IReadOnlyCollection<string> grantIds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await db.OAuthGrants.Where(g => grantIds.Contains(g.Id) && g.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(g => g.RevokedAt, now), cancellationToken);
+        await db.Set<OAuthGrantRecord>().Where(g => grantIds.Contains(g.Id) && g.RevokedAt == null).ExecuteUpdateAsync(s => s.SetProperty(g => g.RevokedAt, now), cancellationToken);
         var recorded = grantIds.Select(id => changes.Record(db, Topic, id)).ToList();
         await db.SaveChangesAsync(cancellationToken);
         foreach (var change in recorded)

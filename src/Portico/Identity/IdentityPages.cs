@@ -91,7 +91,7 @@ internal static class IdentityPages
     /// or a metadata document) carries an "unverified" marker and where it comes from and goes to, since its name can
     /// be anything (a look-alike of a verified one is refused at registration, <see cref="ClientNames"/>).
     /// </summary>
-    public static string ClientLabel(Storage.OAuthClientRecord client, string? redirectHost)
+    public static string ClientLabel(OAuthClientRecord client, string? redirectHost)
     {
         var name = $"<strong id=\"client-name\">{E(client.Name ?? client.Id)}</strong>";
         var redirect = redirectHost is null ? "" : $"redirecting to <code>{E(redirectHost)}</code>";

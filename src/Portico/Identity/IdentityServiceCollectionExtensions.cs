@@ -1,9 +1,11 @@
+using Portico.Storage;
 namespace Portico.Identity;
 
 internal static class IdentityServiceCollectionExtensions
 {
     public static IServiceCollection AddPorticoIdentity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddIdentityEntities();
         services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.SectionName));
         services.AddOptions<ClientMetadataOptions>().Bind(configuration.GetSection(ClientMetadataOptions.SectionName));
         services.AddSingleton<ClientMetadataDocuments>();
@@ -22,4 +24,15 @@ internal static class IdentityServiceCollectionExtensions
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(Access.AccessPolicies.BearerScheme, null);
         return services;
     }
+
+    /// <summary>The tables this feature owns (the CLI registers them too).</summary>
+    public static IServiceCollection AddIdentityEntities(this IServiceCollection services)
+        => services
+            .AddStoreEntity(new AuthorizationCodeRecordConfiguration())
+            .AddStoreEntity(new BrowserSessionRecordConfiguration())
+            .AddStoreEntity(new DeviceCodeRecordConfiguration())
+            .AddStoreEntity(new OAuthClientRecordConfiguration())
+            .AddStoreEntity(new OAuthGrantRecordConfiguration())
+            .AddStoreEntity(new RefreshTokenRecordConfiguration())
+            .AddStoreEntity(new SigningKeyRecordConfiguration());
 }

@@ -29,10 +29,10 @@ internal static class IntrospectionEndpoint
 
         var issuer = urls.Issuer(context.Request);
         var hash = Secrets.HashHex(token);
-        var refresh = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == hash, cancellationToken);
+        var refresh = await db.Set<RefreshTokenRecord>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == hash, cancellationToken);
         if (refresh is not null)
         {
-            var grant = await db.OAuthGrants.AsNoTracking().FirstAsync(g => g.Id == refresh.GrantId, cancellationToken);
+            var grant = await db.Set<OAuthGrantRecord>().AsNoTracking().FirstAsync(g => g.Id == refresh.GrantId, cancellationToken);
             var active = MayLearnAbout(client, grant.ClientId)
                 && refresh.RotatedAt is null && refresh.ExpiresAt > time.GetUtcNow() && !await revocations.IsRevokedAsync(grant.Id, cancellationToken);
             await WriteAsync(context, active, grant.Scopes, grant.ClientId, grant.UserId ?? grant.ClientId, refresh.ExpiresAt, grant.Resource, issuer, "refresh_token");

@@ -40,7 +40,7 @@ internal static class OAuthScopes
     /// <see cref="Parse"/>, then refuses a scope the client did not register (<c>invalid_scope</c>); asking for
     /// nothing means the registered scopes (or <see cref="Default"/> when the client registered none).
     /// </summary>
-    public static IReadOnlySet<string> ParseFor(Storage.OAuthClientRecord client, string? scope)
+    public static IReadOnlySet<string> ParseFor(OAuthClientRecord client, string? scope)
     {
         var scopes = Parse(string.IsNullOrWhiteSpace(scope) ? client.Scope : scope);
         if (client.Scope is not null && scopes.FirstOrDefault(s => !client.Scope.Split(' ').Contains(s)) is { } notAllowed)

@@ -22,7 +22,7 @@ internal static class RevocationEndpoint
         }
 
         var grantId = await FindGrantAsync(token, db, accessTokens, urls.Issuer(context.Request), cancellationToken);
-        if (grantId is not null && await db.OAuthGrants.AnyAsync(g => g.Id == grantId && g.ClientId == client.Id, cancellationToken))
+        if (grantId is not null && await db.Set<OAuthGrantRecord>().AnyAsync(g => g.Id == grantId && g.ClientId == client.Id, cancellationToken))
         {
             await revocations.RevokeAsync(db, grantId, cancellationToken);
         }
@@ -35,7 +35,7 @@ internal static class RevocationEndpoint
     public static async Task<string?> FindGrantAsync(string token, PorticoDbContext db, AccessTokens accessTokens, string issuer, CancellationToken cancellationToken)
     {
         var hash = Secrets.HashHex(token);
-        var refresh = await db.RefreshTokens.AsNoTracking().Where(t => t.Id == hash).Select(t => t.GrantId).FirstOrDefaultAsync(cancellationToken);
+        var refresh = await db.Set<RefreshTokenRecord>().AsNoTracking().Where(t => t.Id == hash).Select(t => t.GrantId).FirstOrDefaultAsync(cancellationToken);
         if (refresh is not null)
         {
             return refresh;

@@ -67,7 +67,7 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, IDataProt
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
             var now = time.GetUtcNow();
-            var records = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+            var records = await db.Set<SigningKeyRecord>().AsNoTracking().ToListAsync(cancellationToken);
             var active = records.Where(r => r.RetiredAt is null).MaxBy(r => r.CreatedAt);
             if (createIfDue && (active is null || now - active.CreatedAt > RotationPeriod))
             {
@@ -75,10 +75,10 @@ internal sealed partial class SigningKeys(IServiceScopeFactory scopes, IDataProt
                 var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
                 var created = new SigningKeyRecord { Id = Secrets.Base64Url(RandomNumberGenerator.GetBytes(12)), PrivateKey = _protector.Protect(pkcs8), CreatedAt = now };
                 CryptographicOperations.ZeroMemory(pkcs8);
-                db.SigningKeys.Add(created);
+                db.Set<SigningKeyRecord>().Add(created);
                 if (active is not null)
                 {
-                    await db.SigningKeys.Where(k => k.Id == active.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, now), cancellationToken);
+                    await db.Set<SigningKeyRecord>().Where(k => k.Id == active.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, now), cancellationToken);
                     active.RetiredAt = now;
                 }
 

@@ -82,7 +82,7 @@ internal static partial class TokenEndpoint
             throw OAuthException.InvalidRequest("code is missing.");
         }
 
-        var code = await db.AuthorizationCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Id == Secrets.HashHex(presented), cancellationToken)
+        var code = await db.Set<AuthorizationCodeRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == Secrets.HashHex(presented), cancellationToken)
             ?? throw OAuthException.InvalidGrant("The authorization code is invalid: it was not issued by this server. Restart the authorization.");
         if (code.ClientId != client.Id)
         {
@@ -129,7 +129,7 @@ internal static partial class TokenEndpoint
         var refresh = issuer.NewRefreshToken(db, grant);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The conditional update decides between two racing redemptions, on any instance: only one sees one row.
-        var claimed = await db.AuthorizationCodes.Where(c => c.Id == code.Id && c.UsedAt == null)
+        var claimed = await db.Set<AuthorizationCodeRecord>().Where(c => c.Id == code.Id && c.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedAt, now).SetProperty(c => c.GrantId, grant.Id), cancellationToken);
         if (claimed == 0)
         {
@@ -146,7 +146,7 @@ internal static partial class TokenEndpoint
 
     private static async Task RevokeReplayedAsync(PorticoDbContext db, AuthorizationCodeRecord code, GrantRevocations revocations, ILogger logger, CancellationToken cancellationToken)
     {
-        var grantId = await db.AuthorizationCodes.Where(c => c.Id == code.Id).Select(c => c.GrantId).FirstOrDefaultAsync(cancellationToken);
+        var grantId = await db.Set<AuthorizationCodeRecord>().Where(c => c.Id == code.Id).Select(c => c.GrantId).FirstOrDefaultAsync(cancellationToken);
         LogCodeReplay(logger, code.ClientId, grantId ?? "-");
         if (grantId is not null)
         {
@@ -164,9 +164,9 @@ internal static partial class TokenEndpoint
             throw OAuthException.InvalidRequest("refresh_token is missing.");
         }
 
-        var token = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == Secrets.HashHex(presented), cancellationToken)
+        var token = await db.Set<RefreshTokenRecord>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == Secrets.HashHex(presented), cancellationToken)
             ?? throw OAuthException.InvalidGrant("The refresh token is invalid: it was not issued by this server. Sign in again.");
-        var grant = await db.OAuthGrants.FirstAsync(g => g.Id == token.GrantId, cancellationToken);
+        var grant = await db.Set<OAuthGrantRecord>().FirstAsync(g => g.Id == token.GrantId, cancellationToken);
         if (grant.ClientId != client.Id)
         {
             throw OAuthException.InvalidGrant("The refresh token was issued to another client.");
@@ -197,7 +197,7 @@ internal static partial class TokenEndpoint
         }
 
         var rotated = token.RotatedAt is null
-            && await db.RefreshTokens.Where(t => t.Id == token.Id && t.RotatedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RotatedAt, now), cancellationToken) == 1;
+            && await db.Set<RefreshTokenRecord>().Where(t => t.Id == token.Id && t.RotatedAt == null).ExecuteUpdateAsync(s => s.SetProperty(t => t.RotatedAt, now), cancellationToken) == 1;
         if (!rotated)
         {
             LogRefreshReuse(logger, client.Id, grant.Id);

@@ -21,7 +21,7 @@ internal sealed class TokenIssuer(AccessTokens accessTokens, TimeProvider time, 
             Resource = resource,
             CreatedAt = time.GetUtcNow(),
         };
-        db.OAuthGrants.Add(grant);
+        db.Set<OAuthGrantRecord>().Add(grant);
         return grant;
     }
 
@@ -30,7 +30,7 @@ internal sealed class TokenIssuer(AccessTokens accessTokens, TimeProvider time, 
     {
         var token = Secrets.New("prt_");
         var now = time.GetUtcNow();
-        db.RefreshTokens.Add(new RefreshTokenRecord { Id = Secrets.HashHex(token), GrantId = grant.Id, CreatedAt = now, ExpiresAt = now + options.Value.RefreshTokenLifetime });
+        db.Set<RefreshTokenRecord>().Add(new RefreshTokenRecord { Id = Secrets.HashHex(token), GrantId = grant.Id, CreatedAt = now, ExpiresAt = now + options.Value.RefreshTokenLifetime });
         return token;
     }
 

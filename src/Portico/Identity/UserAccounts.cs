@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Access;
 using Portico.Storage;
-using PasswordHasher = Microsoft.AspNetCore.Identity.PasswordHasher<Portico.Storage.UserRecord>;
+using PasswordHasher = Microsoft.AspNetCore.Identity.PasswordHasher<Portico.Access.UserRecord>;
 using PasswordVerificationResult = Microsoft.AspNetCore.Identity.PasswordVerificationResult;
 
 namespace Portico.Identity;
@@ -63,7 +63,7 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
             return (user, 0);
         }
 
-        var live = await db.OAuthGrants.AsNoTracking().Where(g => g.UserId == user.Id && g.RevokedAt == null).Select(g => new { g.Id, g.Scopes }).ToListAsync(cancellationToken);
+        var live = await db.Set<OAuthGrantRecord>().AsNoTracking().Where(g => g.UserId == user.Id && g.RevokedAt == null).Select(g => new { g.Id, g.Scopes }).ToListAsync(cancellationToken);
         var withAdmin = live.Where(g => g.Scopes.Split(' ').Contains(Scopes.Admin)).Select(g => g.Id).ToList();
         if (withAdmin.Count > 0)
         {
@@ -74,7 +74,7 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
     }
 
     public Task<List<UserRecord>> ListAsync(CancellationToken cancellationToken)
-        => db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        => db.Set<UserRecord>().AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
 
     /// <summary>
     /// The user, or the message to show: wrong credentials (never which part) or a lockout with its end. Each attempt
@@ -84,7 +84,7 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
     public async Task<(UserRecord? User, string? Error)> SignInAsync(string email, string password, CancellationToken cancellationToken)
     {
         var normalized = email.Trim().ToLowerInvariant();
-        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        var user = await db.Set<UserRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
         var now = time.GetUtcNow();
         if (user?.PasswordHash is null)
         {
@@ -112,7 +112,7 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
         }
 
         var hash = result == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user, password) : user.PasswordHash;
-        await db.Users.Where(u => u.Id == user.Id)
+        await db.Set<UserRecord>().Where(u => u.Id == user.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLogins, 0).SetProperty(u => u.LockedUntil, (DateTimeOffset?)null).SetProperty(u => u.PasswordHash, hash),
                 cancellationToken);
         user.FailedLogins = 0;
@@ -139,13 +139,13 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
     private async Task<DateTimeOffset> LockAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         DateTimeOffset? until = now + options.Value.LockoutDuration;
-        await db.Users.Where(u => u.Id == userId && (u.LockedUntil == null || u.LockedUntil <= now))
+        await db.Set<UserRecord>().Where(u => u.Id == userId && (u.LockedUntil == null || u.LockedUntil <= now))
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, until).SetProperty(u => u.FailedLogins, 0), cancellationToken);
         return await LockedUntilAsync(userId, now, cancellationToken);
     }
 
     private async Task<DateTimeOffset> LockedUntilAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
-        => await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.LockedUntil).FirstOrDefaultAsync(cancellationToken) is { } until && until > now
+        => await db.Set<UserRecord>().AsNoTracking().Where(u => u.Id == userId).Select(u => u.LockedUntil).FirstOrDefaultAsync(cancellationToken) is { } until && until > now
             ? until
             : now + options.Value.LockoutDuration;
 

@@ -1,4 +1,5 @@
 using Portico.Policy;
+using Portico.Storage;
 
 namespace Portico.Mcp;
 
@@ -6,6 +7,7 @@ internal static class McpServiceCollectionExtensions
 {
     public static IServiceCollection AddPorticoMcp(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMcpEntities();
         services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.SectionName));
         // The slim builder leaves out the regex route constraint; /{tenantId}/mcp needs it.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
@@ -30,5 +32,13 @@ internal static class McpServiceCollectionExtensions
     /// <summary>Adds a pack's tools, resources and prompts to the catalog.</summary>
     public static IServiceCollection AddMcpPack<TPack>(this IServiceCollection services)
         where TPack : class, IMcpPack
-        => services.AddSingleton<IMcpPack, TPack>();
+    {
+        TPack.AddServices(services);
+        return services.AddSingleton<IMcpPack, TPack>();
+    }
+
+    /// <summary>The tables this feature owns (the CLI registers them too).</summary>
+    public static IServiceCollection AddMcpEntities(this IServiceCollection services)
+        => services
+            .AddStoreEntity(new SessionRecordConfiguration());
 }

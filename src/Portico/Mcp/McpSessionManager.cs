@@ -131,7 +131,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         session.LastPersistedSeen = now;
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        await db.Sessions.Where(s => s.Id == session.Id)
+        await db.Set<SessionRecord>().Where(s => s.Id == session.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeenAt, now), cancellationToken);
     }
 
@@ -154,7 +154,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
             using var background = StoreMetrics.Background();
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var record = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == session.Id);
+            var record = await db.Set<SessionRecord>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == session.Id);
             if (record is null || record.ClosedAt is not null)
             {
                 await EvictAsync(session);
@@ -201,7 +201,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
             var now = _time.GetUtcNow();
-            await db.Sessions.Where(s => s.Id == session.Id)
+            await db.Set<SessionRecord>().Where(s => s.Id == session.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
             _changes.Record(db, SessionRecords.SessionTopic, session.Id);
             await db.SaveChangesAsync(cancellationToken);
@@ -227,7 +227,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var deleted = await db.Sessions.Where(s => s.LastSeenAt < cutoff || s.ClosedAt != null && s.ClosedAt < cutoff)
+        var deleted = await db.Set<SessionRecord>().Where(s => s.LastSeenAt < cutoff || s.ClosedAt != null && s.ClosedAt < cutoff)
             .ExecuteDeleteAsync(cancellationToken);
         if (evicted + deleted > 0)
         {
@@ -272,7 +272,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
             var cutoff = _time.GetUtcNow() - _options.Value.SessionIdleTimeout;
-            record = await db.Sessions.AsNoTracking()
+            record = await db.Set<SessionRecord>().AsNoTracking()
                 .FirstOrDefaultAsync(s => s.Id == id && s.ClosedAt == null && s.LastSeenAt >= cutoff, cancellationToken);
         }
 
@@ -320,7 +320,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         var now = _time.GetUtcNow();
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        db.Sessions.Add(new SessionRecord
+        db.Set<SessionRecord>().Add(new SessionRecord
         {
             Id = id,
             OwnerId = ownerId,
@@ -346,7 +346,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         var cap = _options.Value.MaxSessionsPerPrincipal;
         var cutoff = now - _options.Value.SessionIdleTimeout;
         // Trimmed at every initialize, so this is at most the cap plus the initializes running right now.
-        var open = await db.Sessions.AsNoTracking()
+        var open = await db.Set<SessionRecord>().AsNoTracking()
             .Where(s => s.OwnerId == ownerId && s.ClosedAt == null && s.LastSeenAt >= cutoff && s.Id != newId)
             .Select(s => new { s.Id, s.LastSeenAt, s.CreatedAt })
             .ToListAsync(cancellationToken);
@@ -362,7 +362,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
             .Skip(Math.Max(cap - 1, 0))
             .Select(s => s.Id)
             .ToList();
-        await db.Sessions.Where(s => victims.Contains(s.Id))
+        await db.Set<SessionRecord>().Where(s => victims.Contains(s.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
         foreach (var victim in victims)
         {

@@ -36,11 +36,11 @@ internal sealed class SessionAuthorizations(IServiceScopeFactory scopes, GrantRe
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var grantId = await db.DeviceCodes.AsNoTracking()
+        var grantId = await db.Set<DeviceCodeRecord>().AsNoTracking()
             .Where(d => d.SessionId == sessionId && d.Status == DeviceFlow.Used && d.GrantId != null)
             .OrderByDescending(d => d.CreatedAt).Select(d => d.GrantId).FirstOrDefaultAsync(cancellationToken);
-        var grant = grantId is null ? null : await db.OAuthGrants.AsNoTracking().FirstOrDefaultAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);
-        var user = grant?.UserId is null ? null : await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == grant.UserId, cancellationToken);
+        var grant = grantId is null ? null : await db.Set<OAuthGrantRecord>().AsNoTracking().FirstOrDefaultAsync(g => g.Id == grantId && g.RevokedAt == null, cancellationToken);
+        var user = grant?.UserId is null ? null : await db.Set<UserRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Id == grant.UserId, cancellationToken);
         return grant is null || user is null ? null : Of(grant, user);
     }
 

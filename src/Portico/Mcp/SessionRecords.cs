@@ -11,7 +11,7 @@ internal sealed class SessionRecords(IServiceScopeFactory scopes, StoreChanges c
         session.ActiveTenantId = tenantId;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        await db.Sessions.Where(s => s.Id == session.Id)
+        await db.Set<SessionRecord>().Where(s => s.Id == session.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ActiveTenantId, tenantId), cancellationToken);
 
         // Another instance may hold a live copy of this session: tell it.

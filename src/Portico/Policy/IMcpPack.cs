@@ -9,4 +9,9 @@ internal interface IMcpPack
     string Name { get; }
 
     void Register(CatalogBuilder catalog);
+
+    /// <summary>What the pack needs besides itself (its entities, options, services); <c>AddMcpPack</c> calls it.</summary>
+    static virtual void AddServices(IServiceCollection services)
+    {
+    }
 }

@@ -1,5 +1,6 @@
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
+using Portico.Storage;
 
 namespace Portico.Policy;
 
@@ -7,6 +8,7 @@ internal static class PolicyServiceCollectionExtensions
 {
     public static IServiceCollection AddPorticoPolicy(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddAuditEntities();
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName));
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
@@ -20,4 +22,9 @@ internal static class PolicyServiceCollectionExtensions
     }
 
     public static IApplicationBuilder UsePorticoRateLimits(this IApplicationBuilder app) => app.UseMiddleware<HttpRateLimitMiddleware>();
+
+    /// <summary>The tables this feature owns (the CLI registers them too).</summary>
+    public static IServiceCollection AddAuditEntities(this IServiceCollection services)
+        => services
+            .AddStoreEntity(new AuditRecordConfiguration());
 }

@@ -30,7 +30,7 @@ internal sealed partial class KeyRingProtection(IServiceScopeFactory scopes, Key
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var records = await db.DataProtectionKeys.ToListAsync(cancellationToken);
+        var records = await db.Set<DataProtectionKeyRecord>().ToListAsync(cancellationToken);
         var rewrapped = 0;
         var unprotected = 0;
         foreach (var record in records)

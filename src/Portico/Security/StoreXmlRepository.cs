@@ -16,14 +16,14 @@ internal sealed class StoreXmlRepository(IServiceScopeFactory scopes, TimeProvid
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        return [.. db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).AsEnumerable().Select(xml => XElement.Parse(xml))];
+        return [.. db.Set<DataProtectionKeyRecord>().AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).AsEnumerable().Select(xml => XElement.Parse(xml))];
     }
 
     public void StoreElement(XElement element, string friendlyName)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        db.DataProtectionKeys.Add(new DataProtectionKeyRecord
+        db.Set<DataProtectionKeyRecord>().Add(new DataProtectionKeyRecord
         {
             FriendlyName = friendlyName,
             Xml = element.ToString(SaveOptions.DisableFormatting),

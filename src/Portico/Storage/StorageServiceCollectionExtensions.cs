@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portico.Security;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Portico.Storage;
 
@@ -27,15 +27,13 @@ internal static class StorageServiceCollectionExtensions
             }
 
             options.AddInterceptors(sp.GetRequiredService<StoreMetrics>());
+            ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new StoreModelExtension([.. sp.GetServices<StoreEntity>()]));
         });
+        services.AddStoreEntity(new StoreChangeRecordConfiguration());
         services.AddSingleton<StoreChanges>();
         services.AddScoped<StoreMigrator>();
         // Order matters: hosted services start in registration order, and everything else needs the schema.
-        // StoreStartup also comes before Data Protection's own hosted service, which loads (and on an
-        // empty store would create) the key ring at start-up: StoreStartup creates the first key under
-        // a store-wide lock, so instances starting together share one.
         services.AddHostedService<StoreStartup>();
-        services.AddPorticoDataProtection(configuration);
         services.AddHostedService<StoreChangeListener>();
         return services;
     }

@@ -38,7 +38,7 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            _last = await db.Changes.TagWith(StoreMetrics.BackgroundTag).MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
+            _last = await db.Set<StoreChangeRecord>().TagWith(StoreMetrics.BackgroundTag).MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
         }
 
         await base.StartAsync(cancellationToken);
@@ -69,7 +69,7 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
                 var from = last - LookBack;
-                var fresh = await db.Changes.TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > from).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
+                var fresh = await db.Set<StoreChangeRecord>().TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > from).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
                 foreach (var change in fresh)
                 {
                     if (change.Id > _last && seen.Add(change.Id))
@@ -86,7 +86,7 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 if (fresh.Count > 0 && last % 1000 == 0)
                 {
                     var cutoff = time.GetUtcNow().AddDays(-1);
-                    await db.Changes.Where(c => c.At < cutoff).ExecuteDeleteAsync(stoppingToken);
+                    await db.Set<StoreChangeRecord>().Where(c => c.At < cutoff).ExecuteDeleteAsync(stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

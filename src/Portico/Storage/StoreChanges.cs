@@ -18,7 +18,7 @@ internal sealed class StoreChanges(TimeProvider time)
     public StoreChangeRecord Record(PorticoDbContext db, string topic, string subject)
     {
         var change = new StoreChangeRecord { Topic = topic, Subject = subject, At = time.GetUtcNow() };
-        db.Changes.Add(change);
+        db.Set<StoreChangeRecord>().Add(change);
         return change;
     }
 

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portico.Gateway;
+using Portico.Security;
 using Portico.Storage;
 using Portico.Tests.Cli;
 using Portico.Tests.TestSupport;
@@ -215,12 +217,12 @@ public sealed class UpstreamCredentialTests
 
         await using var scope = gateway.Server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var row = await db.UpstreamCredentials.AsNoTracking().SingleAsync(TestContext.Current.CancellationToken);
+        var row = await db.Set<UpstreamCredentialRecord>().AsNoTracking().SingleAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain(secret, Encoding.Latin1.GetString(row.Secret), StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)), Encoding.Latin1.GetString(row.Secret), StringComparison.Ordinal);
         Assert.True(row.Secret.Length > secret.Length);
         Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
-        Assert.True(await db.DataProtectionKeys.AnyAsync(TestContext.Current.CancellationToken));
+        Assert.True(await db.Set<DataProtectionKeyRecord>().AnyAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]

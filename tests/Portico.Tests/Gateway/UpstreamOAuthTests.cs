@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portico.Access;
 using Portico.Gateway;
 using Portico.Identity;
 using Portico.Storage;
@@ -48,7 +49,7 @@ public sealed class UpstreamOAuthTests
         Assert.NotEmpty(parameters["state"]);
 
         // Portico registered itself dynamically, once, as a confidential client; the secret is not stored in clear.
-        var registration = await setup.GatewayDb(db => db.UpstreamOAuthClients.AsNoTracking().SingleAsync(c => c.Upstream == "up"));
+        var registration = await setup.GatewayDb(db => db.Set<UpstreamOAuthClientRecord>().AsNoTracking().SingleAsync(c => c.Upstream == "up"));
         Assert.Equal(parameters["client_id"], registration.ClientId);
         Assert.NotNull(registration.ClientSecret);
 
@@ -83,7 +84,7 @@ public sealed class UpstreamOAuthTests
         // At rest the tokens are ciphertext: neither the access nor the refresh token appears in the row.
         var aliceId = await setup.GatewayUserIdAsync(PorticoTestServer.UserEmail);
         var tokens = await setup.TokensAsync(aliceId);
-        var row = await setup.GatewayDb(db => db.UpstreamCredentials.AsNoTracking().SingleAsync(c => c.Upstream == "up" && c.OwnerId == aliceId));
+        var row = await setup.GatewayDb(db => db.Set<UpstreamCredentialRecord>().AsNoTracking().SingleAsync(c => c.Upstream == "up" && c.OwnerId == aliceId));
         Assert.Equal("oauth", row.OwnerKind);
         var raw = Encoding.UTF8.GetString(row.Secret);
         Assert.DoesNotContain(tokens.AccessToken, raw, StringComparison.Ordinal);
@@ -207,7 +208,7 @@ public sealed class UpstreamOAuthTests
         using var lured = await bobsBrowser.GetAsync(callback, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, lured.StatusCode);
         Assert.Contains("another Portico user", await lured.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-        Assert.Equal(0, await setup.GatewayDb(db => db.UpstreamCredentials.CountAsync()));
+        Assert.Equal(0, await setup.GatewayDb(db => db.Set<UpstreamCredentialRecord>().CountAsync()));
     }
 
     [Fact]
@@ -349,12 +350,12 @@ public sealed class UpstreamOAuthTests
         }
 
         public Task<string> GatewayUserIdAsync(string email)
-            => GatewayDb(db => db.Users.AsNoTracking().Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+            => GatewayDb(db => db.Set<UserRecord>().AsNoTracking().Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 
         public async Task<string> UpstreamUserIdAsync()
         {
             await using var scope = Upstream.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Users.AsNoTracking()
+            return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<UserRecord>().AsNoTracking()
                 .Where(u => u.Email == PorticoTestServer.UserEmail).Select(u => u.Id).SingleAsync();
         }
 
@@ -371,7 +372,7 @@ public sealed class UpstreamOAuthTests
         {
             await using var scope = Upstream.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var grant = await db.RefreshTokens.AsNoTracking().Where(t => t.Id == Secrets.HashHex(refreshToken)).Select(t => t.GrantId).SingleAsync();
+            var grant = await db.Set<RefreshTokenRecord>().AsNoTracking().Where(t => t.Id == Secrets.HashHex(refreshToken)).Select(t => t.GrantId).SingleAsync();
             await scope.ServiceProvider.GetRequiredService<GrantRevocations>().RevokeAsync(db, grant, CancellationToken.None);
         }
 

@@ -42,7 +42,7 @@ public sealed class ClientCredentialsTests
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            db.OAuthClients.Add(new OAuthClientRecord
+            db.Set<OAuthClientRecord>().Add(new OAuthClientRecord
             {
                 Id = "pcl_legacy",
                 SecretHash = Secrets.Hash(secret),

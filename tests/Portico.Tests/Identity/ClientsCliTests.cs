@@ -115,7 +115,7 @@ public sealed class ClientsCliTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await mcp.PostAsync(McpHttp.Initialize())).Status);
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            var row = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().OAuthClients.SingleAsync(c => c.Id == clientId, TestContext.Current.CancellationToken);
+            var row = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<OAuthClientRecord>().SingleAsync(c => c.Id == clientId, TestContext.Current.CancellationToken);
             Assert.Equal(Secrets.Hash((string)added.Json["clientSecret"]!), row.SecretHash);
         }
 

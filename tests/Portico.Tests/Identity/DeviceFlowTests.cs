@@ -71,7 +71,7 @@ public sealed partial class DeviceFlowTests
         // The next authorization clears both expired rows (redeemed or not): they belong to no session.
         await flow.DeviceAuthorizationAsync(("client_id", clientId));
         await using var scope = server.Services.CreateAsyncScope();
-        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().DeviceCodes.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<DeviceCodeRecord>().CountAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]

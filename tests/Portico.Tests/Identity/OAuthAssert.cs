@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portico.Identity;
 using Portico.Storage;
 using Portico.Tests.TestSupport;
 
@@ -22,12 +23,12 @@ internal static class OAuthAssert
     public static async Task<int> GrantCountAsync(PorticoTestServer server)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().OAuthGrants.CountAsync();
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<OAuthGrantRecord>().CountAsync();
     }
 
     public static async Task<int> CodeCountAsync(PorticoTestServer server)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().AuthorizationCodes.CountAsync();
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<AuthorizationCodeRecord>().CountAsync();
     }
 }

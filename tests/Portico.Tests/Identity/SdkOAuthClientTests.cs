@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Portico.Access;
+using Portico.Identity;
 using Portico.Storage;
 using Portico.Tests.TestSupport;
 
@@ -71,9 +73,9 @@ public sealed class SdkOAuthClientTests
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var registered = await db.OAuthClients.SingleAsync(c => c.Id == authorize["client_id"], ct);
+            var registered = await db.Set<OAuthClientRecord>().SingleAsync(c => c.Id == authorize["client_id"], ct);
             Assert.Equal("C# SDK e2e", registered.Name);
-            userId = (await db.Users.SingleAsync(u => u.Email == PorticoTestServer.UserEmail, ct)).Id;
+            userId = (await db.Set<UserRecord>().SingleAsync(u => u.Email == PorticoTestServer.UserEmail, ct)).Id;
         }
 
         Assert.Contains(tools, t => t.Name == "ping");

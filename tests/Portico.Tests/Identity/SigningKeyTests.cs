@@ -74,7 +74,7 @@ public sealed class SigningKeyTests
         Assert.Equal(HttpStatusCode.OK, (await flow.Mcp(afterRotation).PostAsync(McpHttp.Initialize())).Status);
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            var keys = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().SigningKeys.AsNoTracking().ToListAsync(TestContext.Current.CancellationToken);
+            var keys = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<SigningKeyRecord>().AsNoTracking().ToListAsync(TestContext.Current.CancellationToken);
             Assert.Equal(2, keys.Count);
             Assert.NotNull(Assert.Single(keys, k => k.Id == KeyId(beforeRotation)).RetiredAt);
         }

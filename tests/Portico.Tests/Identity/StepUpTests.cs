@@ -69,7 +69,7 @@ public sealed class StepUpTests
         await server.Services.GetRequiredService<AuditTrail>().FlushAsync(CancellationToken.None);
         await using (var scope = server.Services.CreateAsyncScope())
         {
-            var audited = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Audit.AsNoTracking()
+            var audited = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<AuditRecord>().AsNoTracking()
                 .SingleAsync(a => a.RequestId == response.RequestId, TestContext.Current.CancellationToken);
             Assert.Equal(("create-record", "error", "SCOPE_NOT_ALLOWED"), (audited.Tool, audited.Outcome, audited.ErrorCode));
         }

@@ -75,6 +75,6 @@ public sealed class AuditTests
     private static async Task<List<AuditRecord>> ReadAsync(PorticoTestServer server)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Audit.AsNoTracking().OrderBy(a => a.Id).ToListAsync();
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<AuditRecord>().AsNoTracking().OrderBy(a => a.Id).ToListAsync();
     }
 }

@@ -120,7 +120,7 @@ public sealed class CancellationTests
     {
         await server.Services.GetRequiredService<AuditTrail>().FlushAsync(CancellationToken.None);
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Audit.CountAsync(a => a.Tool == "slow" && a.ErrorCode == "CANCELLED");
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<AuditRecord>().CountAsync(a => a.Tool == "slow" && a.ErrorCode == "CANCELLED");
     }
 
     /// <summary>The tool stops after its POST ends (the SDK cancels the handler asynchronously), so this waits for the record.</summary>
@@ -130,7 +130,7 @@ public sealed class CancellationTests
 
         await server.Services.GetRequiredService<AuditTrail>().FlushAsync(CancellationToken.None);
         await using var scope = server.Services.CreateAsyncScope();
-        var records = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Audit.AsNoTracking()
+        var records = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<AuditRecord>().AsNoTracking()
             .Where(a => a.Tool == "slow").ToListAsync(TestContext.Current.CancellationToken);
         var record = Assert.Single(records);
         Assert.Equal("error", record.Outcome);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portico.Security;
 using Portico.Storage;
 using Portico.Tests.TestSupport;
 
@@ -49,6 +50,6 @@ public sealed class DataProtectionKeyRingTests
     private static async Task<int> KeyCountAsync(PorticoTestServer server)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().DataProtectionKeys.CountAsync(TestContext.Current.CancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<DataProtectionKeyRecord>().CountAsync(TestContext.Current.CancellationToken);
     }
 }

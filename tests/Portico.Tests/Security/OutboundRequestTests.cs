@@ -165,7 +165,7 @@ public sealed class OutboundRequestTests
     {
         await using var scope = gateway.Server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var userId = await db.Users.AsNoTracking().Where(u => u.Email == PorticoTestServer.UserEmail).Select(u => u.Id).SingleAsync();
+        var userId = await db.Set<UserRecord>().AsNoTracking().Where(u => u.Email == PorticoTestServer.UserEmail).Select(u => u.Id).SingleAsync();
         return await scope.ServiceProvider.GetRequiredService<UpstreamOAuthClient>().StartAsync("up", userId, gateway.Server.BaseAddress.ToString(), CancellationToken.None);
     }
 }

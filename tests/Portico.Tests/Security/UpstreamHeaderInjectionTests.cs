@@ -93,7 +93,7 @@ public sealed class UpstreamHeaderInjectionTests
                 Url = upstream.Url,
                 Headers = new Dictionary<string, string> { ["X-Api-Key"] = value },
             };
-            db.Upstreams.Add(definition.ToRecord(gateway.Server.Clock.GetUtcNow()));
+            db.Set<UpstreamRecord>().Add(definition.ToRecord(gateway.Server.Clock.GetUtcNow()));
             var change = changes.Record(db, UpstreamAdmin.Topic, "echo");
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
             changes.Raise(change);

@@ -50,7 +50,7 @@ public sealed class StoreChangeNotifyTests
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            db.Changes.Add(new StoreChangeRecord { Topic = "test-topic", Subject = "from-elsewhere", At = DateTimeOffset.UtcNow });
+            db.Set<StoreChangeRecord>().Add(new StoreChangeRecord { Topic = "test-topic", Subject = "from-elsewhere", At = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 

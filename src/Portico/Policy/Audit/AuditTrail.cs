@@ -151,7 +151,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptionsMo
             using var background = StoreMetrics.Background();
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            await db.Audit.TagWith(StoreMetrics.BackgroundTag).Where(a => a.At < cutoff).ExecuteDeleteAsync(cancellationToken);
+            await db.Set<AuditRecord>().TagWith(StoreMetrics.BackgroundTag).Where(a => a.At < cutoff).ExecuteDeleteAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {

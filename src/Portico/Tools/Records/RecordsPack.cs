@@ -18,6 +18,8 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
 
     public string Name => "records";
 
+    public static void AddServices(IServiceCollection services) => services.AddStoreEntity(new RecordEntityConfiguration());
+
     public void Register(CatalogBuilder catalog)
     {
         Add(catalog, new Tool

@@ -40,7 +40,7 @@ internal sealed class TenantRecords
             ? new TenantRecords(db, tenant.TenantId, time)
             : throw new InvalidOperationException("Records need a resolved tenant: register the tool with NeedsTenant = true.");
 
-    private IQueryable<RecordEntity> Owned => _db.Records.Where(r => r.TenantId == TenantId);
+    private IQueryable<RecordEntity> Owned => _db.Set<RecordEntity>().Where(r => r.TenantId == TenantId);
 
     public async Task<StoredRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -82,7 +82,7 @@ internal sealed class TenantRecords
         }
 
         var entity = NewEntity(record, createdBy, idempotencyKey, Now());
-        _db.Records.Add(entity);
+        _db.Set<RecordEntity>().Add(entity);
         try
         {
             await _db.SaveChangesAsync(cancellationToken);
@@ -107,7 +107,7 @@ internal sealed class TenantRecords
         var now = Now();
         var entities = records.Select(r => NewEntity(r, createdBy, null, now)).ToList();
         await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
-        _db.Records.AddRange(entities);
+        _db.Set<RecordEntity>().AddRange(entities);
         await _db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return [.. entities.Select(Snapshot)];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol.Protocol;
+using Portico.Access;
 using Portico.Identity;
 using Portico.Mcp;
 using Portico.Policy;
@@ -144,7 +145,7 @@ internal sealed partial class SessionPack
             }, new JsonObject { ["interval"] = code.IntervalSeconds, ["expiresAt"] = code.ExpiresAt.ToString("O") });
         }
 
-        var user = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Users.AsNoTracking().FirstAsync(u => u.Id == grant.UserId, cancellationToken);
+        var user = await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<UserRecord>().AsNoTracking().FirstAsync(u => u.Id == grant.UserId, cancellationToken);
         await authorizations.AttachAsync(session, grant, user, cancellationToken);
         await session.NotifyToolsChangedAsync();
         return await SignedInAsync(session, cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portico.Access;
 using Portico.Storage;
 using Portico.Tests.TestSupport;
+using Portico.Tools.Records;
 
 namespace Portico.Tests.Tools.Records;
 
@@ -71,6 +72,6 @@ public sealed class RecordGateTests
     private static async Task<int> CountAsync(PorticoTestServer server)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Records.CountAsync(r => r.TenantId == server.TenantId);
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<RecordEntity>().CountAsync(r => r.TenantId == server.TenantId);
     }
 }

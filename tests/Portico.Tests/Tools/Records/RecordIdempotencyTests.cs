@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Storage;
 using Portico.Tests.TestSupport;
+using Portico.Tools.Records;
 
 namespace Portico.Tests.Tools.Records;
 
@@ -90,6 +91,6 @@ public sealed class RecordIdempotencyTests
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        return await db.Records.CountAsync(r => r.TenantId == tenantId && r.IdempotencyKey == key);
+        return await db.Set<RecordEntity>().CountAsync(r => r.TenantId == tenantId && r.IdempotencyKey == key);
     }
 }

@@ -55,7 +55,7 @@ public sealed class SessionSignInTests
         await using (var scope = server.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var grant = await db.OAuthGrants.SingleAsync(g => g.ClientId == DeviceFlow.SessionClientId);
+            var grant = await db.Set<OAuthGrantRecord>().SingleAsync(g => g.ClientId == DeviceFlow.SessionClientId);
             await scope.ServiceProvider.GetRequiredService<GrantRevocations>().RevokeAsync(db, grant.Id, CancellationToken.None);
         }
 

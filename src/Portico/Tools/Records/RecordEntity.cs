@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Tools.Records;
 
 /// <summary>
 /// A tenant-owned JSON record (the records pack). Read and written only through

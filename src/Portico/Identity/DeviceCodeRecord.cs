@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>A device authorization (RFC 8628), looked up by the SHA-256 of its device code or by its user code.</summary>
 internal sealed class DeviceCodeRecord

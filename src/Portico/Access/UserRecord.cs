@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Access;
 
 internal sealed class UserRecord
 {

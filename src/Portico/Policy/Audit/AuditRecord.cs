@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Policy.Audit;
 
 /// <summary>One <c>tools/call</c>: who, where, what, how it ended, how long it took. Searchable by request id, session, tenant, tool and time.</summary>
 internal sealed class AuditRecord

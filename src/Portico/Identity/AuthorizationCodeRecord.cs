@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>An authorization code, looked up by its SHA-256 (the code itself is never stored).</summary>
 internal sealed class AuthorizationCodeRecord

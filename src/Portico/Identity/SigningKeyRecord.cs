@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>An ES256 key that signs access tokens; kept in the store so every instance signs and validates with the same keys.</summary>
 internal sealed class SigningKeyRecord

@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>A refresh token, looked up by its SHA-256. Rotated on every use; a rotated token presented again revokes its grant.</summary>
 internal sealed class RefreshTokenRecord

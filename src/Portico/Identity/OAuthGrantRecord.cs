@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>What a user (or a confidential client, for itself) allowed one client: the family every code, refresh token and access token of one sign-in belongs to, so revoking it revokes them all.</summary>
 internal sealed class OAuthGrantRecord

@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>A signed-in browser on the login and consent pages, looked up by the SHA-256 of its cookie.</summary>
 internal sealed class BrowserSessionRecord

@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Access;
 
 /// <summary>An API key. The secret is never stored: only its SHA-256, compared in constant time.</summary>
 internal sealed class ApiKeyRecord

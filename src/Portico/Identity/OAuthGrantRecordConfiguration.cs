@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portico.Storage;
 
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 internal sealed class OAuthGrantRecordConfiguration : IEntityTypeConfiguration<OAuthGrantRecord>
 {

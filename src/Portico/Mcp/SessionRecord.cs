@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Mcp;
 
 /// <summary>A persisted MCP session: enough to restore it on any instance after a restart.</summary>
 internal sealed class SessionRecord

@@ -1,4 +1,4 @@
-namespace Portico.Storage;
+namespace Portico.Identity;
 
 /// <summary>An OAuth client, registered dynamically or by an administrator. Only a SHA-256 of a confidential client's secret is kept.</summary>
 internal sealed class OAuthClientRecord
