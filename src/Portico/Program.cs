@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Portico.Access;
-using Portico.Cli;
 using Portico.Gateway;
 using Portico.Health;
 using Portico.Hosting;
@@ -19,8 +18,6 @@ namespace Portico;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PorticoCommandLine.Create().Parse(args).InvokeAsync();
-
     /// <summary>The server, feature by feature. Tests build it the same way.</summary>
     internal static WebApplication BuildServer(ServeSettings settings, Action<IServiceCollection>? overrideServices = null)
     {
@@ -53,10 +50,8 @@ public static class Program
         });
         // On for every request, small by default; the endpoints that take more (MCP POST) raise it for their own request.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodies.GlobalLimit(builder.Configuration));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.SectionName));
 
+        builder.Services.AddPorticoHosting(builder.Configuration);
         builder.Services.AddPorticoStorage(builder.Configuration);
         builder.Services.AddPorticoDataProtection(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);

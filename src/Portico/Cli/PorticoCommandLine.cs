@@ -5,6 +5,9 @@ namespace Portico.Cli;
 /// <summary>The <c>portico</c> command and its subcommands.</summary>
 internal static class PorticoCommandLine
 {
+    /// <summary>The entry point: every run of <c>portico</c> is a command (<c>serve</c> builds the server with <see cref="Program.BuildServer"/>).</summary>
+    public static Task<int> Main(string[] args) => Create().Parse(args).InvokeAsync();
+
     public static RootCommand Create()
     {
         var root = new RootCommand("Portico: one authenticated, multi-tenant MCP endpoint for your own tools and upstream MCP servers.");
@@ -15,7 +18,7 @@ internal static class PorticoCommandLine
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(ClientsCommand.Create());
-        root.Subcommands.Add(Gateway.UpstreamsCommand.Create());
+        root.Subcommands.Add(UpstreamsCommand.Create());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Gateway;
@@ -19,7 +20,7 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
     public string? ConnectUrl { get; init; }
 
     /// <summary>The caller of an <c>oauth</c> upstream, with a fresh connect link under this server's base URL.</summary>
-    public static CredentialOwner OAuth(UpstreamDefinition upstream, Mcp.McpCallContext call, UpstreamOAuthLinks links)
+    public static CredentialOwner OAuth(UpstreamDefinition upstream, McpCallContext call, UpstreamOAuthLinks links)
         => new(UpstreamDefinition.CredentialsOAuth, call.Principal.Id, $"--user {call.Principal.Email ?? call.Principal.Id}")
         {
             ConnectUrl = links.Create(call.Issuer ?? "", upstream.Name, call.Principal.Id),
@@ -31,7 +32,7 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
             ?? throw new InvalidOperationException($"Upstream '{upstream.Name}' was called without a tenant.");
 
     /// <summary>The owner whose credential this call would use; null for a tenant-mode upstream while no tenant is resolved.</summary>
-    public static CredentialOwner? For(UpstreamDefinition upstream, Mcp.McpCallContext call, Access.TenantResolution tenant, UpstreamOAuthLinks links)
+    public static CredentialOwner? For(UpstreamDefinition upstream, McpCallContext call, Access.TenantResolution tenant, UpstreamOAuthLinks links)
         => upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth ? OAuth(upstream, call, links) : For(upstream, call.Principal, tenant);
 
     /// <summary>
@@ -56,7 +57,7 @@ internal sealed record CredentialOwner(string Kind, string Id, string CliOwner)
     /// <summary>No credential is stored for this owner: <c>CREDENTIALS_MISSING</c>.</summary>
     public CallToolResult MissingResult(UpstreamDefinition upstream, string requestId)
     {
-        var missing = MissingTool(upstream, upstream.Name + GatewayToolNames.Separator + "*");
+        var missing = MissingTool(upstream, upstream.Name + VendorToolNames.Separator + "*");
         return ToolError.Result(missing.Code, missing.Message, missing.Hint, requestId, missing.Details);
     }
 

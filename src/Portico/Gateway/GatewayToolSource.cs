@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Policy;
-using Portico.Policy.Schema;
+using Portico.Schema;
 
 namespace Portico.Gateway;
 
@@ -239,7 +240,7 @@ internal sealed partial class GatewayToolSource(
                 var hint = $"The upstream '{state.Definition.Name}' failed its last {state.ConsecutiveFailures} health checks ({state.LastError ?? "not reachable yet"}). "
                     + "Its tools come back by themselves once it answers again; see /health/vendors.";
                 var message = $"Upstream '{state.Definition.Name}' is unavailable.";
-                var names = state.Tools is { Count: > 0 } known ? known.Select(t => t.Name) : [state.Definition.Name + GatewayToolNames.Separator + "*"];
+                var names = state.Tools is { Count: > 0 } known ? known.Select(t => t.Name) : [state.Definition.Name + VendorToolNames.Separator + "*"];
                 unavailable.AddRange(names.Select(n => new UnavailableTool(n, "UPSTREAM_UNAVAILABLE", message, hint)));
             }
 
@@ -262,7 +263,7 @@ internal sealed partial class GatewayToolSource(
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var original in listed.Where(t => upstream.Offers(t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            var name = GatewayToolNames.Build(upstream.Name, original.Name);
+            var name = VendorToolNames.Build(upstream.Name, original.Name);
             if (!taken.Add(name))
             {
                 LogNameCollision(logger, upstream.Name, original.Name, name);
@@ -314,7 +315,7 @@ internal sealed partial class GatewayToolSource(
     {
         var prompt = new Prompt
         {
-            Name = GatewayToolNames.Build(upstream.Name, original.Name),
+            Name = VendorToolNames.Build(upstream.Name, original.Name),
             Title = original.Title,
             Description = original.Description,
             Arguments = original.Arguments,

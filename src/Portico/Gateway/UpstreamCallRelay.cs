@@ -1,4 +1,5 @@
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Gateway;

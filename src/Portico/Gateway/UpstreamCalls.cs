@@ -3,6 +3,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy;
@@ -130,8 +131,8 @@ internal sealed partial class UpstreamCalls(
     /// link, or, once connected, word that the tools are being listed.
     /// </summary>
     public UnavailableTool AwaitingSignIn(UpstreamDefinition upstream)
-        => new(upstream.Name + GatewayToolNames.Separator + "*", CredentialOwner.Missing, $"Upstream '{upstream.Name}' lists its tools only to a signed-in user.",
-            "Call any of its tools (e.g. " + upstream.Name + GatewayToolNames.Separator + "<tool>) to get your connect link.")
+        => new(upstream.Name + VendorToolNames.Separator + "*", CredentialOwner.Missing, $"Upstream '{upstream.Name}' lists its tools only to a signed-in user.",
+            "Call any of its tools (e.g. " + upstream.Name + VendorToolNames.Separator + "<tool>) to get your connect link.")
         {
             Answer = async (call, cancellationToken) =>
             {

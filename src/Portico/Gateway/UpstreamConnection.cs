@@ -1,3 +1,4 @@
+using Portico.Catalog;
 // MCP9005: sampling and logging are deprecated by the 2026-07-28 revision, but upstreams speak
 // 2025-11-25, where they are how a tool asks its caller; Portico relays them on purpose.
 #pragma warning disable MCP9005

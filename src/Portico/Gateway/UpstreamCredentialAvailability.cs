@@ -1,4 +1,5 @@
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Gateway;

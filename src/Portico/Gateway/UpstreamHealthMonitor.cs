@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Portico.Catalog;
 using Portico.Policy;
 using Portico.Storage;
 

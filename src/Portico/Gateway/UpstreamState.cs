@@ -1,3 +1,4 @@
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Gateway;

@@ -25,9 +25,9 @@ internal sealed partial class DeviceAuthorization(PorticoDbContext db, TokenIssu
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
-        // Codes past their expiry are of no use, except a redeemed row of a session that still exists: it is that session's sign-in.
-        await db.Set<DeviceCodeRecord>().Where(d => d.ExpiresAt <= now
-                && (d.Status != DeviceFlow.Used || d.SessionId == null || !db.Set<SessionRecord>().Any(s => s.Id == d.SessionId)))
+        // Codes past their expiry are of no use, except a redeemed row of a session: it is that session's sign-in, and the
+        // session sweeper (Mcp.SessionAuthorizations.ForgetEndedAsync) deletes it when the session ends.
+        await db.Set<DeviceCodeRecord>().Where(d => d.ExpiresAt <= now && (d.Status != DeviceFlow.Used || d.SessionId == null))
             .ExecuteDeleteAsync(cancellationToken);
         if (sessionId is not null)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Hosting;
 
 namespace Portico.Mcp;

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Catalog;
 
 namespace Portico.Mcp;
 
 /// <summary>A session this instance is serving now: the SDK transport and server plus Portico's bookkeeping.</summary>
-internal sealed class LiveSession : IAsyncDisposable
+internal sealed class LiveSession : ICallSession, IAsyncDisposable
 {
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _standaloneGate = new();
@@ -33,6 +34,8 @@ internal sealed class LiveSession : IAsyncDisposable
     public StreamableHttpServerTransport Transport { get; }
 
     public McpServer Server { get; }
+
+    public Implementation? ClientInfo => Server.ClientInfo;
 
     public Task RunTask { get; }
 

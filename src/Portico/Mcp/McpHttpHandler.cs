@@ -6,6 +6,7 @@ using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Identity;
 
@@ -22,7 +23,7 @@ internal sealed partial class McpHttpHandler(
     McpServerFactory servers,
     SseEventStore events,
     SessionAuthorizations authorizations,
-    Policy.McpCatalog catalog,
+    McpCatalog catalog,
     Policy.ToolCallPipeline pipeline,
     IdentityUrls urls,
     IOptions<McpOptions> options,

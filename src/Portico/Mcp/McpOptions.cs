@@ -17,18 +17,6 @@ internal sealed class McpOptions
     /// </summary>
     public int MaxSessionsPerPrincipal { get; set; } = 100;
 
-    /// <summary>
-    /// Host header values accepted on MCP paths (DNS-rebinding protection). Loopback names are
-    /// always accepted; add the public host name when serving behind a proxy. <c>*</c> accepts any.
-    /// </summary>
-    public List<string> AllowedHosts { get; set; } = [];
-
-    /// <summary>
-    /// Origins allowed to call MCP paths from a browser (CORS and DNS-rebinding protection).
-    /// Loopback origins are always accepted. <c>*</c> accepts any.
-    /// </summary>
-    public List<string> AllowedOrigins { get; set; } = [];
-
     /// <summary>Events kept per SSE stream for resumption with <c>Last-Event-ID</c>.</summary>
     public int EventsPerStream { get; set; } = 256;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Catalog;
 using Portico.Hosting;
 
 namespace Portico.Mcp;

@@ -1,3 +1,4 @@
+using Portico.Catalog;
 using Portico.Policy;
 using Portico.Storage;
 
@@ -20,9 +21,8 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<SessionRequestRelay>();
         services.AddSingleton<SessionRecords>();
         services.AddSingleton<SessionAuthorizations>();
-        services.AddSingleton<Access.SessionContextBuilder>();
+        services.AddSingleton<SessionContextBuilder>();
         services.AddSingleton<McpHttpHandler>();
-        services.AddSingleton<HostOriginPolicy>();
         services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, McpMetadataMatcherPolicy>();
         services.AddHostedService<SessionSweeper>();
         services.AddHostedService<StandaloneStreamShutdown>();

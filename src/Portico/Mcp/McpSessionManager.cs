@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Storage;
 
 namespace Portico.Mcp;
@@ -30,7 +31,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     private volatile bool _stopping;
 
     public McpSessionManager(McpServerFactory servers, SseEventStore events, IServiceScopeFactory scopes, IOptions<McpOptions> options,
-        TimeProvider time, AccessDirectory directory, StoreChanges changes, Policy.McpCatalog catalog, SessionAuthorizations authorizations,
+        TimeProvider time, AccessDirectory directory, StoreChanges changes, McpCatalog catalog, SessionAuthorizations authorizations,
         ILogger<McpSessionManager> logger)
     {
         _authorizations = authorizations;
@@ -229,6 +230,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
         var deleted = await db.Set<SessionRecord>().Where(s => s.LastSeenAt < cutoff || s.ClosedAt != null && s.ClosedAt < cutoff)
             .ExecuteDeleteAsync(cancellationToken);
+        await SessionAuthorizations.ForgetEndedAsync(db, _time.GetUtcNow(), cancellationToken);
         if (evicted + deleted > 0)
         {
             LogSwept(_logger, evicted, deleted);

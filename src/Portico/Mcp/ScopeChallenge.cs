@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Identity;
 using Portico.Policy;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Identity;
 using Portico.Storage;
 
@@ -22,11 +23,11 @@ internal sealed class SessionAuthorizations(IServiceScopeFactory scopes, GrantRe
     /// credential still proves the caller owns the session (checked before this), so a session opened with a
     /// narrow API key can be widened by a user's approval, and narrows back when the sign-in ends.
     /// </summary>
-    public async ValueTask<Principal> CallerAsync(LiveSession session, Principal credential, CancellationToken cancellationToken)
+    public async ValueTask<Principal> CallerAsync(ICallSession session, Principal credential, CancellationToken cancellationToken)
         => (await ActiveAsync(session, cancellationToken))?.Principal ?? credential;
 
     /// <summary>The session's sign-in while it lasts and its grant is not revoked; otherwise null.</summary>
-    public async ValueTask<SessionAuthorization?> ActiveAsync(LiveSession session, CancellationToken cancellationToken)
+    public async ValueTask<SessionAuthorization?> ActiveAsync(ICallSession session, CancellationToken cancellationToken)
         => session.Authorization is { } signedIn && signedIn.ExpiresAt > time.GetUtcNow() && !await revocations.IsRevokedAsync(signedIn.GrantId, cancellationToken)
             ? signedIn
             : null;
@@ -44,8 +45,17 @@ internal sealed class SessionAuthorizations(IServiceScopeFactory scopes, GrantRe
         return grant is null || user is null ? null : Of(grant, user);
     }
 
+    /// <summary>
+    /// Deletes the sign-ins (redeemed, session-bound device codes past their expiry) of sessions that no longer exist.
+    /// Identity prunes every other expired code; this one is a session's sign-in for as long as the session lives.
+    /// </summary>
+    public static Task<int> ForgetEndedAsync(PorticoDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+        => db.Set<DeviceCodeRecord>()
+            .Where(d => d.ExpiresAt <= now && d.Status == DeviceFlow.Used && d.SessionId != null && !db.Set<SessionRecord>().Any(s => s.Id == d.SessionId))
+            .ExecuteDeleteAsync(cancellationToken);
+
     /// <summary>Attaches a redeemed grant to the session here and tells the instances holding a copy of the session.</summary>
-    public async Task<SessionAuthorization> AttachAsync(LiveSession session, OAuthGrantRecord grant, UserRecord user, CancellationToken cancellationToken)
+    public async Task<SessionAuthorization> AttachAsync(ICallSession session, OAuthGrantRecord grant, UserRecord user, CancellationToken cancellationToken)
     {
         var authorization = Of(grant, user);
         session.Authorization = authorization;

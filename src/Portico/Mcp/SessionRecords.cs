@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portico.Catalog;
 using Portico.Storage;
 
 namespace Portico.Mcp;
@@ -6,7 +7,7 @@ namespace Portico.Mcp;
 /// <summary>Small writes to a session's stored record that tools make (kept apart from the session manager, which depends on the catalog).</summary>
 internal sealed class SessionRecords(IServiceScopeFactory scopes, StoreChanges changes)
 {
-    public async Task SetActiveTenantAsync(LiveSession session, string tenantId, CancellationToken cancellationToken)
+    public async Task SetActiveTenantAsync(ICallSession session, string tenantId, CancellationToken cancellationToken)
     {
         session.ActiveTenantId = tenantId;
         await using var scope = scopes.CreateAsyncScope();

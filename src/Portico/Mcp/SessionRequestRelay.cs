@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Storage;
 
 namespace Portico.Mcp;

@@ -12,7 +12,6 @@ internal static class PolicyServiceCollectionExtensions
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName));
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
-        services.AddSingleton<IRateLimitStore, StoreRateLimitStore>();
         services.AddSingleton<ToolRateLimiter>();
         services.AddSingleton<AuditTrail>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());

@@ -1,4 +1,5 @@
 using Portico.Access;
+using Portico.Catalog;
 
 namespace Portico.Policy;
 

@@ -6,11 +6,12 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Mcp;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
-using Portico.Policy.Schema;
+using Portico.Schema;
 using Portico.Storage;
 
 namespace Portico.Policy;
@@ -43,7 +44,7 @@ internal sealed partial class ToolCallPipeline(
         var found = !string.IsNullOrEmpty(requested)
             && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, requested, out tool) : catalog.TryGetTool(requested, out tool));
         // Audited and explained under the catalog name, whichever endpoint the call came through.
-        var name = found ? tool!.Name : call.Vendor is { } v && !string.IsNullOrEmpty(requested) ? Gateway.GatewayToolNames.Build(v, requested) : requested;
+        var name = found ? tool!.Name : call.Vendor is { } v && !string.IsNullOrEmpty(requested) ? VendorToolNames.Build(v, requested) : requested;
         if (!found && !string.IsNullOrEmpty(name) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
         {
             var answer = await AnswerAsync(unavailable, call, cancellationToken);

@@ -31,6 +31,7 @@ internal static class StorageServiceCollectionExtensions
         });
         services.AddStoreEntity(new StoreChangeRecordConfiguration());
         services.AddSingleton<StoreChanges>();
+        services.AddSingleton<IRateLimitStore, StoreRateLimitStore>();
         services.AddScoped<StoreMigrator>();
         // Order matters: hosted services start in registration order, and everything else needs the schema.
         services.AddHostedService<StoreStartup>();

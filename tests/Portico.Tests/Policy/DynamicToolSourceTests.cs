@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Portico.Catalog;
 using Portico.Policy;
 using Portico.Tests.TestSupport;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Policy.RateLimiting;
+using Portico.Storage;
 using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Policy;

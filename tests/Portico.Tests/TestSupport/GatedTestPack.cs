@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Tests.TestSupport;

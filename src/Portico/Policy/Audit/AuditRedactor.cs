@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Portico.Catalog;
 
 namespace Portico.Policy.Audit;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portico.Access;
 using Portico.Hosting;
+using Portico.Storage;
 
 namespace Portico.Policy.RateLimiting;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portico.Access;
+using Portico.Catalog;
+using Portico.Storage;
 
 namespace Portico.Policy.RateLimiting;
 

@@ -1,5 +1,6 @@
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Tools.Conformance;

@@ -1,3 +1,4 @@
+using Portico.Catalog;
 // MCP9005: logging and sampling are deprecated by the 2026-07-28 revision, but the 2025-xx
 // sessions this fixture serves still have them and the suite exercises both.
 #pragma warning disable MCP9005

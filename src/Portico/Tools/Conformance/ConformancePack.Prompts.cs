@@ -2,6 +2,7 @@ using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Tools.Conformance;

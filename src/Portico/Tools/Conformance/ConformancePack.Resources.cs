@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Tools.Conformance;

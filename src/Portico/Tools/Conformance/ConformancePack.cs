@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Mcp;
 using Portico.Policy;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelContextProtocol.Protocol;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Tools.Diagnostics;
@@ -45,7 +46,7 @@ internal sealed class DiagnosticsPack(TimeProvider time) : IMcpPack
         return ValueTask.FromResult(new CallToolResult
         {
             Content = [new TextContentBlock { Text = message }],
-            StructuredContent = JsonSerializer.SerializeToElement(structured, Mcp.McpJson.Options.GetTypeInfo(typeof(Dictionary<string, string?>))),
+            StructuredContent = JsonSerializer.SerializeToElement(structured, McpJson.Options.GetTypeInfo(typeof(Dictionary<string, string?>))),
         });
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Policy;
 
 namespace Portico.Tools.Records;

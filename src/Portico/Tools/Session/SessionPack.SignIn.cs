@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Identity;
 using Portico.Mcp;
 using Portico.Policy;
@@ -75,7 +76,7 @@ internal sealed partial class SessionPack
         await using var scope = scopes.CreateAsyncScope();
         var devices = scope.ServiceProvider.GetRequiredService<DeviceAuthorization>();
         await devices.EnsureSessionClientAsync(cancellationToken);
-        var client = session.Server.ClientInfo;
+        var client = session.ClientInfo;
         var issued = await devices.StartAsync(DeviceFlow.SessionClientId, scopeSet, call.Resource, session.Id, (client?.Name, client?.Version), cancellationToken);
         var uri = DeviceFlow.VerificationUri(call.Issuer);
         var complete = DeviceFlow.VerificationUriComplete(call.Issuer, issued.UserCode);
@@ -151,7 +152,7 @@ internal sealed partial class SessionPack
         return await SignedInAsync(session, cancellationToken);
     }
 
-    private async ValueTask<CallToolResult> SignedInAsync(LiveSession session, CancellationToken cancellationToken)
+    private async ValueTask<CallToolResult> SignedInAsync(ICallSession session, CancellationToken cancellationToken)
     {
         if (await authorizations.ActiveAsync(session, cancellationToken) is not { } active)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Mcp;
 using Portico.Policy;
 

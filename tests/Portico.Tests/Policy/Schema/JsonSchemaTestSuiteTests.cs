@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Portico.Policy.Schema;
+using Portico.Schema;
 
 namespace Portico.Tests.Policy.Schema;
 

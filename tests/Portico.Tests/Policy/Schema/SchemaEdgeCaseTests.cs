@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portico.Policy.Schema;
+using Portico.Schema;
 
 namespace Portico.Tests.Policy.Schema;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Portico.Policy.Schema;
+using Portico.Schema;
 
 namespace Portico.Tests.Policy.Schema;
 

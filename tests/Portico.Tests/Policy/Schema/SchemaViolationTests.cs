@@ -1,4 +1,4 @@
-using Portico.Policy.Schema;
+using Portico.Schema;
 
 namespace Portico.Tests.Policy.Schema;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Storage;
 using Portico.Tests.TestSupport;
 using Portico.Tools.Records;
@@ -185,7 +186,7 @@ public sealed class RecordIsolationTests
         var handlers = typeof(Portico.Tools.Records.RecordTools).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
         Assert.Equal(6, handlers.Length);
         Assert.All(handlers, h => Assert.Equal(
-            [typeof(Portico.Policy.ToolInvocation), typeof(Portico.Tools.Records.TenantRecords), typeof(CancellationToken)],
+            [typeof(Portico.Catalog.ToolInvocation), typeof(Portico.Tools.Records.TenantRecords), typeof(CancellationToken)],
             h.GetParameters().Select(p => p.ParameterType)));
         Assert.DoesNotContain(typeof(Portico.Tools.Records.TenantRecords).GetConstructors(), c => c.IsPublic || c.IsAssembly);
     }

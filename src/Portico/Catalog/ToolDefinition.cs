@@ -1,0 +1,46 @@
+using ModelContextProtocol.Protocol;
+
+namespace Portico.Catalog;
+
+/// <summary>A tool in the catalog: its protocol description plus what Portico's policy needs to know.</summary>
+internal sealed class ToolDefinition
+{
+    /// <summary>Name, description, input schema and annotations, as served by <c>tools/list</c>.</summary>
+    public required Tool Tool { get; init; }
+
+    public required ToolHandler Handler { get; init; }
+
+    /// <summary>The pack (or upstream) the tool belongs to.</summary>
+    public required string Owner { get; init; }
+
+    /// <summary>The OAuth scope a caller needs, e.g. <c>portico/content.write</c>; null when any caller may use it.</summary>
+    public string? RequiredScope { get; init; }
+
+    /// <summary>Write tools change state; they are rate-limited per caller and tool.</summary>
+    public bool Write { get; init; }
+
+    /// <summary>The lowest plan tier of the tenant that may use the tool.</summary>
+    public Access.Tier MinimumTier { get; init; }
+
+    /// <summary>The tool acts on a tenant's data, so a tenant must be resolved before it runs.</summary>
+    public bool NeedsTenant { get; init; }
+
+    /// <summary>Example argument documents shown by <c>get_tool_details</c>.</summary>
+    public IReadOnlyList<System.Text.Json.Nodes.JsonObject> Examples { get; init; } = [];
+
+    /// <summary>
+    /// The compiled input schema, when the tool's source compiled it (upstream tools). Native tools
+    /// leave it null and the catalog compiles theirs at start-up.
+    /// </summary>
+    public Schema.CompiledSchema? InputValidator { get; init; }
+
+    /// <summary>
+    /// For an upstream's tool, the tool as the upstream names it (<see cref="Owner"/> is the upstream):
+    /// what <c>/vendors/{owner}/mcp</c> serves. Null for native tools.
+    /// </summary>
+    public Tool? UpstreamTool { get; init; }
+
+    public string Name => Tool.Name;
+
+    public bool Destructive => Tool.Annotations?.DestructiveHint == true;
+}

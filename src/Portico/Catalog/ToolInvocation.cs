@@ -1,0 +1,28 @@
+using System.Text.Json;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using Portico.Mcp;
+
+namespace Portico.Catalog;
+
+/// <summary>Everything a tool handler may use: its arguments, the calling session's server and who called.</summary>
+internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant, JsonElement arguments)
+{
+    public RequestContext<CallToolRequestParams> Request { get; } = request;
+
+    public McpCallContext Call { get; } = call;
+
+    /// <summary>The tenant the call acts on (resolved by the pipeline; required when the tool needs one).</summary>
+    public Access.TenantResolution Tenant { get; } = tenant;
+
+    /// <summary>The server of the calling session: for progress, logging, sampling and elicitation.</summary>
+    public McpServer Server => Request.Server;
+
+    /// <summary>The arguments as one JSON object (never null: <c>{}</c> when the client sent none).</summary>
+    public JsonElement Arguments { get; } = arguments;
+
+    public ProgressToken? ProgressToken => Request.Params?.ProgressToken;
+
+    public string? GetString(string name)
+        => Arguments.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,6 +1,0 @@
-using Portico.Access;
-
-namespace Portico.Mcp;
-
-/// <summary>A user's sign-in attached to a session by the <c>authenticate</c> tool: the grant it came from, whom calls act as, and until when.</summary>
-internal sealed record SessionAuthorization(string GrantId, Principal Principal, DateTimeOffset ExpiresAt);

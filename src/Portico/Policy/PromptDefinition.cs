@@ -1,9 +1,0 @@
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-
-namespace Portico.Policy;
-
-/// <summary>A prompt and how to render it.</summary>
-internal sealed record PromptDefinition(
-    Prompt Prompt,
-    Func<RequestContext<GetPromptRequestParams>, CancellationToken, ValueTask<GetPromptResult>> Get);

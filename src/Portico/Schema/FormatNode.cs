@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace Portico.Schema;
+
+/// <summary>
+/// The <c>format</c> keyword for the formats this validator asserts (date-time, uri, email, uuid).
+/// Other formats are annotations in draft 2020-12 and never reach this node.
+/// </summary>
+internal sealed class FormatNode(string format, Func<string, bool> check) : SchemaNode
+{
+    private readonly string _expected = format switch
+    {
+        "date-time" => "string in date-time format (RFC 3339, e.g. 2025-01-31T09:30:00Z)",
+        "uri" => "string in uri format (absolute URI, e.g. https://example.com/a)",
+        "email" => "string in email format (e.g. name@example.com)",
+        "uuid" => "string in uuid format (e.g. 123e4567-e89b-12d3-a456-426614174000)",
+        _ => $"string in {format} format",
+    };
+
+    public static Func<string, bool>? CheckerFor(string format) => format switch
+    {
+        "date-time" => DateTimeFormat.IsValid,
+        "uri" => UriFormat.IsValid,
+        "email" => EmailFormat.IsValid,
+        "uuid" => IsUuid,
+        _ => null,
+    };
+
+    public override void Validate(JsonElement instance, ValidationContext context)
+    {
+        if (instance.ValueKind == JsonValueKind.String && instance.GetString() is { } text && !check(text))
+        {
+            var received = InstanceText.Quote(text, InstanceText.PreviewLength);
+            context.Report(_expected, received, $"must be a {_expected}, got {received}.");
+        }
+    }
+
+    private static bool IsUuid(string text)
+    {
+        if (text.Length != 36)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var dash = i is 8 or 13 or 18 or 23;
+            if (dash ? text[i] != '-' : !char.IsAsciiHexDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Portico.Schema;
+
+/// <summary>The keywords the compiler accepts without producing a check.</summary>
+internal static class SchemaKeywords
+{
+    /// <summary>
+    /// Annotation-only keywords: they describe a value but never constrain it, so accepting and
+    /// ignoring them cannot let a bad argument through. <c>$id</c> and <c>format</c> are handled
+    /// separately (root only; asserted for the formats we check).
+    /// </summary>
+    public static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
+    {
+        "$schema", "$comment", "title", "description", "default", "examples", "deprecated",
+        "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
+    };
+}
