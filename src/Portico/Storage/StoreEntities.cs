@@ -18,6 +18,16 @@ internal static class StoreEntities
         if (!services.Any(d => d.ServiceType == typeof(StoreEntity) && d.ImplementationInstance is StoreEntity e && e.Entity == typeof(TEntity)))
         {
             services.AddSingleton(new StoreEntity(typeof(TEntity), configuration.GetType(), model => model.ApplyConfiguration(configuration)));
+            foreach (var migration in (configuration as IStoreTableMigrations)?.Migrations ?? [])
+            {
+                if (migration.Version < StoreMigration.PackVersions)
+                {
+                    throw new InvalidOperationException(
+                        $"{configuration.GetType().Name} brings migration {migration.Version} ({migration.Name}): number a pack's steps from {StoreMigration.PackVersions}; lower numbers are the core schema's.");
+                }
+
+                services.AddSingleton(migration);
+            }
         }
 
         return services;

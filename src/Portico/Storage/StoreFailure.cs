@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 
 namespace Portico.Storage;
 
@@ -17,4 +18,18 @@ internal static class StoreFailure
 
         return null;
     }
+
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE, the extended result code of a unique index violation.</summary>
+    private const int SqliteUniqueConstraint = 2067;
+
+    /// <summary>PostgreSQL's unique_violation SQLSTATE.</summary>
+    private const string PostgresUniqueViolation = "23505";
+
+    /// <summary>Whether a write lost to a unique index (two callers racing to insert one key), on either store.</summary>
+    public static bool IsUniqueViolation(Exception exception) => Of(exception) switch
+    {
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteUniqueConstraint,
+        { } other => other.SqlState == PostgresUniqueViolation,
+        null => false,
+    };
 }

@@ -3,8 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Portico.Storage;
 
-/// <summary>Applies <see cref="StoreMigrations"/> that the store has not seen, each in its own transaction.</summary>
-internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection store, TimeProvider time, ILogger<StoreMigrator> logger)
+/// <summary>
+/// Applies the steps the store has not seen, each in its own transaction: the core schema's (<see cref="StoreMigrations"/>)
+/// and those the packs registered with their tables (<see cref="IStoreTableMigrations"/>).
+/// </summary>
+internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection store, IEnumerable<StoreMigration> packSteps, TimeProvider time,
+    ILogger<StoreMigrator> logger)
 {
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
@@ -22,18 +26,19 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
                 : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
                 cancellationToken);
 
+            var steps = Steps();
             var done = await GetAppliedAsync(connection, cancellationToken);
-            if (done.Count > 0 && done.Max() > StoreMigrations.Latest)
+            if (done.Where(v => v < StoreMigration.PackVersions).DefaultIfEmpty(0).Max() is var newest && newest > StoreMigrations.Latest)
             {
                 throw new StoreConfigurationException(
-                    $"The store is at schema version {done.Max()}, newer than this Portico build knows ({StoreMigrations.Latest}).",
+                    $"The store is at schema version {newest}, newer than this Portico build knows ({StoreMigrations.Latest}).",
                     "Run a Portico release at least as new as the one that last migrated this store.");
             }
 
             // Every step not yet recorded, in order (not only those above the highest: a step merged
             // from a parallel branch with a lower number still runs).
             var applied = 0;
-            foreach (var migration in StoreMigrations.All.Where(m => !done.Contains(m.Version)))
+            foreach (var migration in steps.Where(m => !done.Contains(m.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, transaction, migration.SqlFor(store.Provider), cancellationToken);
@@ -58,6 +63,23 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>Every step in order; two with one number are a build error, reported before anything runs.</summary>
+    private List<StoreMigration> Steps()
+    {
+        var steps = StoreMigrations.All.Concat(packSteps.Distinct()).OrderBy(m => m.Version).ToList();
+        for (var i = 1; i < steps.Count; i++)
+        {
+            if (steps[i].Version == steps[i - 1].Version)
+            {
+                throw new StoreConfigurationException(
+                    $"Two store migrations have the number {steps[i].Version}: '{steps[i - 1].Name}' and '{steps[i].Name}'.",
+                    "Give one of them a number no other step uses (a pack's steps are numbered from 100000).");
+            }
+        }
+
+        return steps;
     }
 
     /// <summary>The schema version the store is at (the last step applied with every step before it), or 0 when it was never migrated.</summary>

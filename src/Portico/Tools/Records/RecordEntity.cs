@@ -1,10 +1,11 @@
+using Portico.Catalog;
 namespace Portico.Tools.Records;
 
 /// <summary>
 /// A tenant-owned JSON record (the records pack). Read and written only through
 /// <see cref="Tools.Records.TenantRecords"/>, which scopes every statement to one tenant.
 /// </summary>
-internal sealed class RecordEntity
+internal sealed class RecordEntity : ITenantOwned
 {
     public required string TenantId { get; set; }
 

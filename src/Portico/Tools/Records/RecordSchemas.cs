@@ -5,7 +5,7 @@ using Portico.Mcp;
 
 namespace Portico.Tools.Records;
 
-/// <summary>Input schemas of the records tools. Every one also takes the optional <c>tenantId</c> the pipeline reads.</summary>
+/// <summary>Input schemas of the records tools (the tenant pack adds the optional <c>tenantId</c> to each).</summary>
 internal static class RecordSchemas
 {
     private const string Collection = """
@@ -74,11 +74,6 @@ internal static class RecordSchemas
     private static JsonElement Schema(string properties, params string[] required)
     {
         var props = JsonNode.Parse(properties)!.AsObject();
-        props["tenantId"] = new JsonObject
-        {
-            ["type"] = "string",
-            ["description"] = "The group (tenant) to act on, from get-session-context.groups[].groupId. Defaults to the active group.",
-        };
         var schema = new JsonObject
         {
             ["type"] = "object",

@@ -9,21 +9,24 @@ namespace Portico.Tools.Records;
 
 /// <summary>
 /// JSON records owned by a tenant: list, get, create (idempotent with a key), update (with
-/// optimistic concurrency), delete (confirmed) and bulk create. Every tool needs a tenant and
-/// reaches records only through <see cref="TenantRecords"/> for that tenant.
+/// optimistic concurrency), delete (confirmed) and bulk create. A tenant pack: every tool needs a tenant and
+/// reaches records only through <see cref="TenantRecords"/> over that tenant's <see cref="TenantData{TEntity}"/>.
 /// </summary>
-internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : IMcpPack
+internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : TenantPack<RecordEntity, RecordEntityConfiguration>(scopes)
 {
     private static readonly string ReadScope = Scopes.Read("records");
     private static readonly string WriteScope = Scopes.Write("records");
 
-    public string Name => "records";
+    public override string Name => "records";
 
-    public static void AddServices(IServiceCollection services) => services.AddStoreEntity(new RecordEntityConfiguration());
+    /// <summary>The records tools predate the snake_case rule; clients call them by these names.</summary>
+    protected override bool KeepsLegacyToolNames => true;
 
-    public void Register(CatalogBuilder catalog)
+    protected override IEnumerable<TenantTool<RecordEntity>> Tools => Build();
+
+    private IEnumerable<TenantTool<RecordEntity>> Build()
     {
-        Add(catalog, new Tool
+        yield return Tool(new Tool
         {
             Name = "list-records",
             Title = "List records",
@@ -33,7 +36,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, RecordTools.ListAsync, ReadScope,
             [new JsonObject { ["collection"] = "notes", ["limit"] = 20 }]);
 
-        Add(catalog, new Tool
+        yield return Tool(new Tool
         {
             Name = "get-record",
             Title = "Get record",
@@ -43,7 +46,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, RecordTools.GetAsync, ReadScope,
             [new JsonObject { ["id"] = "5f0c6a1e2b3d4c5e6f708192" }]);
 
-        Add(catalog, new Tool
+        yield return Tool(new Tool
         {
             Name = "create-record",
             Title = "Create record",
@@ -53,7 +56,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, RecordTools.CreateAsync, WriteScope,
             [new JsonObject { ["collection"] = "notes", ["data"] = new JsonObject { ["title"] = "Call Ann", ["due"] = "2026-02-01" }, ["idempotencyKey"] = "9b1f3c2e-note-1" }]);
 
-        Add(catalog, new Tool
+        yield return Tool(new Tool
         {
             Name = "update-record",
             Title = "Update record",
@@ -63,7 +66,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, RecordTools.UpdateAsync, WriteScope,
             [new JsonObject { ["id"] = "5f0c6a1e2b3d4c5e6f708192", ["data"] = new JsonObject { ["title"] = "Called Ann" }, ["expectedVersion"] = 1 }]);
 
-        Add(catalog, new Tool
+        yield return Tool(new Tool
         {
             Name = "delete-record",
             Title = "Delete record",
@@ -73,7 +76,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, RecordTools.DeleteAsync, WriteScope,
             [new JsonObject { ["id"] = "5f0c6a1e2b3d4c5e6f708192", ["confirm"] = true }]);
 
-        Add(catalog, new Tool
+        yield return Tool(new Tool
         {
             Name = "bulk-create-records",
             Title = "Bulk create records",
@@ -90,24 +93,12 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
             Tier.ProPlus);
     }
 
-    private void Add(CatalogBuilder catalog, Tool tool, RecordsToolHandler handler, string scope, IReadOnlyList<JsonObject> examples, Tier minimumTier = Tier.Basic)
-        => catalog.AddTool(new ToolDefinition
+    private TenantTool<RecordEntity> Tool(Tool tool, RecordsToolHandler handler, string scope, IReadOnlyList<JsonObject> examples, Tier minimumTier = Tier.Basic)
+        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantRecords(data, time), cancellationToken))
         {
-            Tool = tool,
-            Handler = WithTenantRecords(handler),
-            Owner = catalog.CurrentOwner,
             RequiredScope = scope,
             Write = scope == WriteScope,
             MinimumTier = minimumTier,
-            NeedsTenant = true,
             Examples = examples,
-        });
-
-    /// <summary>Opens a store scope per call and hands the handler the records of the tenant the pipeline resolved — nothing else.</summary>
-    private ToolHandler WithTenantRecords(RecordsToolHandler handler) => async (invocation, cancellationToken) =>
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var records = TenantRecords.For(scope.ServiceProvider.GetRequiredService<PorticoDbContext>(), invocation.Tenant, time);
-        return await handler(invocation, records, cancellationToken);
-    };
+        };
 }

@@ -1,46 +1,23 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Storage;
 
 namespace Portico.Tools.Records;
 
 /// <summary>
-/// The records of one tenant, and the only way to read or write records: every query starts from
-/// <see cref="Owned"/> (filtered by the tenant id) and every insert stamps that id. It is created
-/// from the tenant the policy pipeline resolved for the call, so a tool cannot name another.
+/// The records of one tenant, and the only way to read or write records: built on the tenant's
+/// <see cref="TenantData{TEntity}"/> (every query filtered by the tenant id, every insert stamped with it),
+/// which the pack binds to the tenant the policy pipeline resolved for the call, so a tool cannot name another.
 /// </summary>
-internal sealed class TenantRecords
+internal sealed class TenantRecords(TenantData<RecordEntity> data, TimeProvider time)
 {
     /// <summary>Attempts of an update without <c>expectedVersion</c> that keeps losing to concurrent writers.</summary>
     private const int UpdateAttempts = 5;
 
-    /// <summary>SQLITE_CONSTRAINT_UNIQUE, the extended result code of a unique index violation.</summary>
-    private const int SqliteUniqueConstraint = 2067;
+    public string TenantId => data.TenantId;
 
-    /// <summary>PostgreSQL's unique_violation SQLSTATE.</summary>
-    private const string PostgresUniqueViolation = "23505";
-
-    private readonly PorticoDbContext _db;
-    private readonly TimeProvider _time;
-
-    private TenantRecords(PorticoDbContext db, string tenantId, TimeProvider time)
-    {
-        _db = db;
-        _time = time;
-        TenantId = tenantId;
-    }
-
-    public string TenantId { get; }
-
-    /// <summary>The records of the tenant <paramref name="resolution"/> chose; it must have succeeded (the tool needs a tenant).</summary>
-    public static TenantRecords For(PorticoDbContext db, TenantResolution resolution, TimeProvider time)
-        => resolution.Tenant is { } tenant
-            ? new TenantRecords(db, tenant.TenantId, time)
-            : throw new InvalidOperationException("Records need a resolved tenant: register the tool with NeedsTenant = true.");
-
-    private IQueryable<RecordEntity> Owned => _db.Set<RecordEntity>().Where(r => r.TenantId == TenantId);
+    private IQueryable<RecordEntity> Owned => data.Rows;
 
     public async Task<StoredRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -82,15 +59,15 @@ internal sealed class TenantRecords
         }
 
         var entity = NewEntity(record, createdBy, idempotencyKey, Now());
-        _db.Set<RecordEntity>().Add(entity);
+        data.Add(entity);
         try
         {
-            await _db.SaveChangesAsync(cancellationToken);
+            await data.SaveChangesAsync(cancellationToken);
             return (Snapshot(entity), false);
         }
-        catch (DbUpdateException ex) when (idempotencyKey is not null && IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (idempotencyKey is not null && StoreFailure.IsUniqueViolation(ex))
         {
-            _db.ChangeTracker.Clear();
+            data.Forget();
             var winner = await FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
             if (winner is null)
             {
@@ -106,9 +83,9 @@ internal sealed class TenantRecords
     {
         var now = Now();
         var entities = records.Select(r => NewEntity(r, createdBy, null, now)).ToList();
-        await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
-        _db.Set<RecordEntity>().AddRange(entities);
-        await _db.SaveChangesAsync(cancellationToken);
+        await using var transaction = await data.BeginTransactionAsync(cancellationToken);
+        data.AddRange(entities);
+        await data.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return [.. entities.Select(Snapshot)];
     }
@@ -181,15 +158,8 @@ internal sealed class TenantRecords
     };
 
     /// <summary>Now, at the store's precision (milliseconds), so a record reads back exactly as it was returned.</summary>
-    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static StoredRecord Snapshot(RecordEntity entity)
         => new(entity.TenantId, entity.Id, entity.Collection, entity.Data, entity.Version, entity.CreatedBy, entity.CreatedAt, entity.UpdatedAt);
-
-    private static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
-    {
-        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteUniqueConstraint,
-        DbException other => other.SqlState == PostgresUniqueViolation,
-        _ => false,
-    };
 }

@@ -172,10 +172,8 @@ public sealed class RecordIsolationTests
         Assert.Equal(
             ["Tools/Records/RecordEntity.cs", "Tools/Records/RecordEntityConfiguration.cs", "Tools/Records/RecordsPack.cs", "Tools/Records/TenantRecords.cs"],
             files.Where(f => f.Text.Contains("RecordEntity", StringComparison.Ordinal)).Select(f => f.Path).Order(StringComparer.Ordinal));
-        // The set is used by nobody but the gate.
-        Assert.Equal(
-            ["Tools/Records/TenantRecords.cs"],
-            files.Where(f => f.Text.Contains("Set<RecordEntity>", StringComparison.Ordinal)).Select(f => f.Path));
+        // Nobody opens the table directly: the tenant pack hands TenantRecords the tenant's TenantData.
+        Assert.Empty(files.Where(f => f.Text.Contains("Set<RecordEntity>", StringComparison.Ordinal)).Select(f => f.Path));
         // No raw SQL against the table outside the migrations.
         Assert.Equal(
             ["Storage/StoreMigrations.cs"],
@@ -188,7 +186,9 @@ public sealed class RecordIsolationTests
         Assert.All(handlers, h => Assert.Equal(
             [typeof(Portico.Catalog.ToolInvocation), typeof(Portico.Tools.Records.TenantRecords), typeof(CancellationToken)],
             h.GetParameters().Select(p => p.ParameterType)));
-        Assert.DoesNotContain(typeof(Portico.Tools.Records.TenantRecords).GetConstructors(), c => c.IsPublic || c.IsAssembly);
+        // TenantRecords is made only from one tenant's data (which the tenant pack binds to the resolved tenant), never from a tenant id.
+        var constructor = Assert.Single(typeof(Portico.Tools.Records.TenantRecords).GetConstructors(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic));
+        Assert.Equal([typeof(Portico.Catalog.TenantData<Portico.Tools.Records.RecordEntity>), typeof(TimeProvider)], constructor.GetParameters().Select(p => p.ParameterType));
     }
 
     private static void AssertNotAvailable(JsonObject result, string tenantId)

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Portico.Storage;
+
+namespace Portico.Catalog;
+
+/// <summary>
+/// One tenant's rows of a pack's table, and the only way a tenant-scoped tool reaches them: every query starts from
+/// <see cref="Rows"/> (filtered by the tenant the pipeline resolved), every insert is stamped with that tenant, and a save
+/// refuses a tracked row of another tenant or one moved to another tenant. The tool never holds the DbContext, so it has
+/// no way to name another tenant's data.
+/// </summary>
+internal sealed class TenantData<TEntity>
+    where TEntity : class, ITenantOwned
+{
+    private readonly PorticoDbContext _db;
+
+    public TenantData(PorticoDbContext db, string tenantId)
+    {
+        _db = db;
+        TenantId = tenantId;
+    }
+
+    public string TenantId { get; }
+
+    /// <summary>The tenant's rows; compose queries, updates (<c>ExecuteUpdateAsync</c>) and deletes from here.</summary>
+    public IQueryable<TEntity> Rows => _db.Set<TEntity>().Where(e => e.TenantId == TenantId);
+
+    public void Add(TEntity entity)
+    {
+        entity.TenantId = TenantId;
+        _db.Set<TEntity>().Add(entity);
+    }
+
+    public void AddRange(IEnumerable<TEntity> entities)
+    {
+        foreach (var entity in entities)
+        {
+            Add(entity);
+        }
+    }
+
+    public void Remove(TEntity entity)
+    {
+        if (entity.TenantId != TenantId)
+        {
+            throw Foreign();
+        }
+
+        _db.Set<TEntity>().Remove(entity);
+    }
+
+    public async Task<int> SaveChangesAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in _db.ChangeTracker.Entries<TEntity>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && (entry.Entity.TenantId != TenantId || (entry.State != EntityState.Added && (string?)entry.Property(nameof(ITenantOwned.TenantId)).OriginalValue != TenantId)))
+            {
+                throw Foreign();
+            }
+        }
+
+        return await _db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>For writes that must all happen or none.</summary>
+    public Task<IDbContextTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => _db.Database.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>Forgets tracked rows (after a failed save, before reading again).</summary>
+    public void Forget() => _db.ChangeTracker.Clear();
+
+    private InvalidOperationException Foreign()
+        => new($"A {typeof(TEntity).Name} of another tenant cannot be changed through tenant '{TenantId}''s data.");
+}
