@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Portico.Storage;
+
 namespace Portico.Access;
 
 internal static class AccessServiceCollectionExtensions
@@ -12,6 +15,13 @@ internal static class AccessServiceCollectionExtensions
         services.AddScoped<AccessAdmin>();
         services.AddHostedService<DemoSeed>();
         services.AddPorticoAuthorization();
-        return services;
+        return services.AddAccessStoreTopics();
     }
+
+    /// <summary>The saves <see cref="AccessDirectory"/> must hear of (also registered by the CLI, whose writes running servers must hear of).</summary>
+    public static IServiceCollection AddAccessStoreTopics(this IServiceCollection services)
+        // A new key or tenant is in no cache yet (unknown keys are not cached; a new tenant has no members): only changes count.
+        => services.AddStoreChangeTopic<ApiKeyRecord>(AccessTopics.Key, k => k.Id, (_, state) => state != EntityState.Added)
+            .AddStoreChangeTopic<TenantRecord>(AccessTopics.Tenant, t => t.Id, (_, state) => state != EntityState.Added)
+            .AddStoreChangeTopic<MembershipRecord>(AccessTopics.User, m => m.UserId);
 }

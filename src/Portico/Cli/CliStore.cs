@@ -1,4 +1,6 @@
 using Portico.Access;
+using Portico.Gateway;
+using Portico.Identity;
 using Portico.Security;
 using Portico.Storage;
 
@@ -26,6 +28,8 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddSingleton(TimeProvider.System);
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
+        // Running servers must hear of what a command changes.
+        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics();
         collection.AddScoped<AccessAdmin>();
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
         try

@@ -1,5 +1,6 @@
 using Portico.Policy;
 using Portico.Security;
+using Portico.Storage;
 
 namespace Portico.Gateway;
 
@@ -25,6 +26,12 @@ internal static class GatewayServiceCollectionExtensions
         services.AddScoped<UpstreamAdmin>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();
-        return services;
+        return services.AddGatewayStoreTopics();
     }
+
+    /// <summary>The saves the gateway's caches must hear of (also registered by the CLI).</summary>
+    public static IServiceCollection AddGatewayStoreTopics(this IServiceCollection services)
+        => services.AddStoreChangeTopic<UpstreamRecord>(GatewayTopics.Upstreams, u => u.Name)
+            .AddStoreChangeTopic<UpstreamCredentialRecord>(GatewayTopics.Credentials, c => UpstreamCredentialStore.Subject(c.Upstream, c.OwnerKind, c.OwnerId))
+            .AddStoreChangeTopic<TenantToolAllowlistRecord>(GatewayTopics.Allowlists, a => a.TenantId);
 }

@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Portico.Policy;
+using Portico.Storage;
 
 namespace Portico.Mcp;
 
@@ -24,7 +26,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, McpMetadataMatcherPolicy>();
         services.AddHostedService<SessionSweeper>();
         services.AddHostedService<StandaloneStreamShutdown>();
-        return services;
+        return services.AddStoreChangeTopic<RelayedAnswerRecord>(McpTopics.RelayedAnswers, a => a.SessionId, (_, state) => state == EntityState.Added);
     }
 
     /// <summary>Adds a pack's tools, resources and prompts to the catalog.</summary>

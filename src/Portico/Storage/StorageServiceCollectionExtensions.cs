@@ -26,9 +26,10 @@ internal static class StorageServiceCollectionExtensions
                 options.UseSqlite(store.ConnectionString);
             }
 
-            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>());
+            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<StoreChangeInterceptor>());
         });
         services.AddSingleton<StoreChanges>();
+        services.AddSingleton<StoreChangeInterceptor>();
         services.AddScoped<StoreMigrator>();
         // Order matters: hosted services start in registration order, and everything else needs the schema.
         // StoreStartup also comes before Data Protection's own hosted service, which loads (and on an
