@@ -14,7 +14,8 @@ namespace Portico.Gateway;
 /// every instance drops its cached copy and the pooled sessions that carried the old secret.
 /// </summary>
 internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtectionProvider protection, TimeProvider time)
-{    public const int MaxSecretLength = 8192;
+{
+    public const int MaxSecretLength = 8192;
     private const string Purpose = "Portico.Gateway.UpstreamCredentials.v1";
 
     public static string Subject(string upstream, string ownerKind, string ownerId) => $"{upstream}|{ownerKind}|{ownerId}";
