@@ -5,9 +5,9 @@ namespace Portico.Access;
 
 /// <summary>
 /// Users, tenants, memberships and API keys: the one place that changes them (CLI, admin API and
-/// tests all come here), so every change also tells the caches.
+/// tests all come here); the saves tell the caches (<see cref="AccessServiceCollectionExtensions.AddAccessStoreTopics"/>).
 /// </summary>
-internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, TimeProvider time)
+internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
 {
     public static readonly string[] Roles = ["owner", "admin", "member"];
 
@@ -55,9 +55,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         ValidatePlan(planKey);
         var tenant = await GetTenantAsync(tenantId, cancellationToken);
         tenant.PlanKey = planKey;
-        var change = changes.Record(db, AccessDirectory.TenantTopic, tenant.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return tenant;
     }
 
@@ -81,9 +79,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
             membership.Role = role;
         }
 
-        var change = changes.Record(db, AccessDirectory.UserTopic, user.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return membership;
     }
 
@@ -93,9 +89,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         var membership = await db.Set<MembershipRecord>().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
             ?? throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}'.", "List members with 'portico tenants list --json'.");
         db.Set<MembershipRecord>().Remove(membership);
-        var change = changes.Record(db, AccessDirectory.UserTopic, user.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
     }
 
     public async Task<CreatedApiKey> CreateKeyAsync(string email, string name, string? tenantId, IReadOnlySet<string> scopes, DateTimeOffset? expiresAt,
@@ -139,9 +133,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         var key = await db.Set<ApiKeyRecord>().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'; pass the id part (16 hex), not the whole key.");
         key.RevokedAt ??= time.GetUtcNow();
-        var change = changes.Record(db, AccessDirectory.KeyTopic, key.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return key;
     }
 
@@ -150,9 +142,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, StoreChanges changes, Tim
         var key = await db.Set<ApiKeyRecord>().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken)
             ?? throw new AccessException($"No API key '{keyId}'.", "List keys with 'portico keys list'.");
         key.Scopes = string.Join(' ', scopes);
-        var change = changes.Record(db, AccessDirectory.KeyTopic, key.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return key;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Portico.Storage;
 
@@ -6,31 +5,33 @@ namespace Portico.Access;
 
 /// <summary>
 /// Answers "who is this key" and "which tenants may this user use" from memory after the first
-/// look-up. Entries are dropped the moment a change is raised (<see cref="StoreChanges"/>): on the
+/// look-up. Entries are dropped the moment a change is raised (<see cref="InvalidatingCache{TKey, TValue}"/>): on the
 /// writing instance immediately, on the others within the listener's period — never on a timer.
 /// </summary>
-internal sealed class AccessDirectory
+internal sealed class AccessDirectory : IDisposable
 {
-    public const string KeyTopic = "key";
-    public const string UserTopic = "user";
-    public const string TenantTopic = "tenant";
-
-    private readonly ConcurrentDictionary<string, ApiKeyEntry> _keys = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<TenantMembership>> _memberships = new(StringComparer.Ordinal);
-    private readonly IServiceScopeFactory _scopes;
+    private readonly InvalidatingCache<string, ApiKeyEntry?> _keys;
+    private readonly InvalidatingCache<string, IReadOnlyList<TenantMembership>> _memberships;
     private readonly ApiKeyUsage _usage;
     private readonly TimeProvider _time;
 
     public AccessDirectory(IServiceScopeFactory scopes, StoreChanges changes, ApiKeyUsage usage, TimeProvider time)
     {
-        _scopes = scopes;
         _usage = usage;
         _time = time;
-        changes.Changed += OnChanged;
+        // Unknown key ids are not kept: anyone can make them up.
+        _keys = new InvalidatingCache<string, ApiKeyEntry?>(changes, scopes, LoadKeyAsync, StringComparer.Ordinal, keep: entry => entry is not null)
+            .DropOn(AccessTopics.Key, id => id);
+        _memberships = new InvalidatingCache<string, IReadOnlyList<TenantMembership>>(changes, scopes, LoadMembershipsAsync, StringComparer.Ordinal)
+            .DropOn(AccessTopics.User, userId => userId)
+            // A tenant's plan or name changed: any user's list may hold it.
+            .ClearOn(AccessTopics.Tenant);
+        _keys.Dropped += (topic, subject) => Invalidated?.Invoke(topic, subject);
+        _memberships.Dropped += (topic, subject) => Invalidated?.Invoke(topic, subject);
     }
 
     /// <summary>Raised after a cached entry was dropped because of a change (topic, subject).</summary>
-    public event Action<string, string>? Invalidated;
+    public event Action<StoreTopic, string>? Invalidated;
 
     public async ValueTask<AuthenticationResult> AuthenticateApiKeyAsync(string presented, CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ internal sealed class AccessDirectory
             return AuthenticationResult.Invalid();
         }
 
-        var entry = _keys.TryGetValue(id, out var cached) ? cached : await LoadKeyAsync(id, cancellationToken);
+        var entry = await _keys.GetAsync(id, cancellationToken);
         // The prefix is part of the key: a test key presented as live (or the reverse) is not that key.
         if (entry is null || !ApiKeyFormat.Matches(secret, entry.SecretHash) || !string.Equals(environment, entry.Environment, StringComparison.Ordinal))
         {
@@ -69,16 +70,19 @@ internal sealed class AccessDirectory
         });
     }
 
-    public async ValueTask<IReadOnlyList<TenantMembership>> GetMembershipsAsync(string userId, CancellationToken cancellationToken)
-    {
-        if (_memberships.TryGetValue(userId, out var cached))
-        {
-            return cached;
-        }
+    public ValueTask<IReadOnlyList<TenantMembership>> GetMembershipsAsync(string userId, CancellationToken cancellationToken)
+        => _memberships.GetAsync(userId, cancellationToken);
 
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        var memberships = await (
+    public void Dispose()
+    {
+        _keys.Dispose();
+        _memberships.Dispose();
+    }
+
+    private static async Task<IReadOnlyList<TenantMembership>> LoadMembershipsAsync(IServiceProvider services, string userId, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<PorticoDbContext>();
+        return await (
                 from m in db.Set<MembershipRecord>()
                 join t in db.Set<TenantRecord>() on m.TenantId equals t.Id
                 where m.UserId == userId
@@ -86,14 +90,11 @@ internal sealed class AccessDirectory
                 select new TenantMembership(t.Id, t.Name, t.PlanKey, m.Role))
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        _memberships[userId] = memberships;
-        return memberships;
     }
 
-    private async Task<ApiKeyEntry?> LoadKeyAsync(string id, CancellationToken cancellationToken)
+    private static async Task<ApiKeyEntry?> LoadKeyAsync(IServiceProvider services, string id, CancellationToken cancellationToken)
     {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        var db = services.GetRequiredService<PorticoDbContext>();
         var entry = await (
                 from k in db.Set<ApiKeyRecord>()
                 join u in db.Set<UserRecord>() on k.UserId equals u.Id
@@ -106,31 +107,8 @@ internal sealed class AccessDirectory
             return null;
         }
 
-        var loaded = new ApiKeyEntry(entry.k.Id, entry.k.UserId, entry.Email, entry.k.Environment, entry.k.SecretHash,
+        return new ApiKeyEntry(entry.k.Id, entry.k.UserId, entry.Email, entry.k.Environment, entry.k.SecretHash,
             new HashSet<string>(entry.k.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal),
             entry.k.TenantId, entry.k.ExpiresAt, entry.k.RevokedAt);
-        _keys[id] = loaded;
-        return loaded;
-    }
-
-    private void OnChanged(string topic, string subject)
-    {
-        switch (topic)
-        {
-            case KeyTopic:
-                _keys.TryRemove(subject, out _);
-                break;
-            case UserTopic:
-                _memberships.TryRemove(subject, out _);
-                break;
-            case TenantTopic:
-                // A tenant's plan, name or members changed: any user's list may hold it.
-                _memberships.Clear();
-                break;
-            default:
-                return;
-        }
-
-        Invalidated?.Invoke(topic, subject);
     }
 }

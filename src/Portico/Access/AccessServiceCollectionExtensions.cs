@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Portico.Storage;
+
 namespace Portico.Access;
 
 internal static class AccessServiceCollectionExtensions
@@ -14,7 +16,7 @@ internal static class AccessServiceCollectionExtensions
         services.AddScoped<AccessAdmin>();
         services.AddHostedService<DemoSeed>();
         services.AddPorticoAuthorization();
-        return services;
+        return services.AddAccessStoreTopics();
     }
 
     /// <summary>The tables this feature owns (the CLI registers them too).</summary>
@@ -24,4 +26,10 @@ internal static class AccessServiceCollectionExtensions
             .AddStoreEntity(new MembershipRecordConfiguration())
             .AddStoreEntity(new TenantRecordConfiguration())
             .AddStoreEntity(new UserRecordConfiguration());
+    /// <summary>The saves <see cref="AccessDirectory"/> must hear of (also registered by the CLI, whose writes running servers must hear of).</summary>
+    public static IServiceCollection AddAccessStoreTopics(this IServiceCollection services)
+        // A new key or tenant is in no cache yet (unknown keys are not cached; a new tenant has no members): only changes count.
+        => services.AddStoreChangeTopic<ApiKeyRecord>(AccessTopics.Key, k => k.Id, (_, state) => state != EntityState.Added)
+            .AddStoreChangeTopic<TenantRecord>(AccessTopics.Tenant, t => t.Id, (_, state) => state != EntityState.Added)
+            .AddStoreChangeTopic<MembershipRecord>(AccessTopics.User, m => m.UserId);
 }

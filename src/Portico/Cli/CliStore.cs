@@ -32,6 +32,8 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddPorticoStorage(configuration);
         collection.AddPorticoDataProtection(configuration);
         collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities();
+        // Running servers must hear of what a command changes.
+        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics();
         collection.AddScoped<AccessAdmin>();
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
         try

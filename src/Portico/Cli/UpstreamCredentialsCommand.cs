@@ -132,7 +132,7 @@ internal static class UpstreamCredentialsCommand
         await using var scope = cli.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var time = services.GetRequiredService<TimeProvider>();
-        var store = new UpstreamCredentialStore(services.GetRequiredService<PorticoDbContext>(), services.GetRequiredService<IDataProtectionProvider>(), new StoreChanges(time), time);
+        var store = new UpstreamCredentialStore(services.GetRequiredService<PorticoDbContext>(), services.GetRequiredService<IDataProtectionProvider>(), time);
         return await action(store, cancellationToken);
     }
 }

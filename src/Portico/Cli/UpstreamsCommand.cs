@@ -22,7 +22,7 @@ internal static class UpstreamsCommand
         return command;
     }
 
-    private static UpstreamAdmin Admin(AdminContext cli) => new(cli.Db, new StoreChanges(cli.Time), cli.Time);
+    private static UpstreamAdmin Admin(AdminContext cli) => new(cli.Db, cli.Time);
 
     /// <summary><c>portico upstreams allow --tenant ID [--tools 'a,b*' | --clear]</c>: shows, sets or removes a tenant's upstream tool allowlist.</summary>
     private static Command Allow()
@@ -39,7 +39,7 @@ internal static class UpstreamsCommand
                 throw new AccessException("Give --tools or --clear, not both.", "--tools sets the allowlist; --clear removes it.");
             }
 
-            var store = new TenantToolAllowlistStore(cli.Db, new StoreChanges(cli.Time), cli.Time);
+            var store = new TenantToolAllowlistStore(cli.Db, cli.Time);
             IReadOnlyList<string>? now;
             if (parse.GetValue(clear))
             {

@@ -93,7 +93,7 @@ internal static class UsersCommand
             await table.WriteAsync(cli.Output);
         });
 
-    private static UserAccounts Accounts(AdminContext cli) => new(cli.Admin, cli.Db, new StoreChanges(cli.Time), cli.Time, Options.Create(new IdentityOptions()));
+    private static UserAccounts Accounts(AdminContext cli) => new(cli.Admin, cli.Db, cli.Time, Options.Create(new IdentityOptions()));
 
     private static Option<string> EmailOption() => new("--email") { Description = "The user's email address (their sign-in name).", Required = true };
 

@@ -27,7 +27,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddScoped<UpstreamAdmin>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();
-        return services;
+        return services.AddGatewayStoreTopics();
     }
 
     /// <summary>The tables this feature owns (the CLI registers them too).</summary>
@@ -39,4 +39,9 @@ internal static class GatewayServiceCollectionExtensions
             .AddStoreEntity(new UpstreamOAuthStateRecordConfiguration())
             .AddStoreEntity(new UpstreamOAuthSpentLinkRecordConfiguration())
             .AddStoreEntity(new TenantToolAllowlistRecordConfiguration());
+    /// <summary>The saves the gateway's caches must hear of (also registered by the CLI).</summary>
+    public static IServiceCollection AddGatewayStoreTopics(this IServiceCollection services)
+        => services.AddStoreChangeTopic<UpstreamRecord>(GatewayTopics.Upstreams, u => u.Name)
+            .AddStoreChangeTopic<UpstreamCredentialRecord>(GatewayTopics.Credentials, c => UpstreamCredentialStore.Subject(c.Upstream, c.OwnerKind, c.OwnerId))
+            .AddStoreChangeTopic<TenantToolAllowlistRecord>(GatewayTopics.Allowlists, a => a.TenantId);
 }

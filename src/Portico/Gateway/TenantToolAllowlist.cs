@@ -16,24 +16,20 @@ internal sealed class TenantToolAllowlist : IToolAvailability, IDisposable
     public const string NotAllowed = "TOOL_NOT_ALLOWED";
 
     private readonly GatewayToolSource _source;
-    private readonly IServiceScopeFactory _scopes;
-    private readonly StoreChanges _changes;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, IReadOnlyList<string>?> _cached = new(StringComparer.Ordinal);
-    private long _generation;
+    private readonly InvalidatingCache<string, IReadOnlyList<string>?> _patterns;
 
     public TenantToolAllowlist(GatewayToolSource source, IServiceScopeFactory scopes, StoreChanges changes)
     {
         _source = source;
-        _scopes = scopes;
-        _changes = changes;
-        _changes.Changed += OnChanged;
+        _patterns = new InvalidatingCache<string, IReadOnlyList<string>?>(changes, scopes,
+                (services, tenantId, cancellationToken) => services.GetRequiredService<TenantToolAllowlistStore>().GetAsync(tenantId, cancellationToken), StringComparer.Ordinal)
+            .DropOn(GatewayTopics.Allowlists, tenantId => tenantId);
     }
 
     public async ValueTask<UnavailableTool?> CheckAsync(ToolDefinition tool, Principal principal, TenantResolution tenant, CancellationToken cancellationToken)
     {
         if (tenant.Tenant?.TenantId is not { } tenantId || _source.UpstreamOf(tool) is null
-            || await PatternsAsync(tenantId, cancellationToken) is not { } patterns || TenantToolAllowlistStore.Allows(patterns, tool.Name))
+            || await _patterns.GetAsync(tenantId, cancellationToken) is not { } patterns || TenantToolAllowlistStore.Allows(patterns, tool.Name))
         {
             return null;
         }
@@ -44,46 +40,5 @@ internal sealed class TenantToolAllowlist : IToolAvailability, IDisposable
             new System.Text.Json.Nodes.JsonObject { ["tenantId"] = tenantId, ["apiPath"] = $"/admin/api/tenants/{tenantId}/upstream-tools" });
     }
 
-    public void Dispose() => _changes.Changed -= OnChanged;
-
-    private async ValueTask<IReadOnlyList<string>?> PatternsAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        long generation;
-        lock (_lock)
-        {
-            if (_cached.TryGetValue(tenantId, out var cached))
-            {
-                return cached;
-            }
-
-            generation = _generation;
-        }
-
-        await using var scope = _scopes.CreateAsyncScope();
-        var patterns = await scope.ServiceProvider.GetRequiredService<TenantToolAllowlistStore>().GetAsync(tenantId, cancellationToken);
-        lock (_lock)
-        {
-            // A change raced the read: do not cache what may be the old list.
-            if (generation == _generation)
-            {
-                _cached[tenantId] = patterns;
-            }
-        }
-
-        return patterns;
-    }
-
-    private void OnChanged(string topic, string subject)
-    {
-        if (topic != TenantToolAllowlistStore.Topic)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _generation++;
-            _cached.Remove(subject);
-        }
-    }
+    public void Dispose() => _patterns.Dispose();
 }

@@ -5,13 +5,11 @@ using Portico.Storage;
 namespace Portico.Gateway;
 
 /// <summary>
-/// Reads and writes tenants' upstream tool allowlists. Every change is a store change (topic
-/// <see cref="Topic"/>, subject the tenant), so every instance drops its cached copy at once.
+/// Reads and writes tenants' upstream tool allowlists. Every save is a store change (<see cref="GatewayTopics.Allowlists"/>,
+/// subject the tenant), so every instance drops its cached copy at once.
 /// </summary>
-internal sealed class TenantToolAllowlistStore(PorticoDbContext db, StoreChanges changes, TimeProvider time)
+internal sealed class TenantToolAllowlistStore(PorticoDbContext db, TimeProvider time)
 {
-    public const string Topic = "gateway.allowlist";
-
     /// <summary>The tenant's patterns; null when it has no allowlist (its members see every upstream tool).</summary>
     public async Task<IReadOnlyList<string>?> GetAsync(string tenantId, CancellationToken cancellationToken)
         => await db.Set<TenantToolAllowlistRecord>().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId, cancellationToken) is { } record
@@ -42,9 +40,7 @@ internal sealed class TenantToolAllowlistStore(PorticoDbContext db, StoreChanges
         record.Patterns = string.Join('\n', cleaned);
         record.UpdatedBy = updatedBy;
         record.UpdatedAt = time.GetUtcNow();
-        var change = changes.Record(db, Topic, tenantId);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return cleaned;
     }
 
@@ -57,9 +53,7 @@ internal sealed class TenantToolAllowlistStore(PorticoDbContext db, StoreChanges
         }
 
         db.Set<TenantToolAllowlistRecord>().Remove(record);
-        var change = changes.Record(db, Topic, tenantId);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return true;
     }
 

@@ -5,13 +5,11 @@ using Portico.Storage;
 namespace Portico.Gateway;
 
 /// <summary>
-/// Adds, lists and removes upstreams in the store. Every change is recorded as a store change
-/// (topic <see cref="Topic"/>), so every running instance applies it without a restart.
+/// Adds, lists and removes upstreams in the store. Every save is a store change (<see cref="GatewayTopics.Upstreams"/>),
+/// so every running instance applies it without a restart.
 /// </summary>
-internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, TimeProvider time)
+internal sealed class UpstreamAdmin(PorticoDbContext db, TimeProvider time)
 {
-    public const string Topic = "gateway.upstreams";
-
     public const string Hint = "See 'portico upstreams add --help' for the options.";
 
     public async Task<UpstreamDefinition> AddAsync(UpstreamDefinition upstream, CancellationToken cancellationToken)
@@ -28,9 +26,7 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, T
         }
 
         db.Set<UpstreamRecord>().Add(upstream.ToRecord(time.GetUtcNow()));
-        var change = changes.Record(db, Topic, upstream.Name);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return upstream;
     }
 
@@ -46,9 +42,7 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, StoreChanges changes, T
     {
         var record = await db.Set<UpstreamRecord>().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) ?? throw NotFound(name);
         db.Set<UpstreamRecord>().Remove(record);
-        var change = changes.Record(db, Topic, name);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
     }
 
     private static AccessException NotFound(string name)

@@ -10,46 +10,29 @@ namespace Portico.Gateway;
 internal sealed class UpstreamCredentialCache : IDisposable
 {
     private readonly IServiceScopeFactory _scopes;
-    private readonly StoreChanges _changes;
     private readonly UpstreamClientPool _pool;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<(string Upstream, string OwnerKind, string OwnerId), UpstreamCredential?> _cached = [];
-    private long _generation;
+    private readonly InvalidatingCache<(string Upstream, string OwnerKind, string OwnerId), UpstreamCredential?> _credentials;
 
     public UpstreamCredentialCache(IServiceScopeFactory scopes, StoreChanges changes, UpstreamClientPool pool)
     {
         _scopes = scopes;
-        _changes = changes;
         _pool = pool;
-        _changes.Changed += OnChanged;
+        _credentials = new InvalidatingCache<(string Upstream, string OwnerKind, string OwnerId), UpstreamCredential?>(changes, scopes,
+                (services, key, cancellationToken) => services.GetRequiredService<UpstreamCredentialStore>().FindAsync(key.Upstream, key.OwnerKind, key.OwnerId, cancellationToken))
+            .DropWhere(GatewayTopics.Credentials, (subject, key) => subject == UpstreamCredentialStore.Subject(key.Upstream, key.OwnerKind, key.OwnerId))
+            // A removed upstream takes its credentials with it (ON DELETE CASCADE).
+            .DropWhere(GatewayTopics.Upstreams, (upstream, key) => key.Upstream == upstream);
+        _credentials.Dropped += (topic, subject) =>
+        {
+            if (topic == GatewayTopics.Credentials)
+            {
+                _ = DropStaleSessionsAsync(subject);
+            }
+        };
     }
 
-    public async ValueTask<UpstreamCredential?> FindAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
-    {
-        var key = (upstream, ownerKind, ownerId);
-        long generation;
-        lock (_lock)
-        {
-            if (_cached.TryGetValue(key, out var cached))
-            {
-                return cached;
-            }
-
-            generation = _generation;
-        }
-
-        await using var scope = _scopes.CreateAsyncScope();
-        var credential = await scope.ServiceProvider.GetRequiredService<UpstreamCredentialStore>().FindAsync(upstream, ownerKind, ownerId, cancellationToken);
-        lock (_lock)
-        {
-            if (generation == _generation)
-            {
-                _cached[key] = credential;
-            }
-        }
-
-        return credential;
-    }
+    public ValueTask<UpstreamCredential?> FindAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
+        => _credentials.GetAsync((upstream, ownerKind, ownerId), cancellationToken);
 
     /// <summary>Marks a credential the upstream refused (see <see cref="UpstreamCredentialStore.MarkInvalidAsync"/>).</summary>
     public async Task MarkInvalidAsync(UpstreamCredential credential, string reason, CancellationToken cancellationToken)
@@ -58,15 +41,20 @@ internal sealed class UpstreamCredentialCache : IDisposable
         await scope.ServiceProvider.GetRequiredService<UpstreamCredentialStore>().MarkInvalidAsync(credential, reason, cancellationToken);
     }
 
-    public void Dispose() => _changes.Changed -= OnChanged;
+    public void Dispose() => _credentials.Dispose();
 
     /// <summary>
     /// Closes the sessions that carry anything but the credential now stored (all of them when it
     /// was cleared or refused). The one now stored is kept: a call may already be using it, and
     /// this change may be the very one that stored it.
     /// </summary>
-    private async Task DropStaleSessionsAsync(string upstream, string ownerKind, string ownerId)
+    private async Task DropStaleSessionsAsync(string subject)
     {
+        if (subject.Split('|', 3) is not [var upstream, var ownerKind, var ownerId])
+        {
+            return;
+        }
+
         var tag = UpstreamClientPool.CredentialTag(ownerKind, ownerId);
         string? keep = null;
         try
@@ -79,31 +67,5 @@ internal sealed class UpstreamCredentialCache : IDisposable
         }
 
         await _pool.CloseAsync(upstream, identity => identity.Contains(tag, StringComparison.Ordinal) && (keep is null || !identity.EndsWith(keep, StringComparison.Ordinal)));
-    }
-
-    private void OnChanged(string topic, string subject)
-    {
-        if (topic == UpstreamCredentialStore.Topic && UpstreamCredentialStore.ParseSubject(subject) is { } changed)
-        {
-            lock (_lock)
-            {
-                _generation++;
-                _cached.Remove(changed);
-            }
-
-            _ = DropStaleSessionsAsync(changed.Upstream, changed.OwnerKind, changed.OwnerId);
-        }
-        else if (topic == UpstreamAdmin.Topic)
-        {
-            // A removed upstream takes its credentials with it (ON DELETE CASCADE).
-            lock (_lock)
-            {
-                _generation++;
-                foreach (var key in _cached.Keys.Where(k => k.Upstream == subject).ToList())
-                {
-                    _cached.Remove(key);
-                }
-            }
-        }
     }
 }

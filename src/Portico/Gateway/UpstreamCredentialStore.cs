@@ -10,19 +10,15 @@ namespace Portico.Gateway;
 /// <summary>
 /// Stores, reads and clears upstream credentials (one per user or per tenant and upstream). Secrets
 /// are protected with Data Protection under a purpose naming the row, so ciphertext copied into
-/// another row does not decrypt. Every change is a store change (topic <see cref="Topic"/>), so
+/// another row does not decrypt. Every change is a store change (<see cref="GatewayTopics.Credentials"/>), so
 /// every instance drops its cached copy and the pooled sessions that carried the old secret.
 /// </summary>
-internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtectionProvider protection, StoreChanges changes, TimeProvider time)
+internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtectionProvider protection, TimeProvider time)
 {
-    public const string Topic = "gateway.credentials";
     public const int MaxSecretLength = 8192;
     private const string Purpose = "Portico.Gateway.UpstreamCredentials.v1";
 
     public static string Subject(string upstream, string ownerKind, string ownerId) => $"{upstream}|{ownerKind}|{ownerId}";
-
-    public static (string Upstream, string OwnerKind, string OwnerId)? ParseSubject(string subject)
-        => subject.Split('|', 3) is [var upstream, var kind, var owner] ? (upstream, kind, owner) : null;
 
     public async Task<UpstreamCredentialRecord> SetAsync(string upstream, string ownerKind, string ownerId, string secret, string updatedBy, CancellationToken cancellationToken)
     {
@@ -47,9 +43,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
         record.UpdatedBy = updatedBy;
         record.InvalidAt = null;
         record.InvalidReason = null;
-        var change = changes.Record(db, Topic, Subject(upstream, ownerKind, ownerId));
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return record;
     }
 
@@ -59,9 +53,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
         var record = await db.Set<UpstreamCredentialRecord>().FirstOrDefaultAsync(c => c.Upstream == upstream && c.OwnerKind == ownerKind && c.OwnerId == ownerId, cancellationToken)
             ?? throw new AccessException($"No {ownerKind} credential of '{ownerId}' is stored for upstream '{upstream}'.", "Nothing to clear; 'portico upstreams credentials list' shows what is stored.");
         db.Set<UpstreamCredentialRecord>().Remove(record);
-        var change = changes.Record(db, Topic, Subject(upstream, ownerKind, ownerId));
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
     }
 
     public async Task<UpstreamCredentialRecord?> GetRecordAsync(string upstream, string ownerKind, string ownerId, CancellationToken cancellationToken)
@@ -113,19 +105,12 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     public async Task<bool> MarkInvalidAsync(UpstreamCredential credential, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var marked = await db.Set<UpstreamCredentialRecord>()
+        // A bulk update (only if the stamp still matches), unseen by the change tracker: recorded by hand, in one transaction.
+        return await db.ExecuteRecordedAsync(token => db.Set<UpstreamCredentialRecord>()
             .Where(c => c.Upstream == credential.Upstream && c.OwnerKind == credential.OwnerKind && c.OwnerId == credential.OwnerId
                 && c.Stamp == credential.Stamp && c.InvalidAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.InvalidAt, now).SetProperty(c => c.InvalidReason, reason), cancellationToken);
-        if (marked == 0)
-        {
-            return false;
-        }
-
-        var change = changes.Record(db, Topic, Subject(credential.Upstream, credential.OwnerKind, credential.OwnerId));
-        await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
-        return true;
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.InvalidAt, now).SetProperty(c => c.InvalidReason, reason), token),
+            GatewayTopics.Credentials, [Subject(credential.Upstream, credential.OwnerKind, credential.OwnerId)], cancellationToken) > 0;
     }
 
     private IDataProtector Protector(string upstream, string ownerKind, string ownerId)

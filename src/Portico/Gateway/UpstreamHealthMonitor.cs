@@ -29,19 +29,23 @@ internal sealed partial class UpstreamHealthMonitor(
 {
     private readonly SemaphoreSlim _wake = new(0);
     private volatile bool _reload = true;
+    private IDisposable? _subscription;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         catalog.AddSource(source);
-        changes.Changed += (topic, _) =>
+        _subscription = changes.Subscribe(GatewayTopics.Upstreams, _ =>
         {
-            if (topic == UpstreamAdmin.Topic)
-            {
-                _reload = true;
-                _wake.Release();
-            }
-        };
+            _reload = true;
+            _wake.Release();
+        });
         await base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _subscription?.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

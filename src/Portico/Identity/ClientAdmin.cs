@@ -9,7 +9,7 @@ namespace Portico.Identity;
 /// read straight from the store by the token and authorize endpoints, so a running server uses a new client at once.
 /// Removing a client revokes every grant it holds (running servers hear of it through the change log).
 /// </summary>
-internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, TimeProvider time)
+internal sealed class ClientAdmin(PorticoDbContext db, TimeProvider time)
 {
     /// <param name="servicePrincipal">For <c>client_credentials</c>: the email of the user its tokens act as, a member of <paramref name="tenantId"/>.</param>
     /// <param name="tenantId">For <c>client_credentials</c>: the tenant its tokens are bound to.</param>
@@ -48,9 +48,7 @@ internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, Tim
 
         var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, scope, new OperatorClient(serviceUserId, tenantId, mayIntrospect), time.GetUtcNow());
         db.Set<OAuthClientRecord>().Add(client);
-        var change = changes.Record(db, ClientRegistrations.Topic, client.Id);
         await db.SaveChangesAsync(cancellationToken);
-        changes.Raise(change);
         return (client, secret);
     }
 
@@ -66,12 +64,15 @@ internal sealed class ClientAdmin(PorticoDbContext db, StoreChanges changes, Tim
             return null;
         }
 
-        // The grants go with the client (ON DELETE CASCADE); each instance must forget that it saw them unrevoked.
-        var grants = await db.Set<OAuthGrantRecord>().Where(g => g.ClientId == id).Select(g => g.Id).ToListAsync(cancellationToken);
-        var recorded = grants.Select(g => changes.Record(db, GrantRevocations.Topic, g)).Append(changes.Record(db, ClientRegistrations.Topic, id)).ToList();
+        // The grants go with the client (ON DELETE CASCADE, unseen by the change tracker, so recorded by hand in
+        // the same save); each instance must forget that it saw them unrevoked.
+        foreach (var grant in await db.Set<OAuthGrantRecord>().Where(g => g.ClientId == id).Select(g => g.Id).ToListAsync(cancellationToken))
+        {
+            db.Record(IdentityTopics.Grants, grant);
+        }
+
         db.Set<OAuthClientRecord>().Remove(client);
         await db.SaveChangesAsync(cancellationToken);
-        recorded.ForEach(changes.Raise);
         return client;
     }
 }

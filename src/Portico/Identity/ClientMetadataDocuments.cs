@@ -24,16 +24,12 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ClientMetadataDocuments> _logger;
     private readonly OutboundHttpClient _http;
+    private readonly IDisposable _subscription;
 
     public ClientMetadataDocuments(IOptions<ClientMetadataOptions> options, StoreChanges changes, TimeProvider time, ILogger<ClientMetadataDocuments> logger)
     {
-        changes.Changed += (topic, subject) =>
-        {
-            if (topic == ClientRegistrations.Topic)
-            {
-                _cache.TryRemove(subject, out _);
-            }
-        };
+        // Kept for the document's max-age, so not an InvalidatingCache; an operator's change still drops the entry at once.
+        _subscription = changes.Subscribe(IdentityTopics.Clients, clientId => _cache.TryRemove(clientId, out _));
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -85,7 +81,11 @@ internal sealed partial class ClientMetadataDocuments : IDisposable
         return client;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _http.Dispose();
+    }
 
     private Uri Check(string url)
     {

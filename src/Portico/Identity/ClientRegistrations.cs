@@ -12,9 +12,6 @@ namespace Portico.Identity;
 /// </summary>
 internal static class ClientRegistrations
 {
-    /// <summary>Raised when a client is added or removed, so caches keyed by client id drop it.</summary>
-    public const string Topic = "oauth_client";
-
     /// <summary>The grants a client may have without an operator (self-registered, metadata document): each acts for a user who signs in.</summary>
     public static readonly string[] SelfRegisteredGrantTypes = ["authorization_code", "refresh_token", DeviceFlow.GrantType];
 

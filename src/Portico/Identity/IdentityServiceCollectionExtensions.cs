@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Portico.Storage;
+
 namespace Portico.Identity;
 
 internal static class IdentityServiceCollectionExtensions
@@ -22,7 +24,7 @@ internal static class IdentityServiceCollectionExtensions
         // before routing (no endpoint, so no audience to check). Schemes run only where an endpoint's policy names them.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(Access.AccessPolicies.BearerScheme, null);
-        return services;
+        return services.AddIdentityStoreTopics();
     }
 
     /// <summary>The tables this feature owns (the CLI registers them too).</summary>
@@ -35,4 +37,9 @@ internal static class IdentityServiceCollectionExtensions
             .AddStoreEntity(new OAuthGrantRecordConfiguration())
             .AddStoreEntity(new RefreshTokenRecordConfiguration())
             .AddStoreEntity(new SigningKeyRecordConfiguration());
+    /// <summary>The saves Identity's caches must hear of (also registered by the CLI).</summary>
+    public static IServiceCollection AddIdentityStoreTopics(this IServiceCollection services)
+        // Rows of self-registered and metadata-document clients are rewritten at each fetch; a change for those would
+        // empty every other instance's document cache in turn. What an operator adds, and any removal, counts.
+        => services.AddStoreChangeTopic<OAuthClientRecord>(IdentityTopics.Clients, c => c.Id, (c, state) => c.OperatorRegistered || state == EntityState.Deleted);
 }

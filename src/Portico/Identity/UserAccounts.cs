@@ -11,7 +11,7 @@ namespace Portico.Identity;
 /// Local accounts: passwords (PasswordHasher: salted PBKDF2, never the password) and sign-in with
 /// lockout, so guessing a password from the login page costs a lockout every few tries.
 /// </summary>
-internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, StoreChanges changes, TimeProvider time, IOptions<IdentityOptions> options)
+internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, TimeProvider time, IOptions<IdentityOptions> options)
 {
     public const int MinimumPasswordLength = 8;
     public const string WrongCredentials = "Wrong email or password.";
@@ -67,7 +67,7 @@ internal sealed class UserAccounts(AccessAdmin admin, PorticoDbContext db, Store
         var withAdmin = live.Where(g => g.Scopes.Split(' ').Contains(Scopes.Admin)).Select(g => g.Id).ToList();
         if (withAdmin.Count > 0)
         {
-            await GrantRevocations.RevokeAsync(db, changes, time, withAdmin, cancellationToken);
+            await GrantRevocations.RevokeAsync(db, time, withAdmin, cancellationToken);
         }
 
         return (user, withAdmin.Count);

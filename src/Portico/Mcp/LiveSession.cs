@@ -12,16 +12,18 @@ internal sealed class LiveSession : ICallSession, IAsyncDisposable
     private readonly Lock _standaloneGate = new();
     private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _posts = new();
     private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _clientCancellations = new();
+    private readonly ConcurrentDictionary<RequestId, byte> _asked = new();
     private Task? _standalone;
     private long _lastSeenTicks;
     private int _disposed;
 
-    public LiveSession(string id, string ownerId, StreamableHttpServerTransport transport, Func<StreamableHttpServerTransport, McpServer> createServer, DateTimeOffset now)
+    public LiveSession(string id, string ownerId, StreamableHttpServerTransport transport, Func<StreamableHttpServerTransport, McpMessageFilter, McpServer> createServer,
+        DateTimeOffset now)
     {
         Id = id;
         OwnerId = ownerId;
         Transport = transport;
-        Server = createServer(transport);
+        Server = createServer(transport, NoteAsked);
         RunTask = Server.RunAsync(_lifetime.Token);
         LastPersistedSeen = now;
         Touch(now);
@@ -92,6 +94,23 @@ internal sealed class LiveSession : ICallSession, IAsyncDisposable
     }
 
     public bool IsRunning(RequestId id) => _posts.ContainsKey(id);
+
+    /// <summary>Whether this instance's server sent request <paramref name="id"/> to the client and awaits its answer.</summary>
+    public bool HasAsked(RequestId id) => _asked.ContainsKey(id);
+
+    /// <summary>Takes the answer to request <paramref name="id"/> for this instance; false when it did not ask (or was answered already).</summary>
+    public bool TakeAsked(RequestId id) => _asked.TryRemove(id, out _);
+
+    /// <summary>Remembers the server→client requests (sampling, elicitation, roots) sent from here, so their answers are told apart from other instances'.</summary>
+    private McpMessageHandler NoteAsked(McpMessageHandler next) => async (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest request)
+        {
+            _asked.TryAdd(request.Id, 0);
+        }
+
+        await next(context, cancellationToken);
+    };
 
     /// <summary>Ends the POST of a request the client cancelled; false when that request is not running here.</summary>
     public bool EndCancelledPost(RequestId id)

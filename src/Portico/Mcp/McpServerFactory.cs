@@ -21,7 +21,19 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
-    public McpServer Create(StreamableHttpServerTransport transport) => McpServer.Create(transport, CreateOptions(), LoggerFactory, services);
+    public McpServer Create(StreamableHttpServerTransport transport) => Create(transport, null);
+
+    /// <param name="outgoing">A filter of the messages the server sends (a session notes the requests it asks the client).</param>
+    public McpServer Create(StreamableHttpServerTransport transport, McpMessageFilter? outgoing)
+    {
+        var options = CreateOptions();
+        if (outgoing is not null)
+        {
+            options.Filters.Message.OutgoingFilters.Add(outgoing);
+        }
+
+        return McpServer.Create(transport, options, LoggerFactory, services);
+    }
 
     private McpServerOptions CreateOptions() => new()
     {

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portico.Catalog;
 using Portico.Policy;
 using Portico.Storage;
@@ -26,7 +27,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, McpMetadataMatcherPolicy>();
         services.AddHostedService<SessionSweeper>();
         services.AddHostedService<StandaloneStreamShutdown>();
-        return services;
+        return services.AddStoreChangeTopic<RelayedAnswerRecord>(McpTopics.RelayedAnswers, a => a.SessionId, (_, state) => state == EntityState.Added);
     }
 
     /// <summary>Adds a pack's tools, resources and prompts to the catalog.</summary>
@@ -40,5 +41,6 @@ internal static class McpServiceCollectionExtensions
     /// <summary>The tables this feature owns (the CLI registers them too).</summary>
     public static IServiceCollection AddMcpEntities(this IServiceCollection services)
         => services
-            .AddStoreEntity(new SessionRecordConfiguration());
+            .AddStoreEntity(new SessionRecordConfiguration())
+            .AddStoreEntity(new RelayedAnswerRecordConfiguration());
 }

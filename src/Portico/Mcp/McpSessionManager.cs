@@ -26,7 +26,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     private readonly IOptions<McpOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<McpSessionManager> _logger;
-    private readonly StoreChanges _changes;
+    private readonly IDisposable _subscription;
     private readonly SessionAuthorizations _authorizations;
     private volatile bool _stopping;
 
@@ -42,11 +42,10 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         _time = time;
         _logger = logger;
         directory.Invalidated += OnAccessChanged;
-        changes.Changed += OnStoreChanged;
+        _subscription = changes.Subscribe(McpTopics.Sessions, OnSessionChanged);
         catalog.Changed += () => NotifyAll(NotificationMethods.ToolListChangedNotification);
         catalog.PromptsChanged += () => NotifyAll(NotificationMethods.PromptListChangedNotification);
         catalog.ResourcesChanged += () => NotifyAll(NotificationMethods.ResourceListChangedNotification);
-        _changes = changes;
     }
 
 
@@ -140,9 +139,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     /// Another instance changed a session this instance also holds (active group, or ended it):
     /// re-read it, so no instance serves a stale copy.
     /// </summary>
-    private void OnStoreChanged(string topic, string subject)
+    private void OnSessionChanged(string sessionId)
     {
-        if (topic == SessionRecords.SessionTopic && _live.TryGetValue(subject, out var session))
+        if (_live.TryGetValue(sessionId, out var session))
         {
             _ = RefreshAsync(session);
         }
@@ -176,18 +175,14 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         }
     }
 
-    private void OnAccessChanged(string topic, string subject)
+    private void OnAccessChanged(StoreTopic topic, string subject)
     {
         foreach (var session in _live.Values)
         {
-            var affected = topic switch
-            {
-                AccessDirectory.KeyTopic => session.LastCredentialId == subject,
-                AccessDirectory.UserTopic => session.OwnerId == subject,
-                // A plan change can show or hide tools for any member; members re-list, others ignore it.
-                AccessDirectory.TenantTopic => true,
-                _ => false,
-            };
+            // A plan change (tenant) can show or hide tools for any member; members re-list, others ignore it.
+            var affected = topic == AccessTopics.Key ? session.LastCredentialId == subject
+                : topic == AccessTopics.User ? session.OwnerId == subject
+                : topic == AccessTopics.Tenant;
             if (affected)
             {
                 _ = session.NotifyToolsChangedAsync();
@@ -202,10 +197,8 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         {
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
             var now = _time.GetUtcNow();
-            await db.Set<SessionRecord>().Where(s => s.Id == session.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
-            _changes.Record(db, SessionRecords.SessionTopic, session.Id);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.ExecuteRecordedAsync(token => db.Set<SessionRecord>().Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), token),
+                McpTopics.Sessions, [session.Id], cancellationToken);
         }
 
         await EvictAsync(session);
@@ -241,6 +234,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _subscription.Dispose();
         foreach (var session in _live.Values)
         {
             await EvictAsync(session);
@@ -364,14 +358,8 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
             .Skip(Math.Max(cap - 1, 0))
             .Select(s => s.Id)
             .ToList();
-        await db.Set<SessionRecord>().Where(s => victims.Contains(s.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), cancellationToken);
-        foreach (var victim in victims)
-        {
-            _changes.Record(db, SessionRecords.SessionTopic, victim);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+        await db.ExecuteRecordedAsync(token => db.Set<SessionRecord>().Where(s => victims.Contains(s.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), token),
+            McpTopics.Sessions, victims, cancellationToken);
         foreach (var victim in victims)
         {
             if (_live.TryGetValue(victim, out var session))

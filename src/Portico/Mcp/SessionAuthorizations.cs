@@ -14,7 +14,7 @@ namespace Portico.Mcp;
 /// What is stored is the redeemed device-code row (session id → grant), never a token, so any instance
 /// that restores the session finds the sign-in, and revoking the grant ends it on every instance.
 /// </summary>
-internal sealed class SessionAuthorizations(IServiceScopeFactory scopes, GrantRevocations revocations, StoreChanges changes, TimeProvider time,
+internal sealed class SessionAuthorizations(IServiceScopeFactory scopes, GrantRevocations revocations, TimeProvider time,
     IOptions<IdentityOptions> options)
 {
     /// <summary>
@@ -61,7 +61,8 @@ internal sealed class SessionAuthorizations(IServiceScopeFactory scopes, GrantRe
         session.Authorization = authorization;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        changes.Record(db, SessionRecords.SessionTopic, session.Id);
+        // The sign-in is the device code's row, written already; only the instances holding the session need telling.
+        db.Record(McpTopics.Sessions, session.Id);
         await db.SaveChangesAsync(cancellationToken);
         return authorization;
     }

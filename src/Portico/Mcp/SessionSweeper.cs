@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Portico.Mcp;
 
-/// <summary>Expires idle sessions in the background.</summary>
-internal sealed partial class SessionSweeper(McpSessionManager sessions, IOptions<McpOptions> options, TimeProvider time, ILogger<SessionSweeper> logger) : BackgroundService
+/// <summary>Expires idle sessions, and relayed answers nobody took, in the background.</summary>
+internal sealed partial class SessionSweeper(McpSessionManager sessions, SessionRequestRelay relay, IOptions<McpOptions> options, TimeProvider time, ILogger<SessionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +15,7 @@ internal sealed partial class SessionSweeper(McpSessionManager sessions, IOption
             {
                 using var background = Storage.StoreMetrics.Background();
                 await sessions.SweepAsync(stoppingToken);
+                await relay.PruneAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

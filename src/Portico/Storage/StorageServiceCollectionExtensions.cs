@@ -26,12 +26,13 @@ internal static class StorageServiceCollectionExtensions
                 options.UseSqlite(store.ConnectionString);
             }
 
-            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>());
             ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new StoreModelExtension([.. sp.GetServices<StoreEntity>()]));
+            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<StoreChangeInterceptor>());
         });
         services.AddStoreEntity(new StoreChangeRecordConfiguration());
         services.AddSingleton<StoreChanges>();
         services.AddSingleton<IRateLimitStore, StoreRateLimitStore>();
+        services.AddSingleton<StoreChangeInterceptor>();
         services.AddScoped<StoreMigrator>();
         // Order matters: hosted services start in registration order, and everything else needs the schema.
         services.AddHostedService<StoreStartup>();

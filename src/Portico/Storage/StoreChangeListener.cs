@@ -27,7 +27,14 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
     /// <summary>How far below the highest seen id each poll looks for late commits.</summary>
     private const long LookBack = 200;
 
+    /// <summary>Old change records are only needed by instances that were down; a day is kept.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(1);
+
+    /// <summary>How often a poll also prunes records older than <see cref="Retention"/>.</summary>
+    public static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+
     private long _last;
+    private DateTimeOffset _nextPrune;
 
     /// <summary>
     /// Remembers where the change log ends before the server takes requests (hosted services start
@@ -82,11 +89,13 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
 
                 seen.RemoveWhere(id => id <= last - LookBack);
 
-                // Old change records are only needed by instances that were down; keep a day.
-                if (fresh.Count > 0 && last % 1000 == 0)
+                // By the clock, whatever the ids: pruning once tied to round ids never ran when bursts skipped them.
+                var now = time.GetUtcNow();
+                if (now >= _nextPrune)
                 {
-                    var cutoff = time.GetUtcNow().AddDays(-1);
-                    await db.Set<StoreChangeRecord>().Where(c => c.At < cutoff).ExecuteDeleteAsync(stoppingToken);
+                    _nextPrune = now + PruneInterval;
+                    var cutoff = now - Retention;
+                    await db.Set<StoreChangeRecord>().TagWith(StoreMetrics.BackgroundTag).Where(c => c.At < cutoff).ExecuteDeleteAsync(stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -13,5 +13,6 @@ internal sealed class StoreChangeRecordConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.Topic).HasColumnName("topic");
         builder.Property(c => c.Subject).HasColumnName("subject");
         builder.Property(c => c.At).HasColumnName("at").HasConversion(StoreTime.Converter);
+        builder.HasIndex(c => c.At).HasDatabaseName("ix_store_changes_at");
     }
 }

@@ -3,30 +3,32 @@ using System.Collections.Concurrent;
 namespace Portico.Storage;
 
 /// <summary>
-/// Tells every cache that something changed. A writer records the change in the store (same
-/// SaveChanges as the change) and raises it here at once, so its own instance is never stale;
-/// <see cref="StoreChangeListener"/> raises changes written by other instances and by the CLI,
-/// skipping those this instance already raised (which would only empty warm caches again).
+/// Tells every cache that something changed. Changes are written to <c>store_changes</c> in the same SaveChanges
+/// as the data (<see cref="StoreChangeInterceptor"/>, for the entities whose feature declared a topic) and raised
+/// here once committed, so the writing instance is never stale; <see cref="StoreChangeListener"/> raises changes
+/// written by other instances and by the CLI, skipping those this instance already raised (which would only
+/// empty warm caches again).
 /// </summary>
-internal sealed class StoreChanges(TimeProvider time)
+internal sealed class StoreChanges
 {
     private readonly ConcurrentDictionary<long, byte> _raisedHere = new();
+    private readonly ConcurrentDictionary<string, Action<string>?> _handlers = new(StringComparer.Ordinal);
 
-    public event Action<string, string>? Changed;
-
-    /// <summary>Adds the change record to <paramref name="db"/>; it is written by the caller's SaveChanges.</summary>
-    public StoreChangeRecord Record(PorticoDbContext db, string topic, string subject)
+    /// <summary>Calls <paramref name="onChange"/> with the subject of every change of <paramref name="topic"/>, until disposed.</summary>
+    public IDisposable Subscribe(StoreTopic topic, Action<string> onChange)
     {
-        var change = new StoreChangeRecord { Topic = topic, Subject = subject, At = time.GetUtcNow() };
-        db.Set<StoreChangeRecord>().Add(change);
-        return change;
+        _handlers.AddOrUpdate(topic.Name, onChange, (_, existing) => existing + onChange);
+        return new Subscription(() => _handlers.AddOrUpdate(topic.Name, (Action<string>?)null, (_, existing) => existing - onChange));
     }
 
-    /// <summary>Call after the change is committed (its id is known then).</summary>
-    public void Raise(StoreChangeRecord change)
+    /// <summary>Raises changes this instance committed (their ids are known then).</summary>
+    public void Raise(IEnumerable<StoreChangeRecord> committed)
     {
-        _raisedHere.TryAdd(change.Id, 0);
-        Changed?.Invoke(change.Topic, change.Subject);
+        foreach (var change in committed)
+        {
+            _raisedHere.TryAdd(change.Id, 0);
+            Invoke(change);
+        }
     }
 
     /// <summary>Raises a change read from the store unless this instance raised it already.</summary>
@@ -34,7 +36,28 @@ internal sealed class StoreChanges(TimeProvider time)
     {
         if (!_raisedHere.TryRemove(change.Id, out _))
         {
-            Changed?.Invoke(change.Topic, change.Subject);
+            Invoke(change);
+        }
+    }
+
+    private void Invoke(StoreChangeRecord change)
+    {
+        if (_handlers.TryGetValue(change.Topic, out var handlers))
+        {
+            handlers?.Invoke(change.Subject);
+        }
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispose();
+            }
         }
     }
 }

@@ -1,8 +1,10 @@
 // MCP9005: sampling is deprecated by 2026-07-28 but is what session revisions (2025-11-25) use; the relay is under test.
 #pragma warning disable MCP9005
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Portico.Mcp;
+using Portico.Storage;
 using Portico.Tests.TestSupport;
 using Portico.Tools.Conformance;
 
@@ -72,6 +74,35 @@ public sealed class ServerRequestsAcrossInstancesTests
         Assert.Equal(6, samples);
         // Both instances took requests, and answers crossed between them.
         Assert.True(balancer.Sent[0] > 5 && balancer.Sent[1] > 5, $"requests per instance: {balancer.Sent[0]}, {balancer.Sent[1]}");
+
+        // The answers that crossed waited in relayed_answers (woken by a change naming only the session), and each
+        // row went as the instance that asked took it; the change log holds no answer.
+        var store = a.Settings.Store;
+        Assert.True(await TestStores.ScalarAsync(store, $"SELECT COUNT(*) FROM store_changes WHERE topic = '{McpTopics.RelayedAnswers.Name}'") > 0);
+        Assert.Equal(0, await TestStores.ScalarAsync(store, "SELECT COUNT(*) FROM relayed_answers"));
+        Assert.Equal(0, await TestStores.ScalarAsync(store, "SELECT COUNT(*) FROM store_changes WHERE subject LIKE '%echo: question%' OR subject LIKE '%ada@example.com%'"));
+    }
+
+    [Fact]
+    public async Task A_relayed_answer_nobody_takes_is_pruned_after_minutes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PorticoTestServer.StartAsync();
+        var now = server.Clock.GetUtcNow();
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+            foreach (var (id, at) in new[] { ("stale", now - SessionRequestRelay.Expiry - TimeSpan.FromSeconds(1)), ("recent", now) })
+            {
+                db.Set<RelayedAnswerRecord>().Add(new RelayedAnswerRecord { SessionId = id, Kind = SessionRequestRelay.Answer, RequestId = "1", Message = "{}", CreatedAt = at });
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        Assert.Equal(1, await server.Services.GetRequiredService<SessionRequestRelay>().PruneAsync(ct));
+        Assert.Equal(0, await TestStores.ScalarAsync(server.Settings.Store, "SELECT COUNT(*) FROM relayed_answers WHERE session_id = 'stale'"));
+        Assert.Equal(1, await TestStores.ScalarAsync(server.Settings.Store, "SELECT COUNT(*) FROM relayed_answers WHERE session_id = 'recent'"));
     }
 
     /// <summary>Sends each request to the next instance in turn, like a load balancer without sticky sessions.</summary>

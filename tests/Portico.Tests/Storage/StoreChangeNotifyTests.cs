@@ -17,13 +17,7 @@ public sealed class StoreChangeNotifyTests
         var store = server.Services.GetRequiredService<StoreConnection>();
         var listener = server.Services.GetServices<IHostedService>().OfType<StoreChangeListener>().Single();
         var raised = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Services.GetRequiredService<StoreChanges>().Changed += (topic, subject) =>
-        {
-            if (topic == "test-topic")
-            {
-                raised.TrySetResult(subject);
-            }
-        };
+        using var subscription = server.Services.GetRequiredService<StoreChanges>().Subscribe(new StoreTopic("test-topic"), subject => raised.TrySetResult(subject));
 
         var postgres = store.Provider == StoreProvider.Postgres;
         if (postgres)
