@@ -1,27 +1,22 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
 
 /// <summary>
-/// A Streamable HTTP MCP server on real Kestrel (JSON responses, no sessions) with one tool,
+/// A Streamable HTTP MCP server on a <see cref="FakeHttpHost"/> (JSON responses, no sessions) with one tool,
 /// <c>wait</c>, that runs until a <c>notifications/cancelled</c> names its request (or 30 s pass).
 /// It records the id of every call it started and every cancellation it received, as they came on the wire.
 /// </summary>
 internal sealed class CancellationRecordingUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _running = new(StringComparer.Ordinal);
+    private FakeHttpHost _host = null!;
 
-    private CancellationRecordingUpstream(WebApplication app) => _app = app;
-
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _host.Url(FakeMcpMessages.Path);
 
     /// <summary>The JSON-RPC ids of the <c>wait</c> calls that arrived.</summary>
     public ConcurrentQueue<string> Started { get; } = new();
@@ -31,23 +26,20 @@ internal sealed class CancellationRecordingUpstream : IAsyncDisposable
 
     public static async Task<CancellationRecordingUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new CancellationRecordingUpstream(app);
-        app.MapPost("/mcp", (Delegate)upstream.HandleAsync);
-        app.MapMethods("/mcp", ["GET", "DELETE"], () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        upstream.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
+        var upstream = new CancellationRecordingUpstream();
+        upstream._host = await FakeHttpHost.StartAsync(app =>
+        {
+            app.MapPost(FakeMcpMessages.Path, (Delegate)upstream.HandleAsync);
+            app.MapMethods(FakeMcpMessages.Path, ["GET", "DELETE"], FakeMcpMessages.MethodNotAllowed);
+        });
         return upstream;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
-        var request = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
+        var request = await FakeMcpMessages.ReadAsync(context);
         var method = (string?)request["method"];
         if (request["id"] is not { } id)
         {
@@ -66,27 +58,12 @@ internal sealed class CancellationRecordingUpstream : IAsyncDisposable
 
         JsonNode result = method switch
         {
-            "initialize" => new JsonObject
-            {
-                ["protocolVersion"] = (string?)request["params"]?["protocolVersion"] ?? "2025-11-25",
-                ["capabilities"] = new JsonObject { ["tools"] = new JsonObject() },
-                ["serverInfo"] = new JsonObject { ["name"] = "cancellation-recorder", ["version"] = "1.0.0" },
-            },
-            "tools/list" => new JsonObject
-            {
-                ["tools"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "wait",
-                    ["description"] = "Runs until cancelled.",
-                    ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
-                    ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
-                }),
-            },
+            "initialize" => FakeMcpMessages.Initialize(request, "cancellation-recorder"),
+            "tools/list" => FakeMcpMessages.Tools(FakeMcpMessages.Tool("wait", "Runs until cancelled.")),
             "tools/call" => await WaitAsync(id.ToJsonString()),
             _ => new JsonObject(),
         };
-        var response = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id.DeepClone(), ["result"] = result };
-        return Results.Text(response.ToJsonString(), "application/json");
+        return FakeMcpMessages.Json(id, result);
     }
 
     private async Task<JsonObject> WaitAsync(string id)
@@ -94,8 +71,7 @@ internal sealed class CancellationRecordingUpstream : IAsyncDisposable
         var call = _running.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         Started.Enqueue(id);
         // Not RequestAborted: a dropped connection is not a cancellation in MCP; only the notification stops it.
-        await Task.WhenAny(call.Task, Task.Delay(TimeSpan.FromSeconds(30)));
-        var text = call.Task.IsCompleted ? "cancelled" : "ran to the end";
-        return new JsonObject { ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }) };
+        await Task.WhenAny(call.Task, Task.Delay(TimeSpan.FromSeconds(30), _host.Stopping));
+        return FakeMcpMessages.Text(call.Task.IsCompleted ? "cancelled" : "ran to the end");
     }
 }

@@ -1,16 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
 
 /// <summary>
-/// A small Streamable HTTP MCP server on real Kestrel (JSON responses, no sessions) with one tool,
+/// A small Streamable HTTP MCP server on a <see cref="FakeHttpHost"/> (JSON responses, no sessions) with one tool,
 /// <c>whoami</c>, that answers with the <c>Authorization</c> header of the request that called it
 /// (or, when there is none, its <c>X-Api-Key</c> header).
 /// Any request carrying a header value in <see cref="Reject"/>'s set is answered 401, as an upstream
@@ -18,12 +15,12 @@ namespace Portico.Tests.Gateway;
 /// </summary>
 internal sealed class CredentialEchoUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, byte> _rejected = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private FakeHttpHost _host = null!;
+    private int _held;
 
-    private CredentialEchoUpstream(WebApplication app) => _app = app;
-
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _host.Url(FakeMcpMessages.Path);
 
     /// <summary>Every credential a tools/call arrived with ("" for none), in arrival order.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -43,57 +40,43 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
     /// <summary>How many calls of <c>hold</c> are waiting for <see cref="ReleaseHeld"/>.</summary>
     public int Held => Volatile.Read(ref _held);
 
+    /// <summary>How many requests reached it at all (initialize and pings included).</summary>
+    public int Requests => _host.Requests.Count;
+
+    /// <summary>The raw value of header <c>X-Api-Key</c> of each request that carried one.</summary>
+    public IReadOnlyList<string> ApiKeyHeaders => [.. _host.Requests.Select(r => r.Headers.GetValueOrDefault("X-Api-Key")).OfType<string>()];
+
     /// <summary>Lets every waiting <c>hold</c> call answer.</summary>
     public void ReleaseHeld() => _release.TrySetResult();
 
-    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _held;
-
     public static async Task<CredentialEchoUpstream> StartAsync(bool requireCredential = false, bool sessions = false)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new CredentialEchoUpstream(app) { RequireCredential = requireCredential, Sessions = sessions };
-        app.MapPost("/mcp", (Delegate)upstream.HandleAsync);
-        app.MapGet("/mcp", () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
-        app.MapDelete("/mcp", (HttpContext context) =>
+        var upstream = new CredentialEchoUpstream { RequireCredential = requireCredential, Sessions = sessions };
+        upstream._host = await FakeHttpHost.StartAsync(app =>
         {
-            if (!sessions)
+            app.MapPost(FakeMcpMessages.Path, (Delegate)upstream.HandleAsync);
+            app.MapGet(FakeMcpMessages.Path, FakeMcpMessages.MethodNotAllowed);
+            app.MapDelete(FakeMcpMessages.Path, (HttpContext context) =>
             {
-                return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
-            }
+                if (!sessions)
+                {
+                    return FakeMcpMessages.MethodNotAllowed();
+                }
 
-            upstream.Closed.Enqueue(Credential(context));
-            return Results.Ok();
+                upstream.Closed.Enqueue(Credential(context));
+                return Results.Ok();
+            });
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        upstream.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
         return upstream;
     }
 
     /// <summary>From now on, requests whose Authorization header is <paramref name="authorization"/> get 401.</summary>
     public void Reject(string authorization) => _rejected[authorization] = 0;
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
-
-    /// <summary>How many requests reached it at all (initialize and pings included).</summary>
-    public int Requests => Volatile.Read(ref _requests);
-
-    /// <summary>The raw value of header <c>X-Api-Key</c> of each request that carried one.</summary>
-    public ConcurrentQueue<string> ApiKeyHeaders { get; } = new();
-
-    private int _requests;
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
-        Interlocked.Increment(ref _requests);
-        if (context.Request.Headers.TryGetValue("X-Api-Key", out var apiKey))
-        {
-            ApiKeyHeaders.Enqueue(apiKey.ToString());
-        }
-
         var authorization = context.Request.Headers.Authorization.ToString();
         if (_rejected.ContainsKey(authorization) || (RequireCredential && authorization.Length == 0 && context.Request.Headers["X-Api-Key"].Count == 0))
         {
@@ -101,7 +84,7 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
 
-        var request = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
+        var request = await FakeMcpMessages.ReadAsync(context);
         if (request["id"] is not { } id)
         {
             return Results.Accepted();
@@ -119,36 +102,15 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
 
         JsonNode result = method switch
         {
-            "initialize" => new JsonObject
-            {
-                ["protocolVersion"] = (string?)request["params"]?["protocolVersion"] ?? "2025-11-25",
-                ["capabilities"] = new JsonObject { ["tools"] = new JsonObject() },
-                ["serverInfo"] = new JsonObject { ["name"] = "credential-echo", ["version"] = "1.0.0" },
-            },
-            "tools/list" => new JsonObject
-            {
-                ["tools"] = new JsonArray(
-                    new JsonObject
-                    {
-                        ["name"] = "whoami",
-                        ["description"] = "Answers with the Authorization header it received.",
-                        ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
-                        ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
-                    },
-                    new JsonObject
-                    {
-                        ["name"] = "hold",
-                        ["description"] = "Answers once the test releases it.",
-                        ["inputSchema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() },
-                        ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
-                    }),
-            },
+            "initialize" => FakeMcpMessages.Initialize(request, "credential-echo"),
+            "tools/list" => FakeMcpMessages.Tools(
+                FakeMcpMessages.Tool("whoami", "Answers with the Authorization header it received."),
+                FakeMcpMessages.Tool("hold", "Answers once the test releases it.")),
             "tools/call" when (string?)request["params"]?["name"] == "hold" => await HoldAsync(),
             "tools/call" => Call(Credential(context)),
             _ => new JsonObject(),
         };
-        var response = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id.DeepClone(), ["result"] = result };
-        return Results.Text(response.ToJsonString(), "application/json");
+        return FakeMcpMessages.Json(id, result);
     }
 
     private static string Credential(HttpContext context)
@@ -157,14 +119,14 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
     private async Task<JsonObject> HoldAsync()
     {
         Interlocked.Increment(ref _held);
-        await _release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await _release.Task.WaitAsync(Eventually.DefaultTimeout, _host.Stopping);
         Interlocked.Decrement(ref _held);
-        return new JsonObject { ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = "released" }) };
+        return FakeMcpMessages.Text("released");
     }
 
     private JsonObject Call(string credential)
     {
         Calls.Enqueue(credential);
-        return new JsonObject { ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = credential }) };
+        return FakeMcpMessages.Text(credential);
     }
 }

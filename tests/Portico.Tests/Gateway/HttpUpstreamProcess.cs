@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
 
@@ -8,7 +9,7 @@ internal sealed class HttpUpstreamProcess : IAsyncDisposable
 {
     private Process? _process;
 
-    public int Port { get; } = UpstreamServers.FreePort();
+    public int Port { get; } = LoopbackPort.Free();
 
     public Uri Url => new($"http://127.0.0.1:{Port}/mcp");
 
@@ -32,21 +33,19 @@ internal sealed class HttpUpstreamProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        for (var attempt = 0; attempt < 200; attempt++)
+        await Eventually.AssertAsync(async () =>
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(50, cancellationToken);
+                return false;
             }
-        }
-
-        throw new InvalidOperationException($"server-everything did not listen on port {Port} within 10 s.");
+        }, $"server-everything to listen on port {Port}");
     }
 
     public async Task KillAsync()

@@ -1,54 +1,44 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Gateway;
 
 /// <summary>
-/// A Streamable HTTP MCP server (no sessions) with one tool, <c>chatty</c>, that answers on an SSE stream:
-/// <c>count</c> log messages <c>"{label} #i"</c> (the last one written right before the result), then the
-/// result. Its calls wait until <see cref="Together"/> of them have started, so they are in flight at once.
+/// A Streamable HTTP MCP server on a <see cref="FakeHttpHost"/> (no sessions) with one tool, <c>chatty</c>, that answers
+/// on an SSE stream: <c>count</c> log messages <c>"{label} #i"</c> (the last one written right before the result), then
+/// the result. Its calls wait until <see cref="Together"/> of them have started, so they are in flight at once.
 /// </summary>
 internal sealed class LoggingUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly object _lock = new();
     private TaskCompletionSource _allStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
+    private FakeHttpHost _host = null!;
 
-    private LoggingUpstream(WebApplication app, int together)
-    {
-        _app = app;
-        Together = together;
-    }
+    private LoggingUpstream(int together) => Together = together;
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _host.Url(FakeMcpMessages.Path);
 
     public int Together { get; }
 
     public static async Task<LoggingUpstream> StartAsync(int together)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var upstream = new LoggingUpstream(app, together);
-        app.MapPost("/mcp", upstream.HandleAsync);
-        app.MapMethods("/mcp", ["GET", "DELETE"], () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        upstream.Url = new Uri(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
+        var upstream = new LoggingUpstream(together);
+        upstream._host = await FakeHttpHost.StartAsync(app =>
+        {
+            app.MapPost(FakeMcpMessages.Path, upstream.HandleAsync);
+            app.MapMethods(FakeMcpMessages.Path, ["GET", "DELETE"], FakeMcpMessages.MethodNotAllowed);
+        });
         return upstream;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {
-        var request = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
+        var request = await FakeMcpMessages.ReadAsync(context);
         if (request["id"] is not { } id)
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;
@@ -64,30 +54,13 @@ internal sealed class LoggingUpstream : IAsyncDisposable
 
         JsonNode result = method switch
         {
-            "initialize" => new JsonObject
-            {
-                ["protocolVersion"] = (string?)request["params"]?["protocolVersion"] ?? "2025-11-25",
-                ["capabilities"] = new JsonObject { ["tools"] = new JsonObject(), ["logging"] = new JsonObject() },
-                ["serverInfo"] = new JsonObject { ["name"] = "logging-upstream", ["version"] = "1.0.0" },
-            },
-            "tools/list" => new JsonObject
-            {
-                ["tools"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "chatty",
-                    ["description"] = "Logs count messages, then answers.",
-                    ["inputSchema"] = new JsonObject
-                    {
-                        ["type"] = "object",
-                        ["properties"] = new JsonObject { ["label"] = new JsonObject { ["type"] = "string" }, ["count"] = new JsonObject { ["type"] = "integer" } },
-                    },
-                    ["annotations"] = new JsonObject { ["readOnlyHint"] = true },
-                }),
-            },
+            "initialize" => FakeMcpMessages.Initialize(request, "logging-upstream", new JsonObject { ["logging"] = new JsonObject() }),
+            "tools/list" => FakeMcpMessages.Tools(FakeMcpMessages.Tool("chatty", "Logs count messages, then answers.",
+                new JsonObject { ["label"] = new JsonObject { ["type"] = "string" }, ["count"] = new JsonObject { ["type"] = "integer" } })),
             _ => new JsonObject(),
         };
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id.DeepClone(), ["result"] = result }.ToJsonString());
+        await context.Response.WriteAsync(FakeMcpMessages.Response(id, result).ToJsonString());
     }
 
     private async Task ChattyAsync(HttpContext context, JsonNode id, JsonNode arguments)
@@ -107,7 +80,7 @@ internal sealed class LoggingUpstream : IAsyncDisposable
 
         context.Response.ContentType = "text/event-stream";
         await context.Response.Body.FlushAsync(context.RequestAborted);
-        await allStarted.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
+        await allStarted.WaitAsync(Eventually.DefaultTimeout, context.RequestAborted);
         for (var i = 1; i <= count; i++)
         {
             await WriteAsync(context, new JsonObject
@@ -124,12 +97,7 @@ internal sealed class LoggingUpstream : IAsyncDisposable
         }
 
         // The result right behind the last message, in the same write: the SDK sees both at once.
-        await WriteAsync(context, new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = id.DeepClone(),
-            ["result"] = new JsonObject { ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = label + " done" }) },
-        });
+        await WriteAsync(context, FakeMcpMessages.Response(id, FakeMcpMessages.Text(label + " done")));
     }
 
     private static async Task WriteAsync(HttpContext context, JsonObject message)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Portico.Tests.Gateway;
 
@@ -18,13 +16,6 @@ internal static class UpstreamServers
     public static string Everything => Path.Combine(Directory.Value, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
 
     public static string Memory => Path.Combine(Directory.Value, "node_modules", "@modelcontextprotocol", "server-memory", "dist", "index.js");
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string Install()
     {

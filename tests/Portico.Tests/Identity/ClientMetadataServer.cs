@@ -1,44 +1,33 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Portico.Tests.TestSupport;
 
 namespace Portico.Tests.Identity;
 
 /// <summary>
-/// A client's web site on real Kestrel (loopback): serves whatever <see cref="Serve"/> put at a path — a Client ID
+/// A client's web site on a <see cref="FakeHttpHost"/>: serves whatever <see cref="Serve"/> put at a path — a Client ID
 /// Metadata Document, a redirect, a huge or a never-ending answer — and counts the fetches per path.
 /// </summary>
 internal sealed class ClientMetadataServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> _routes = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
+    private FakeHttpHost _host = null!;
 
-    private ClientMetadataServer(WebApplication app) => _app = app;
+    public Uri BaseAddress => _host.BaseAddress;
 
-    public Uri BaseAddress { get; private set; } = null!;
-
-    public ConcurrentDictionary<string, int> Fetches { get; } = new(StringComparer.Ordinal);
+    /// <summary>How many requests arrived per path.</summary>
+    public IReadOnlyDictionary<string, int> Fetches
+        => _host.Requests.GroupBy(r => r.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     public static async Task<ClientMetadataServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new ClientMetadataServer(app);
-        app.Run(server.HandleAsync);
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        server.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var server = new ClientMetadataServer();
+        server._host = await FakeHttpHost.StartAsync(server.HandleAsync);
         return server;
     }
 
-    public string Url(string path) => new Uri(BaseAddress, path).ToString();
+    public string Url(string path) => _host.Url(path).ToString();
 
     public void Serve(string path, Func<HttpContext, Task> answer) => _routes[path] = answer;
 
@@ -65,19 +54,13 @@ internal sealed class ClientMetadataServer : IAsyncDisposable
     });
 
     /// <summary>Answers only when the server stops: a site that never responds.</summary>
-    public void ServeNothing(string path) => Serve(path, _ => Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+    public void ServeNothing(string path) => Serve(path, _ => Task.Delay(Timeout.Infinite, _host.Stopping).ContinueWith(_ => { }, TaskScheduler.Default));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        await _app.DisposeAsync();
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        Fetches.AddOrUpdate(path, 1, (_, n) => n + 1);
         if (_routes.TryGetValue(path, out var answer))
         {
             return answer(context);

@@ -11,14 +11,10 @@ public sealed class MultiInstanceTests
     [Fact]
     public async Task Any_instance_serves_a_session_and_changes_made_on_one_reach_the_other()
     {
-        await using var a = await PorticoTestServer.StartAsync(services: s => s.AddGatedTestPack());
-        await using var b = await a.StartPeerAsync();
+        await using var pair = await TwoInstances.StartAsync(services: s => s.AddGatedTestPack());
+        var (a, viaA, viaB) = (pair.A, pair.ViaA, pair.ViaB);
         var other = await a.AdminAsync(x => x.CreateTenantAsync("Other", "basic", CancellationToken.None));
         await a.AdminAsync(x => x.AddMemberAsync(other.Id, PorticoTestServer.UserEmail, "member", CancellationToken.None));
-        using var clientA = a.CreateClient();
-        using var clientB = b.CreateClient();
-        var viaA = new McpHttp(clientA);
-        var viaB = new McpHttp(clientB);
         var session = await viaA.InitializeAsync();
         await viaA.CallToolAsync(session, "set-active-group", new JsonObject { ["groupId"] = a.TenantId });
 
@@ -32,7 +28,7 @@ public sealed class MultiInstanceTests
         // A ends the session: B refuses it too.
         using var delete = new HttpRequestMessage(HttpMethod.Delete, "/mcp");
         delete.Headers.Add("Mcp-Session-Id", session);
-        using var deleted = await clientA.SendAsync(delete);
+        using var deleted = await pair.ClientA.SendAsync(delete);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         await Eventually.AssertAsync(async () => (await viaB.CallToolAsync(session, "ping", id: 6)).Status == HttpStatusCode.NotFound, "the other instance caught up");
     }
@@ -40,12 +36,8 @@ public sealed class MultiInstanceTests
     [Fact]
     public async Task A_write_limit_is_global_across_instances()
     {
-        await using var a = await PorticoTestServer.StartAsync(services: s => s.AddGatedTestPack());
-        await using var b = await a.StartPeerAsync();
-        using var clientA = a.CreateClient();
-        using var clientB = b.CreateClient();
-        var viaA = new McpHttp(clientA);
-        var viaB = new McpHttp(clientB);
+        await using var pair = await TwoInstances.StartAsync(services: s => s.AddGatedTestPack());
+        var (viaA, viaB) = (pair.ViaA, pair.ViaB);
         var session = await viaA.InitializeAsync();
 
         for (var i = 0; i < 30; i++)
@@ -61,8 +53,8 @@ public sealed class MultiInstanceTests
     [Fact]
     public async Task A_key_revoked_on_one_instance_is_refused_by_the_other_within_a_second()
     {
-        await using var a = await PorticoTestServer.StartAsync();
-        await using var b = await a.StartPeerAsync();
+        await using var pair = await TwoInstances.StartAsync();
+        var (a, b) = (pair.A, pair.B);
         var key = await a.AdminAsync(x => x.CreateKeyAsync(PorticoTestServer.UserEmail, "doomed", null, Portico.Access.Scopes.Parse("all"), null, test: true, CancellationToken.None));
         using var clientB = b.CreateClient(key.Plaintext);
         var viaB = new McpHttp(clientB);

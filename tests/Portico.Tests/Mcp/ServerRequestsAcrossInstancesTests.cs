@@ -21,8 +21,8 @@ public sealed class ServerRequestsAcrossInstancesTests
     public async Task Sampling_and_elicitation_answers_reach_the_instance_that_asked()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var a = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<ConformancePack>());
-        await using var b = await a.StartPeerAsync();
+        await using var pair = await TwoInstances.StartAsync(services: s => s.AddMcpPack<ConformancePack>());
+        var (a, b) = (pair.A, pair.B);
         var balancer = new RoundRobinHandler([a.McpEndpoint, b.McpEndpoint]);
         using var http = new HttpClient(balancer);
         await using var transport = new HttpClientTransport(new HttpClientTransportOptions

@@ -52,16 +52,13 @@ public sealed class StreamResumeTests
     [Fact]
     public async Task An_event_id_from_another_instance_opens_a_fresh_stream_there()
     {
-        await using var server = await PorticoTestServer.StartAsync();
-        await using var peer = await server.StartPeerAsync();
+        await using var pair = await TwoInstances.StartAsync();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(Eventually.DefaultTimeout);
-        using var client = server.CreateClient();
-        using var peerClient = peer.CreateClient();
-        var sessionId = await new McpHttp(client).InitializeAsync();
-        var here = SseParser.Events((await new McpHttp(client).CallToolAsync(sessionId, "ping")).Body).Select(e => e.Id!).ToList();
+        var sessionId = await pair.ViaA.InitializeAsync();
+        var here = SseParser.Events((await pair.ViaA.CallToolAsync(sessionId, "ping")).Body).Select(e => e.Id!).ToList();
 
-        using var there = await SseStream.OpenAsync(peerClient, sessionId, lastEventId: here[^1], timeout.Token);
+        using var there = await SseStream.OpenAsync(pair.ClientB, sessionId, lastEventId: here[^1], timeout.Token);
         var first = await there.NextAsync(timeout.Token);
 
         Assert.Equal(HttpStatusCode.OK, there.Status);

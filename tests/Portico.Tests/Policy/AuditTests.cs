@@ -63,7 +63,8 @@ public sealed class AuditTests
                 return null;
             }
         }).ToList();
-        await Task.Delay(20, TestContext.Current.CancellationToken);
+        // Restart once the burst is being answered, with the rest of it still in flight.
+        await Eventually.AssertAsync(() => burst.Any(call => call.IsCompletedSuccessfully && call.Result is { Status: HttpStatusCode.OK }), "a first call of the burst to be answered");
         await server.RestartAsync();
         var answered = (await Task.WhenAll(burst)).Where(r => r is { Status: HttpStatusCode.OK }).Select(r => r!.RequestId).ToList();
 

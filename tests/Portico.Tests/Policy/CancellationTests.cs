@@ -27,19 +27,14 @@ public sealed class CancellationTests
     [Fact]
     public async Task A_cancellation_sent_to_another_instance_reaches_the_instance_running_the_call()
     {
-        await using var a = await PorticoTestServer.StartAsync(services: s => s.AddGatedTestPack());
-        await using var b = await a.StartPeerAsync();
-        using var clientA = a.CreateClient();
-        using var clientB = b.CreateClient();
-        var viaA = new McpHttp(clientA);
-        var viaB = new McpHttp(clientB);
-        var session = await viaA.InitializeAsync();
+        await using var pair = await TwoInstances.StartAsync(services: s => s.AddGatedTestPack());
+        var session = await pair.ViaA.InitializeAsync();
 
         // No sticky sessions: the call runs on A, the client's notifications/cancelled lands on B.
-        await CancelSlowCallAsync(running: viaA, cancelling: viaB, session, GatedTestPack.Of(a.Services));
+        await CancelSlowCallAsync(running: pair.ViaA, cancelling: pair.ViaB, session, GatedTestPack.Of(pair.A.Services));
 
-        await AssertOneCancelledAuditAsync(a);
-        Assert.Contains("\"result\"", (await viaB.CallToolAsync(session, "ping", id: 8)).Body, StringComparison.Ordinal);
+        await AssertOneCancelledAuditAsync(pair.A);
+        Assert.Contains("\"result\"", (await pair.ViaB.CallToolAsync(session, "ping", id: 8)).Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,10 +93,9 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Concurrent_callers_on_two_instances_never_take_more_than_the_limit()
     {
-        await using var a = await PorticoTestServer.StartAsync();
-        await using var b = await a.StartPeerAsync();
-        var stores = new[] { a.Services.GetRequiredService<IRateLimitStore>(), b.Services.GetRequiredService<IRateLimitStore>() };
-        var now = a.Clock.GetUtcNow();
+        await using var pair = await TwoInstances.StartAsync();
+        var stores = new[] { pair.A.Services.GetRequiredService<IRateLimitStore>(), pair.B.Services.GetRequiredService<IRateLimitStore>() };
+        var now = pair.A.Clock.GetUtcNow();
 
         // 200 checks at once, alternating instances, for a limit of 30: exactly 30 are counted.
         var decisions = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>

@@ -52,22 +52,19 @@ public sealed class SessionCapTests
     [Fact]
     public async Task A_session_closed_by_the_cap_on_one_instance_is_gone_on_the_other()
     {
-        await using var server = await PorticoTestServer.StartAsync(configuration: new Dictionary<string, string?>
+        await using var pair = await TwoInstances.StartAsync(configuration: new Dictionary<string, string?>
         {
             ["Portico:Mcp:MaxSessionsPerPrincipal"] = "1",
         });
-        await using var peer = await server.StartPeerAsync();
-        using var client = server.CreateClient();
-        using var peerClient = peer.CreateClient();
-        var first = await new McpHttp(peerClient).InitializeAsync();
-        Assert.Equal(HttpStatusCode.OK, (await new McpHttp(peerClient).CallToolAsync(first, "ping")).Status);
+        var first = await pair.ViaB.InitializeAsync();
+        Assert.Equal(HttpStatusCode.OK, (await pair.ViaB.CallToolAsync(first, "ping")).Status);
 
-        server.Clock.Advance(TimeSpan.FromSeconds(1));
-        var second = await new McpHttp(client).InitializeAsync();
+        pair.A.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await pair.ViaA.InitializeAsync();
 
-        await Eventually.AssertAsync(async () => (await new McpHttp(peerClient).CallToolAsync(first, "ping")).Status == HttpStatusCode.NotFound,
+        await Eventually.AssertAsync(async () => (await pair.ViaB.CallToolAsync(first, "ping")).Status == HttpStatusCode.NotFound,
             "the peer to drop the session the cap closed");
-        Assert.Equal(HttpStatusCode.OK, (await new McpHttp(peerClient).CallToolAsync(second, "ping")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await pair.ViaB.CallToolAsync(second, "ping")).Status);
     }
 
     private static async Task<List<HttpStatusCode>> PingAllAsync(McpHttp mcp, List<string> sessions)

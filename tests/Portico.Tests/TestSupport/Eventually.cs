@@ -14,7 +14,11 @@ public static class Eventually
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails naming <paramref name="what"/> when the timeout passes.</summary>
-    public static async Task AssertAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static Task AssertAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+        => AssertAsync(condition, () => what, timeout);
+
+    /// <summary>As above, with the failure's description written when it fails (to show what a process printed meanwhile, say).</summary>
+    public static async Task AssertAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
     {
         var budget = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
@@ -22,7 +26,7 @@ public static class Eventually
         {
             if (clock.Elapsed > budget)
             {
-                Assert.Fail($"Timed out after {budget.TotalSeconds:0} s waiting for: {what}");
+                Assert.Fail($"Timed out after {budget.TotalSeconds:0} s waiting for: {what()}");
             }
 
             await Task.Delay(Interval, TestContext.Current.CancellationToken);

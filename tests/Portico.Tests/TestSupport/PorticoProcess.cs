@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Portico.Tests.TestSupport;
@@ -45,7 +44,7 @@ internal sealed class PorticoProcess : IAsyncDisposable
     public static async Task<PorticoProcess> StartInAsync(string workingDirectory, string store, IReadOnlyDictionary<string, string?> environment, int? port = null,
         params string[] extraArgs)
     {
-        port ??= FreePort();
+        port ??= LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -136,8 +135,7 @@ internal sealed class PorticoProcess : IAsyncDisposable
     private async Task WaitUntilHealthyAsync()
     {
         using var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.AssertAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -147,19 +145,13 @@ internal sealed class PorticoProcess : IAsyncDisposable
             try
             {
                 using var response = await client.GetAsync("/health");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
+                return response.StatusCode == HttpStatusCode.OK;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"portico did not become healthy:\n{Output}");
+        }, () => $"portico to answer /health with 200; it printed:\n{Output}", TimeSpan.FromSeconds(60));
     }
 
     private void Append(string? line)
@@ -173,12 +165,5 @@ internal sealed class PorticoProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

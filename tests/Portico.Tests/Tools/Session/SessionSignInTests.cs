@@ -87,12 +87,11 @@ public sealed class SessionSignInTests
     [Fact]
     public async Task Sign_in_completed_on_one_instance_reaches_the_instance_already_serving_the_session()
     {
-        await using var a = await PorticoTestServer.StartAsync(services: s => s.AddGatedTestPack());
-        await using var b = await a.StartPeerAsync();
-        using var flow = await OAuthFlow.StartAsync(a);
-        var readOnly = await a.AdminAsync(x => x.CreateKeyAsync(PorticoTestServer.UserEmail, "ro", null, Scopes.Parse("records.read"), null, test: true, CancellationToken.None));
-        using var clientA = a.CreateClient(readOnly.Plaintext);
-        using var clientB = b.CreateClient(readOnly.Plaintext);
+        await using var pair = await TwoInstances.StartAsync(services: s => s.AddGatedTestPack());
+        using var flow = await OAuthFlow.StartAsync(pair.A);
+        var readOnly = await pair.A.AdminAsync(x => x.CreateKeyAsync(PorticoTestServer.UserEmail, "ro", null, Scopes.Parse("records.read"), null, test: true, CancellationToken.None));
+        using var clientA = pair.A.CreateClient(readOnly.Plaintext);
+        using var clientB = pair.B.CreateClient(readOnly.Plaintext);
         var viaA = new McpHttp(clientA);
         var viaB = new McpHttp(clientB);
         var session = await viaA.InitializeAsync();
