@@ -10,7 +10,7 @@ internal sealed class NoteConfiguration : IEntityTypeConfiguration<Note>, IStore
     public IReadOnlyList<StoreMigration> Migrations { get; } =
     [
         new(StoreMigration.PackVersions + 901, "sample_notes",
-            Sqlite: "CREATE TABLE sample_notes (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE, text TEXT NOT NULL); CREATE INDEX ix_sample_notes_tenant ON sample_notes (tenant_id);",
+            Sqlite: "CREATE TABLE sample_notes (id TEXT NOT NULL PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE, text TEXT NOT NULL); CREATE INDEX ix_sample_notes_tenant ON sample_notes (tenant_id);",
             Postgres: "CREATE TABLE sample_notes (id text PRIMARY KEY, tenant_id text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE, text text NOT NULL); CREATE INDEX ix_sample_notes_tenant ON sample_notes (tenant_id);"),
     ];
 
