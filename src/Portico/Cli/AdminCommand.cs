@@ -42,7 +42,7 @@ internal static class AdminCommand
             await using var scope = cli.Services.CreateAsyncScope();
             var services = scope.ServiceProvider;
             var context = new AdminContext(services.GetRequiredService<AccessAdmin>(), services.GetRequiredService<PorticoDbContext>(),
-                services.GetRequiredService<TimeProvider>(), output, error, json);
+                services.GetRequiredService<TimeProvider>(), output, error, json, services);
             await run(parse, context, cancellationToken);
             return 0;
         }

@@ -35,6 +35,7 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         // Running servers must hear of what a command changes.
         collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics();
         collection.AddScoped<AccessAdmin>();
+        GrantTypes.AddBuiltIn(collection);
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
         try
         {

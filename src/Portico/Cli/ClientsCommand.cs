@@ -74,7 +74,7 @@ internal static class ClientsCommand
                 var mayIntrospect = parse.GetValue(introspection);
                 var grants = GrantTypes(parse.GetValue(grantTypes), uris.Length > 0, principal is not null, mayIntrospect);
                 var scope = parse.GetValue(scopes)?.Replace(',', ' ');
-                var (client, secret) = await UnderRegistrationRulesAsync(() => new ClientAdmin(cli.Db, cli.Time)
+                var (client, secret) = await UnderRegistrationRulesAsync(() => new ClientAdmin(cli.Db, cli.Services.GetRequiredService<GrantTypes>(), cli.Time)
                     .AddAsync(parse.GetValue(name), method, uris, grants, scope, principal, parse.GetValue(tenant), mayIntrospect, cancellationToken));
                 if (cli.Json)
                 {
@@ -113,7 +113,7 @@ internal static class ClientsCommand
     private static Command List()
         => AdminCommand.Create("list", "List OAuth clients: pre-registered, self-registered and those known by a metadata document URL.", [], async (parse, cli, cancellationToken) =>
         {
-            var clients = (await new ClientAdmin(cli.Db, cli.Time).ListAsync(cancellationToken)).Select(ToOutput).ToList();
+            var clients = (await new ClientAdmin(cli.Db, cli.Services.GetRequiredService<GrantTypes>(), cli.Time).ListAsync(cancellationToken)).Select(ToOutput).ToList();
             if (cli.Json)
             {
                 await cli.WriteJsonAsync(clients, CliJsonContext.Relaxed.ListClientOutput);
@@ -148,7 +148,7 @@ internal static class ClientsCommand
                     "Remove the clients you added or that registered themselves; see 'portico clients list'.");
             }
 
-            var removed = await new ClientAdmin(cli.Db, cli.Time).RemoveAsync(clientId, cancellationToken)
+            var removed = await new ClientAdmin(cli.Db, cli.Services.GetRequiredService<GrantTypes>(), cli.Time).RemoveAsync(clientId, cancellationToken)
                 ?? throw new AccessException($"No OAuth client '{clientId}'.", "List the clients with: portico clients list");
             if (cli.Json)
             {

@@ -9,7 +9,7 @@ namespace Portico.Identity;
 /// read straight from the store by the token and authorize endpoints, so a running server uses a new client at once.
 /// Removing a client revokes every grant it holds (running servers hear of it through the change log).
 /// </summary>
-internal sealed class ClientAdmin(PorticoDbContext db, TimeProvider time)
+internal sealed class ClientAdmin(PorticoDbContext db, GrantTypes grants, TimeProvider time)
 {
     /// <param name="servicePrincipal">For <c>client_credentials</c>: the email of the user its tokens act as, a member of <paramref name="tenantId"/>.</param>
     /// <param name="tenantId">For <c>client_credentials</c>: the tenant its tokens are bound to.</param>
@@ -17,7 +17,7 @@ internal sealed class ClientAdmin(PorticoDbContext db, TimeProvider time)
     public async Task<(OAuthClientRecord Client, string? Secret)> AddAsync(string? name, string authMethod, IReadOnlyCollection<string> redirectUris,
         IReadOnlyCollection<string> grantTypes, string? scope, string? servicePrincipal, string? tenantId, bool mayIntrospect, CancellationToken cancellationToken)
     {
-        ClientRegistrations.CheckGrants(authMethod, grantTypes, byOperator: true, mayIntrospect);
+        ClientRegistrations.CheckGrants(grants, authMethod, grantTypes, byOperator: true, mayIntrospect);
         var machine = grantTypes.Contains("client_credentials");
         if (machine != (servicePrincipal is not null) || machine != (tenantId is not null))
         {
@@ -46,7 +46,7 @@ internal sealed class ClientAdmin(PorticoDbContext db, TimeProvider time)
             }
         }
 
-        var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, scope, new OperatorClient(serviceUserId, tenantId, mayIntrospect), time.GetUtcNow());
+        var (client, secret) = ClientRegistrations.New(grants, name, authMethod, redirectUris, grantTypes, scope, new OperatorClient(serviceUserId, tenantId, mayIntrospect), time.GetUtcNow());
         db.Set<OAuthClientRecord>().Add(client);
         await db.SaveChangesAsync(cancellationToken);
         return (client, secret);

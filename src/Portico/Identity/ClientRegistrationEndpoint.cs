@@ -14,9 +14,7 @@ internal static class ClientRegistrationEndpoint
 
     public static readonly string[] AuthMethods = ["none", "client_secret_basic", "client_secret_post"];
 
-    public static readonly string[] GrantTypes = ["authorization_code", "refresh_token", "client_credentials", DeviceFlow.GrantType];
-
-    public static async Task HandleAsync(HttpContext context, PorticoDbContext db, TimeProvider time)
+    public static async Task HandleAsync(HttpContext context, PorticoDbContext db, GrantTypes grants, TimeProvider time)
     {
         var cancellationToken = context.RequestAborted;
         var body = await OAuthBodies.ReadJsonObjectAsync(context, MaxBodyBytes, Metadata);
@@ -31,7 +29,7 @@ internal static class ClientRegistrationEndpoint
 
         var name = String(body, "client_name");
         await ClientNames.RefuseImpersonationAsync(db, name, Metadata, cancellationToken);
-        var (client, secret) = ClientRegistrations.New(name, authMethod, redirectUris, grantTypes, String(body, "scope"), byOperator: null, time.GetUtcNow());
+        var (client, secret) = ClientRegistrations.New(grants, name, authMethod, redirectUris, grantTypes, String(body, "scope"), byOperator: null, time.GetUtcNow());
         var scope = client.Scope;
         db.Set<OAuthClientRecord>().Add(client);
         await db.SaveChangesAsync(cancellationToken);

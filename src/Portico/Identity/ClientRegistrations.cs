@@ -17,10 +17,10 @@ internal static class ClientRegistrations
 
     /// <summary>Throws <see cref="OAuthException"/> (<c>invalid_client_metadata</c> or <c>invalid_redirect_uri</c>) naming what is wrong.</summary>
     /// <param name="byOperator">Null for a client registering itself.</param>
-    public static (OAuthClientRecord Client, string? Secret) New(string? name, string authMethod, IReadOnlyCollection<string> redirectUris, IReadOnlyCollection<string> grantTypes,
+    public static (OAuthClientRecord Client, string? Secret) New(GrantTypes supported, string? name, string authMethod, IReadOnlyCollection<string> redirectUris, IReadOnlyCollection<string> grantTypes,
         string? scope, OperatorClient? byOperator, DateTimeOffset now)
     {
-        CheckGrants(authMethod, grantTypes, byOperator is not null, byOperator?.MayIntrospect == true);
+        CheckGrants(supported, authMethod, grantTypes, byOperator is not null, byOperator?.MayIntrospect == true);
         if (grantTypes.Contains("client_credentials") && (byOperator?.ServiceUserId is null || byOperator.TenantId is null || scope is null))
         {
             throw Metadata("client_credentials needs a service principal, a tenant and explicit scopes: its tokens act as that principal, bound to that tenant, limited to those scopes.");
@@ -70,7 +70,7 @@ internal static class ClientRegistrations
     /// <summary>The auth method and grants alone, checked before anything is looked up (the CLI checks them first too).</summary>
     /// <param name="byOperator">False for a client registering itself.</param>
     /// <param name="mayIntrospect">A resource server, which needs no grant of its own.</param>
-    public static void CheckGrants(string authMethod, IReadOnlyCollection<string> grantTypes, bool byOperator, bool mayIntrospect)
+    public static void CheckGrants(GrantTypes supported, string authMethod, IReadOnlyCollection<string> grantTypes, bool byOperator, bool mayIntrospect)
     {
         if (!ClientRegistrationEndpoint.AuthMethods.Contains(authMethod))
         {
@@ -86,12 +86,12 @@ internal static class ClientRegistrations
 
         if (grantTypes.Count == 0 && !mayIntrospect)
         {
-            throw Metadata($"grant_types is empty. Use some of: {string.Join(", ", ClientRegistrationEndpoint.GrantTypes)}.");
+            throw Metadata($"grant_types is empty. Use some of: {string.Join(", ", supported.Names)}.");
         }
 
-        if (grantTypes.FirstOrDefault(g => !ClientRegistrationEndpoint.GrantTypes.Contains(g)) is { } unknownGrant)
+        if (grantTypes.FirstOrDefault(g => !supported.Contains(g)) is { } unknownGrant)
         {
-            throw Metadata($"grant_type '{unknownGrant}' is not supported. Use: {string.Join(", ", ClientRegistrationEndpoint.GrantTypes)}.");
+            throw Metadata($"grant_type '{unknownGrant}' is not supported. Use: {string.Join(", ", supported.Names)}.");
         }
 
         if (authMethod == "none" && grantTypes.Contains("client_credentials"))

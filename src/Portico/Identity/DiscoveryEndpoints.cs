@@ -28,7 +28,7 @@ internal static class DiscoveryEndpoints
         });
     }
 
-    public static Task AuthorizationServerAsync(HttpContext context, IdentityUrls urls)
+    public static Task AuthorizationServerAsync(HttpContext context, IdentityUrls urls, GrantTypes grants)
     {
         var issuer = urls.Issuer(context.Request);
         return OAuthJson.WriteAsync(context, StatusCodes.Status200OK, json =>
@@ -43,7 +43,7 @@ internal static class DiscoveryEndpoints
             json.WriteString("jwks_uri", $"{issuer}/oauth/jwks");
             OAuthJson.WriteArray(json, "response_types_supported", ["code"]);
             OAuthJson.WriteArray(json, "response_modes_supported", ["query"]);
-            OAuthJson.WriteArray(json, "grant_types_supported", ClientRegistrationEndpoint.GrantTypes);
+            OAuthJson.WriteArray(json, "grant_types_supported", grants.Names);
             OAuthJson.WriteArray(json, "token_endpoint_auth_methods_supported", ClientRegistrationEndpoint.AuthMethods);
             OAuthJson.WriteArray(json, "revocation_endpoint_auth_methods_supported", ClientRegistrationEndpoint.AuthMethods);
             OAuthJson.WriteArray(json, "introspection_endpoint_auth_methods_supported", ["client_secret_basic", "client_secret_post"]);

@@ -12,6 +12,7 @@ internal static class IdentityServiceCollectionExtensions
         services.AddOptions<ClientMetadataOptions>().Bind(configuration.GetSection(ClientMetadataOptions.SectionName));
         services.AddSingleton<ClientMetadataDocuments>();
         services.AddSingleton<IdentityUrls>();
+        GrantTypes.AddBuiltIn(services);
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<GrantRevocations>();
         services.AddSingleton<AccessTokens>();

@@ -5,49 +5,36 @@ using Portico.Storage;
 namespace Portico.Identity;
 
 /// <summary>
-/// <c>/oauth/token</c>: authorization_code (PKCE S256), refresh_token (rotated; reuse revokes the
-/// family), client_credentials (confidential clients) and device_code. Every <c>invalid_grant</c>
+/// <c>/oauth/token</c>: dispatches to the registered <see cref="IGrantType"/> — authorization_code (PKCE S256), refresh_token
+/// (rotated; reuse revokes the family), client_credentials (confidential clients) and device_code. Every <c>invalid_grant</c>
 /// says which cause applies, and a refused request issues nothing.
 /// </summary>
 internal static partial class TokenEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer, GrantRevocations revocations,
-        DeviceAuthorization devices, TimeProvider time, ILogger<TokenIssuer> logger)
+    public static async Task HandleAsync(HttpContext context, PorticoDbContext db, GrantTypes grants)
     {
-        var cancellationToken = context.RequestAborted;
         var form = await OAuthBodies.ReadFormAsync(context, "The token request must be application/x-www-form-urlencoded (RFC 6749 3.2).");
-        var grantType = form["grant_type"].ToString();
+        var values = form["grant_type"];
+        if (values.Count > 1)
+        {
+            // RFC 6749 3.2: request parameters must not be included more than once.
+            throw OAuthException.InvalidRequest("grant_type is repeated; send it once.");
+        }
+
+        var grantType = values.ToString();
         if (grantType.Length == 0)
         {
             throw OAuthException.InvalidRequest("grant_type is missing.");
         }
 
-        if (!ClientRegistrationEndpoint.GrantTypes.Contains(grantType))
-        {
-            throw new OAuthException("unsupported_grant_type",
-                $"grant_type '{grantType}' is not supported. Supported: {string.Join(", ", ClientRegistrationEndpoint.GrantTypes)} (OAuth 2.1 has no password or implicit grant).");
-        }
-
-        var client = await ClientAuthentication.AuthenticateAsync(context, form, db, cancellationToken);
-        switch (grantType)
-        {
-            case "authorization_code":
-                await AuthorizationCodeAsync(context, form, client, db, urls, issuer, revocations, time, logger);
-                break;
-            case "refresh_token":
-                await RefreshAsync(context, form, client, db, urls, issuer, revocations, time, logger);
-                break;
-            case "client_credentials":
-                await ClientCredentialsAsync(context, form, client, db, urls, issuer);
-                break;
-            default:
-                await DeviceCodeAsync(context, form, client, urls, issuer, devices);
-                break;
-        }
+        var grant = grants.Find(grantType) ?? throw new OAuthException("unsupported_grant_type",
+            $"grant_type '{grantType}' is not supported. Supported: {string.Join(", ", grants.Names)} (OAuth 2.1 has no password or implicit grant).");
+        var client = await ClientAuthentication.AuthenticateAsync(context, form, db, context.RequestAborted);
+        await grant.HandleAsync(context, form, client);
     }
 
     /// <summary>RFC 8628 3.4: one poll; <see cref="DeviceAuthorization.PollAsync"/> throws pending, slow_down, expired or denied.</summary>
-    private static async Task DeviceCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, IdentityUrls urls, TokenIssuer issuer, DeviceAuthorization devices)
+    internal static async Task DeviceCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, IdentityUrls urls, TokenIssuer issuer, DeviceAuthorization devices)
     {
         var cancellationToken = context.RequestAborted;
         var presented = form["device_code"].ToString();
@@ -72,7 +59,7 @@ internal static partial class TokenEndpoint
         await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, grant.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), refresh);
     }
 
-    private static async Task AuthorizationCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls,
+    internal static async Task AuthorizationCodeAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls,
         TokenIssuer issuer, GrantRevocations revocations, TimeProvider time, ILogger logger)
     {
         var cancellationToken = context.RequestAborted;
@@ -154,7 +141,7 @@ internal static partial class TokenEndpoint
         }
     }
 
-    private static async Task RefreshAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer,
+    internal static async Task RefreshAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer,
         GrantRevocations revocations, TimeProvider time, ILogger logger)
     {
         var cancellationToken = context.RequestAborted;
@@ -211,7 +198,7 @@ internal static partial class TokenEndpoint
         await issuer.WriteResponseAsync(context, urls.Issuer(context.Request), grant, scopes, refresh);
     }
 
-    private static async Task ClientCredentialsAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer)
+    internal static async Task ClientCredentialsAsync(HttpContext context, IFormCollection form, OAuthClientRecord client, PorticoDbContext db, IdentityUrls urls, TokenIssuer issuer)
     {
         if (client.SecretHash is null)
         {

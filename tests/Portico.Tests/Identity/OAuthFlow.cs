@@ -101,7 +101,7 @@ internal sealed partial class OAuthFlow : IDisposable
     {
         await using var di = _server.Services.CreateAsyncScope();
         var services = di.ServiceProvider;
-        var admin = new ClientAdmin(services.GetRequiredService<Portico.Storage.PorticoDbContext>(), services.GetRequiredService<TimeProvider>());
+        var admin = new ClientAdmin(services.GetRequiredService<Portico.Storage.PorticoDbContext>(), services.GetRequiredService<GrantTypes>(), services.GetRequiredService<TimeProvider>());
         var (client, secret) = await admin.AddAsync(name, authMethod, redirectUris, grantTypes, scope, servicePrincipal, tenantId, mayIntrospect, CancellationToken.None);
         return (client.Id, secret ?? "");
     }
