@@ -94,7 +94,7 @@ internal static class GatewayEndpoints
         }
 
         // A key with portico/admin is not a shell on the host: it names a command only where the operator allowed that one.
-        if (definition.Transport == UpstreamDefinition.Stdio && options.CurrentValue.AdminApiStdio.Refusal(definition.Command!) is { } refusal)
+        if (UpstreamTransport.Find(definition.Transport)?.AdminApiRefusal(definition, options.CurrentValue) is { } refusal)
         {
             return Refused(StatusCodes.Status403Forbidden, refusal, AdminApiStdioOptions.Hint);
         }

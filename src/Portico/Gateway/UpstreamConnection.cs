@@ -130,7 +130,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     /// </summary>
     private async Task CancelUpstreamAsync(McpClient client, RequestId requestId)
     {
-        if (Upstream.Transport != UpstreamDefinition.Http)
+        if (UpstreamTransport.Find(Upstream.Transport) is not { NeedsExplicitCancellation: true })
         {
             return;
         }

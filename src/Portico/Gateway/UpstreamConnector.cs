@@ -56,24 +56,8 @@ internal static class UpstreamConnector
 
         UpstreamHeaders.EnsureSendable(upstream.Name, headers);
 
-        IClientTransport transport = upstream.Transport == UpstreamDefinition.Http
-            ? new HttpClientTransport(new HttpClientTransportOptions
-            {
-                Endpoint = upstream.Url!,
-                Name = upstream.Name,
-                TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = headers,
-            }, new HttpClient(new UnauthorizedDetector(new UpstreamCallTap(OutboundHttp.CreateHandler(policy)))) { Timeout = Timeout.InfiniteTimeSpan }, loggers, ownsHttpClient: true)
-            : new StdioClientTransport(new StdioClientTransportOptions
-            {
-                Command = upstream.Command!,
-                Name = upstream.Name,
-                Arguments = [.. upstream.Args],
-                // Never the server's own environment: it holds the store's connection string and other secrets.
-                InheritEnvironmentVariables = false,
-                EnvironmentVariables = ChildEnvironment(upstream),
-                WorkingDirectory = upstream.WorkingDirectory,
-            }, loggers);
+        var transport = (UpstreamTransport.Find(upstream.Transport) ?? throw new InvalidOperationException(UpstreamTransport.UnknownProblem(upstream.Transport)))
+            .Connect(upstream, headers, policy, loggers);
         var options = new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "portico-gateway", Version = typeof(UpstreamConnector).Assembly.GetName().Version?.ToString(3) ?? "0" },

@@ -6,8 +6,6 @@ namespace Portico.Gateway;
 /// <summary>An upstream's configuration, parsed from its record and checked: what the gateway connects to and how.</summary>
 internal sealed partial record UpstreamDefinition
 {
-    public const string Http = "http";
-    public const string Stdio = "stdio";
     public const string CredentialsNone = "none";
     public const string CredentialsTenant = "tenant";
     public const string CredentialsUser = "user";
@@ -82,7 +80,7 @@ internal sealed partial record UpstreamDefinition
     public bool Offers(string tool) => (AllowTools.Count == 0 || AllowTools.Contains(tool)) && !DenyTools.Contains(tool);
 
     /// <summary>Where it is, for lists and logs (never the headers: they may carry secrets).</summary>
-    public string Target => Transport == Http ? Url!.ToString() : string.Join(' ', [Command!, .. Args]);
+    public string Target => UpstreamTransport.Find(Transport)?.Target(this) ?? Transport;
 
     /// <summary>
     /// Names are prefixes of tool names (<c>name__tool</c>), so they are short, lower case and
@@ -159,16 +157,14 @@ internal sealed partial record UpstreamDefinition
             return "An argument or environment value contains a NUL character, which a process cannot receive.";
         }
 
-        return Transport switch
+        if (UpstreamTransport.Find(Transport) is not { } transport)
         {
-            Http when Url is null || !(Url.Scheme == Uri.UriSchemeHttp || Url.Scheme == Uri.UriSchemeHttps) => "An http upstream needs an absolute http(s) URL (--url).",
-            Http when Command is not null => "An http upstream takes a URL, not a command.",
-            Stdio when string.IsNullOrWhiteSpace(Command) => "A stdio upstream needs a command (--command).",
-            Stdio when Url is not null => "A stdio upstream takes a command, not a URL.",
-            Http or Stdio => CredentialMode is CredentialsNone or CredentialsTenant or CredentialsUser or CredentialsOAuth ? null
-                : $"Unknown credential mode '{CredentialMode}': use none, tenant, user or oauth.",
-            _ => $"Unknown transport '{Transport}': use http or stdio.",
-        };
+            return UpstreamTransport.UnknownProblem(Transport);
+        }
+
+        return transport.Problem(this)
+            ?? (CredentialMode is CredentialsNone or CredentialsTenant or CredentialsUser or CredentialsOAuth ? null
+                : $"Unknown credential mode '{CredentialMode}': use none, tenant, user or oauth.");
     }
 
     private string? CredentialProblem()
@@ -178,7 +174,7 @@ internal sealed partial record UpstreamDefinition
             return null;
         }
 
-        if (Transport != Http)
+        if (UpstreamTransport.Find(Transport) is not { CarriesCredentials: true })
         {
             return $"Credential mode '{CredentialMode}' needs an http upstream: the secret travels in a request header.";
         }

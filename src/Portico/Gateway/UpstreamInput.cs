@@ -40,7 +40,7 @@ internal sealed record UpstreamInput
     public UpstreamDefinition ToDefinition() => new()
     {
         Name = Name ?? "",
-        Transport = Transport ?? (Command is not null ? UpstreamDefinition.Stdio : UpstreamDefinition.Http),
+        Transport = Transport ?? (Command is not null ? UpstreamTransport.Stdio : UpstreamTransport.Http).Name,
         Url = Url is not null && Uri.TryCreate(Url, UriKind.Absolute, out var url) ? url : null,
         Headers = Headers ?? [],
         Command = Command,

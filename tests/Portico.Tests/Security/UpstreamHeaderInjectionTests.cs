@@ -88,7 +88,7 @@ public sealed class UpstreamHeaderInjectionTests
             var definition = new UpstreamDefinition
             {
                 Name = "echo",
-                Transport = UpstreamDefinition.Http,
+                Transport = UpstreamTransport.Http.Name,
                 Url = upstream.Url,
                 Headers = new Dictionary<string, string> { ["X-Api-Key"] = value },
             };
