@@ -67,7 +67,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
             new McpServerRequestHandler
             {
                 Method = "session/get",
-                Handler = async (request, cancellationToken) => await sessionContexts.BuildAsync(McpCallContext.From(request), cancellationToken),
+                Handler = async (request, cancellationToken) => await sessionContexts.BuildAsync(McpCallContext.From(request.JsonRpcRequest), cancellationToken),
             },
         ],
 #pragma warning restore MCPEXP002
