@@ -40,6 +40,12 @@ internal sealed class McpCallContext
     /// </summary>
     public CancellationToken ClientCancelled { get; set; }
 
+    /// <summary>
+    /// The client's answers and the handler's own state for this round of an input-required exchange (see
+    /// <see cref="InputRequired"/>), opened by whoever runs the handler (<c>Policy.InputRounds</c>); empty until then.
+    /// </summary>
+    public ClientInput Input { get; set; } = new(null);
+
     public static McpCallContext For(HttpContext context, ICallSession? session, Principal principal, Identity.IdentityUrls urls) => new()
     {
         RequestId = context.TraceIdentifier,

@@ -15,11 +15,14 @@ internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> reque
     /// <summary>The tenant the call acts on (resolved by the pipeline; required when the tool needs one).</summary>
     public Access.TenantResolution Tenant { get; } = tenant;
 
-    /// <summary>The server of the calling session: for progress, logging, sampling and elicitation.</summary>
+    /// <summary>The server of the calling session: for progress and logging (ask the client for input with <see cref="InputRequired"/>).</summary>
     public McpServer Server => Request.Server;
 
     /// <summary>The arguments as one JSON object (never null: <c>{}</c> when the client sent none).</summary>
     public JsonElement Arguments { get; } = arguments;
+
+    /// <summary>The client's answers to what this tool asked last round, and its own state (see <see cref="InputRequired"/>).</summary>
+    public ClientInput Input => Call.Input;
 
     public ProgressToken? ProgressToken => Request.Params?.ProgressToken;
 

@@ -65,8 +65,9 @@ internal static class McpParamsCheck
         var specific = request.Method switch
         {
             RequestMethods.ToolsCall => ToolsCall(parameters),
-            RequestMethods.PromptsGet => Name(parameters, "name", "prompt") ?? OptionalObject(parameters, "arguments"),
-            RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe or RequestMethods.ResourcesUnsubscribe => Uri(parameters, "uri"),
+            RequestMethods.PromptsGet => Name(parameters, "name", "prompt") ?? OptionalObject(parameters, "arguments") ?? Retry(parameters),
+            RequestMethods.ResourcesRead => Uri(parameters, "uri") ?? Retry(parameters),
+            RequestMethods.ResourcesSubscribe or RequestMethods.ResourcesUnsubscribe => Uri(parameters, "uri"),
             RequestMethods.LoggingSetLevel => LoggingLevel(parameters),
             RequestMethods.CompletionComplete => Completion(parameters),
             _ => null,
@@ -75,7 +76,36 @@ internal static class McpParamsCheck
     }
 
     // The SDK logs the tool, prompt or URI of a call that fails, raw: these are refused before they get there.
-    private static string? ToolsCall(JsonObject? parameters) => Name(parameters, "name", "tool") ?? OptionalObject(parameters, "arguments");
+    private static string? ToolsCall(JsonObject? parameters) => Name(parameters, "name", "tool") ?? OptionalObject(parameters, "arguments") ?? Retry(parameters);
+
+    /// <summary>The retry of an input-required result (SEP-2322): the answers, each an object, and the state as it was given.</summary>
+    private static string? Retry(JsonObject? parameters)
+    {
+        if (parameters is null)
+        {
+            return null;
+        }
+
+        if (parameters.TryGetPropertyValue("inputResponses", out var responses))
+        {
+            if (responses is not JsonObject answers)
+            {
+                return $"'inputResponses' must be an object (request key → the client's result for that request); got {(responses is null ? "null" : Describe(responses))}.";
+            }
+
+            foreach (var (key, answer) in answers)
+            {
+                if (answer is not JsonObject)
+                {
+                    return $"'inputResponses.{LogValue.Safe(key)}' must be the result object of the request sent under that key; got {(answer is null ? "null" : Describe(answer))}.";
+                }
+            }
+        }
+
+        return parameters.TryGetPropertyValue("requestState", out var state) && !(state is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            ? $"'requestState' must be the string the input_required result gave, unchanged; got {(state is null ? "null" : Describe(state))}."
+            : null;
+    }
 
     private static string? Name(JsonObject? parameters, string key, string what, string? path = null)
     {

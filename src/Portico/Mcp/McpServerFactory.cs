@@ -10,7 +10,8 @@ using Portico.Policy;
 namespace Portico.Mcp;
 
 /// <summary>Creates the SDK server of a session (or of one stateless request), wired to the catalog.</summary>
-internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, SessionContextBuilder sessionContexts, ILoggerFactory loggerFactory, IServiceProvider services)
+internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, InputRounds rounds, SessionContextBuilder sessionContexts, ILoggerFactory loggerFactory,
+    IServiceProvider services)
 {
     public static readonly Implementation ServerInfo = new()
     {
@@ -97,12 +98,26 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
         throw new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
     }
 
-    private ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
+    private async ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)
     {
         var name = request.Params?.Name ?? throw new McpProtocolException("prompts/get needs a 'name'.", McpErrorCode.InvalidParams);
-        return catalog.TryGetPrompt(name, out var prompt)
-            ? prompt.Get(request, cancellationToken)
-            : throw new McpProtocolException($"Unknown prompt: '{LogValue.Safe(name)}'. Call prompts/list for the prompts this server has.", McpErrorCode.InvalidParams);
+        if (!catalog.TryGetPrompt(name, out var prompt))
+        {
+            throw new McpProtocolException($"Unknown prompt: '{LogValue.Safe(name)}'. Call prompts/list for the prompts this server has.", McpErrorCode.InvalidParams);
+        }
+
+        // A prompt may ask the client for input as a tool does (InputRequired), in rounds opened and sealed the same way.
+        var call = McpCallContext.From(request.JsonRpcRequest);
+        var arguments = ToolArguments.ToDocument(request.Params.Arguments);
+        call.Input = rounds.Open(call, RequestMethods.PromptsGet, name, arguments, request.Params, request.Server.ClientCapabilities);
+        try
+        {
+            return await prompt.Get(request, cancellationToken);
+        }
+        catch (InputRequired asked)
+        {
+            throw rounds.Seal(call, RequestMethods.PromptsGet, name, arguments, asked, request.Server.ClientCapabilities);
+        }
     }
 
     private ValueTask<CompleteResult> CompleteAsync(RequestContext<CompleteRequestParams> request, CancellationToken cancellationToken)

@@ -10,4 +10,7 @@ internal sealed class PolicyOptions
 
     /// <summary>Per-tool timeouts by tool name, overriding <see cref="ToolTimeout"/>.</summary>
     public Dictionary<string, TimeSpan> ToolTimeouts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long the client has to answer an input-required result (the sealed <c>requestState</c> expires then).</summary>
+    public TimeSpan InputStateLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -16,6 +16,7 @@ internal static class PolicyServiceCollectionExtensions
         services.AddSingleton<AuditTrail>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());
         services.AddSingleton<ToolAvailability>();
+        services.AddSingleton<InputRounds>();
         services.AddSingleton<ToolCallPipeline>();
         return services;
     }

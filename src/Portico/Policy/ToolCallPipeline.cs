@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -28,11 +29,15 @@ internal sealed partial class ToolCallPipeline(
     ToolRateLimiter rateLimiter,
     AuditTrail audit,
     ToolAvailability availability,
+    InputRounds rounds,
     IOptionsMonitor<PolicyOptions> policy,
     IOptionsMonitor<AuditOptions> auditOptions,
     TimeProvider time,
     ILogger<ToolCallPipeline> logger)
 {
+    /// <summary>The audit outcome of a round that ended by asking the client for input (not an error).</summary>
+    public const string InputRequiredOutcome = "input_required";
+
     public async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
@@ -62,17 +67,31 @@ internal sealed partial class ToolCallPipeline(
                 McpErrorCode.InvalidParams);
         }
 
-        TenantResolution? resolution = null;
+        var resolved = new StrongBox<TenantResolution?>();
+        TenantResolution? resolution;
         CallToolResult result;
         using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.ClientCancelled);
         try
         {
-            (result, resolution) = await RunAsync(tool!, request, call, document, cancelled.Token);
+            (result, resolution) = await RunAsync(tool!, request, call, document, resolved, cancelled.Token);
         }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
             // Recorded, not awaited: a cancelled call gets no result to hold back.
-            _ = AuditAsync(call, tool!.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document, CancellationToken.None);
+            _ = AuditAsync(call, tool!.Name, tool, resolved.Value, "CANCELLED", started, request.Params?.Arguments, document, CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex) when (ex is InputRequiredException or McpProtocolException)
+        {
+            // Not a tool result: the round asked the client for input, or the client's retry is refused (JSON-RPC error).
+            var outcome = ex switch
+            {
+                InputRequiredException => InputRequiredOutcome,
+                InputRefusedException refused => refused.Code,
+                MissingRequiredClientCapabilityException => "CAPABILITY_MISSING",
+                _ => "PROTOCOL_ERROR",
+            };
+            await AuditAsync(call, tool!.Name, tool, resolved.Value, outcome, started, request.Params?.Arguments, document, cancellationToken);
             throw;
         }
 
@@ -104,7 +123,7 @@ internal sealed partial class ToolCallPipeline(
     }
 
     private async ValueTask<(CallToolResult, TenantResolution?)> RunAsync(ToolDefinition tool, RequestContext<CallToolRequestParams> request, McpCallContext call,
-        JsonElement document, CancellationToken cancellationToken)
+        JsonElement document, StrongBox<TenantResolution?> resolved, CancellationToken cancellationToken)
     {
         if (ToolGate.CheckScope(tool, call.Principal) is { } scopeDenied)
         {
@@ -115,7 +134,7 @@ internal sealed partial class ToolCallPipeline(
         var argumentTenant = arguments is not null && arguments.TryGetValue("tenantId", out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
-        var resolution = await tenants.ResolveAsync(call.Principal, argumentTenant, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
+        var resolution = resolved.Value = await tenants.ResolveAsync(call.Principal, argumentTenant, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
         if (!resolution.Succeeded && (tool.NeedsTenant || argumentTenant is not null || resolution.ErrorCode == TenantResolution.GroupNotAvailable))
         {
             return (ToolError.Result(resolution.ErrorCode!, resolution.ErrorMessage!, resolution.Hint, call.RequestId, AvailableGroups(resolution)), resolution);
@@ -150,6 +169,8 @@ internal sealed partial class ToolCallPipeline(
                 new JsonObject { ["retryAfterSeconds"] = limited.RetryAfterSeconds, ["limit"] = limited.Limit, ["windowSeconds"] = (int)limited.Window.TotalSeconds }), resolution);
         }
 
+        // Every round passes the gates above; then the retry's answers and sealed state are opened for the tool.
+        call.Input = rounds.Open(call, RequestMethods.ToolsCall, tool.Name, document, request.Params, request.Server.ClientCapabilities);
         var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution, document), cancellationToken);
         if (resolution.Source == "argument" && call.UrlTenantId is { } urlTenant && urlTenant != resolution.Tenant!.TenantId)
         {
@@ -184,6 +205,10 @@ internal sealed partial class ToolCallPipeline(
         catch (McpProtocolException)
         {
             throw;
+        }
+        catch (InputRequired asked)
+        {
+            throw rounds.Seal(invocation.Call, RequestMethods.ToolsCall, tool.Name, invocation.Arguments, asked, invocation.Server.ClientCapabilities);
         }
         catch (Exception ex)
         {
@@ -266,8 +291,8 @@ internal sealed partial class ToolCallPipeline(
             CredentialId = call.Principal.CredentialId,
             TenantId = resolution?.Tenant?.TenantId,
             Tool = toolName,
-            Outcome = errorCode is null ? "ok" : "error",
-            ErrorCode = errorCode,
+            Outcome = errorCode switch { null => "ok", InputRequiredOutcome => InputRequiredOutcome, _ => "error" },
+            ErrorCode = errorCode == InputRequiredOutcome ? null : errorCode,
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             ArgumentBytes = System.Text.Encoding.UTF8.GetByteCount(serialized),
             Arguments = auditOptions.CurrentValue.RecordArguments && tool is not null ? AuditRedactor.Redact(arguments, tool.Tool.InputSchema) : null,

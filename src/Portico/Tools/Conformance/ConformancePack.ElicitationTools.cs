@@ -7,7 +7,7 @@ using static ModelContextProtocol.Protocol.ElicitRequestParams;
 
 namespace Portico.Tools.Conformance;
 
-/// <summary>Tools that ask the user for input through the client (<c>elicitation/create</c>).</summary>
+/// <summary>Tools that ask the user for input through the client (<c>elicitation/create</c>, asked with <see cref="InputRequired"/>).</summary>
 internal sealed partial class ConformancePack
 {
     private static readonly JsonElement ElicitationSchema = JsonDocument.Parse("""
@@ -24,24 +24,24 @@ internal sealed partial class ConformancePack
     {
         catalog.AddTool(
             new Tool { Name = "test_elicitation", Description = "Asks the user for a username and an email address and returns the answer.", InputSchema = ElicitationSchema },
-            UserInfoElicitationAsync);
+            (invocation, _) => Completed(UserInfoElicitation(invocation)));
 
         catalog.AddTool(
             NoArgumentTool("test_elicitation_sep1034_defaults", "Asks the user to review a form whose fields all have defaults (SEP-1034)."),
-            (invocation, cancellationToken) => ElicitAsync(invocation, "Elicitation completed", DefaultsForm(), cancellationToken));
+            (invocation, _) => Completed(Elicit(invocation, "Elicitation completed", DefaultsForm())));
 
         catalog.AddTool(
             NoArgumentTool("test_elicitation_sep1330_enums", "Asks the user to choose from the five enum field styles (SEP-1330)."),
-            (invocation, cancellationToken) => ElicitAsync(invocation, "Elicitation completed", EnumsForm(), cancellationToken));
+            (invocation, _) => Completed(Elicit(invocation, "Elicitation completed", EnumsForm())));
     }
 
-    private static ValueTask<CallToolResult> UserInfoElicitationAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    private static CallToolResult UserInfoElicitation(ToolInvocation invocation)
     {
         var message = invocation.GetString("message");
         if (string.IsNullOrEmpty(message))
         {
-            return Completed(ToolError.Result("INVALID_ARGUMENTS", "'message' is required and must be a non-empty string.",
-                "Pass the text to show the user, e.g. {\"message\": \"Please provide your information\"}.", invocation.Call.RequestId));
+            return ToolError.Result("INVALID_ARGUMENTS", "'message' is required and must be a non-empty string.",
+                "Pass the text to show the user, e.g. {\"message\": \"Please provide your information\"}.", invocation.Call.RequestId);
         }
 
         var form = new ElicitRequestParams
@@ -57,17 +57,17 @@ internal sealed partial class ConformancePack
                 Required = ["username", "email"],
             },
         };
-        return ElicitAsync(invocation, "User response", form, cancellationToken);
+        return Elicit(invocation, "User response", form);
     }
 
-    private static async ValueTask<CallToolResult> ElicitAsync(ToolInvocation invocation, string label, ElicitRequestParams form, CancellationToken cancellationToken)
+    /// <summary>Asks the user to fill <paramref name="form"/> (under 'form'), then reports the answer: one code for 2026-07-28 and sessions.</summary>
+    private static CallToolResult Elicit(ToolInvocation invocation, string label, ElicitRequestParams form)
     {
-        if (invocation.Server.ClientCapabilities?.Elicitation is null)
+        if (invocation.Input.Elicitation("form") is not { } answer)
         {
-            return CapabilityMissing(invocation, "elicitation");
+            throw InputRequired.Ask("form", InputRequest.ForElicitation(form));
         }
 
-        var answer = await invocation.Server.ElicitAsync(form, cancellationToken);
         var content = answer.Content is null
             ? "null"
             : JsonSerializer.Serialize(answer.Content, McpJson.Options.GetTypeInfo(typeof(IDictionary<string, JsonElement>)));

@@ -12,9 +12,10 @@ using Portico.Policy;
 namespace Portico.Tools.Conformance;
 
 /// <summary>
-/// Tools that talk to the client while they run: log and progress notifications, a
-/// server-to-client sampling request, and a call that drops its own response stream.
-/// Everything they send travels on the call's own SSE stream, before its result.
+/// Tools that talk to the client while they run: log and progress notifications, a sampling
+/// request (asked with <see cref="InputRequired"/>: a server-to-client request in a session), and a
+/// call that drops its own response stream. Everything they send travels on the call's own SSE
+/// stream, before its result.
 /// </summary>
 internal sealed partial class ConformancePack
 {
@@ -47,7 +48,7 @@ internal sealed partial class ConformancePack
 
         catalog.AddTool(
             new Tool { Name = "test_sampling", Description = "Asks the client's LLM to answer the prompt (sampling/createMessage) and returns the answer.", InputSchema = SamplingSchema },
-            SamplingAsync);
+            (invocation, _) => Completed(Sampling(invocation)));
     }
 
     private async ValueTask<CallToolResult> LoggingAsync(ToolInvocation invocation, CancellationToken cancellationToken)
@@ -89,7 +90,8 @@ internal sealed partial class ConformancePack
         return TextResult("Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.");
     }
 
-    private static async ValueTask<CallToolResult> SamplingAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>Asks the client's model (sampling under 'answer'): an input-required result on 2026-07-28, a server→client request in a session.</summary>
+    private static CallToolResult Sampling(ToolInvocation invocation)
     {
         var prompt = invocation.GetString("prompt");
         if (string.IsNullOrEmpty(prompt))
@@ -98,20 +100,16 @@ internal sealed partial class ConformancePack
                 "Pass the text to sample, e.g. {\"prompt\": \"Say hello\"}.", invocation.Call.RequestId);
         }
 
-        if (invocation.Server.ClientCapabilities?.Sampling is null)
+        if (invocation.Input.Sampling("answer") is { } answer)
         {
-            return CapabilityMissing(invocation, "sampling");
+            return TextResult($"LLM response: {Text(answer)}");
         }
 
-        var answer = await invocation.Server.SampleAsync(
-            new CreateMessageRequestParams
-            {
-                Messages = [new SamplingMessage { Role = Role.User, Content = [new TextContentBlock { Text = prompt }] }],
-                MaxTokens = 100,
-            },
-            cancellationToken);
-        var text = string.Join("\n", answer.Content.OfType<TextContentBlock>().Select(block => block.Text));
-        return TextResult($"LLM response: {text}");
+        throw InputRequired.Ask("answer", InputRequest.ForSampling(new CreateMessageRequestParams
+        {
+            Messages = [new SamplingMessage { Role = Role.User, Content = [new TextContentBlock { Text = prompt }] }],
+            MaxTokens = 100,
+        }));
     }
 
     /// <summary>Sends an <c>info</c> log message unless the client raised its threshold above that with <c>logging/setLevel</c>.</summary>
@@ -131,8 +129,4 @@ internal sealed partial class ConformancePack
         };
         return invocation.Server.SendNotificationAsync(NotificationMethods.LoggingMessageNotification, notification, McpJson.Options, cancellationToken);
     }
-
-    private static CallToolResult CapabilityMissing(ToolInvocation invocation, string capability)
-        => ToolError.Result("CAPABILITY_MISSING", $"The client did not declare the '{capability}' capability, so this tool cannot ask it anything.",
-            $"Connect with a client that declares '{capability}' in its initialize capabilities.", invocation.Call.RequestId);
 }

@@ -32,6 +32,7 @@ internal sealed partial class ConformancePack(TimeProvider time, IOptions<McpOpt
         RegisterContentTools(catalog);
         RegisterInteractiveTools(catalog);
         RegisterElicitationTools(catalog);
+        RegisterInputRequiredTools(catalog);
         RegisterResources(catalog);
         RegisterPrompts(catalog);
         RegisterCompletions(catalog);
@@ -42,6 +43,8 @@ internal sealed partial class ConformancePack(TimeProvider time, IOptions<McpOpt
     private partial void RegisterInteractiveTools(CatalogBuilder catalog);
 
     private static partial void RegisterElicitationTools(CatalogBuilder catalog);
+
+    private static partial void RegisterInputRequiredTools(CatalogBuilder catalog);
 
     private static partial void RegisterResources(CatalogBuilder catalog);
 
