@@ -2,7 +2,9 @@
 # End-to-end check of Portico with the official MCP TypeScript SDK client
 # (@modelcontextprotocol/sdk, pinned in tests/e2e/ts-client/package.json): initialize,
 # tools/list, tools/call ping (with and without a message), a second client resuming the same
-# session without initialize, DELETE of the session, and 404 for the terminated session id.
+# session without initialize, DELETE of the session, and 404 for the terminated session id; then
+# the TypeScript SDK v2 client (@modelcontextprotocol/client) on 2026-07-28 answers the input-required
+# rounds of the conformance fixture's native tools (the server runs with --conformance for them).
 #
 # Prerequisite: a Release build of src/Portico (this script builds nothing), e.g.
 #   dotnet build -c Release src/Portico
@@ -31,7 +33,7 @@ e2e_npm_ci "$CLIENT_DIR"
 
 # ---------------------------------------------------------------- server
 e2e_init
-e2e_start_portico
+e2e_start_portico --conformance
 e2e_wait_healthy 60
 # The server seeds an empty store with a demo user and prints its API key once.
 if [[ -z "${PORTICO_E2E_TOKEN:-}" ]]; then

@@ -2,6 +2,7 @@
 //
 // Usage: node client.mjs http://127.0.0.1:PORT/mcp
 //   PORTICO_E2E_TOKEN (optional): sent as "Authorization: Bearer <token>" on every request.
+//   The server runs with --conformance: the last checks call its input-required fixture tools.
 //
 // Prints one "PASS <check>" or "FAIL <check>: <reason>" line per check, then a summary line
 // "ts-client: N counts.passed, N failed", and exits 1 if any check failed (2 on a usage error).
@@ -10,6 +11,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+// The TypeScript SDK v2 client: speaks 2026-07-28 and answers input_required results (SEP-2322); SDK 1.x does neither.
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { assert, check, counts, fail } from '../checks.mjs';
 
 const url = process.argv[2];
@@ -193,6 +196,52 @@ async function main() {
     assert(response.status === 404, `POST with the terminated session id answered ${response.status}, expected 404`);
     return 'HTTP 404';
   });
+
+  // 4. A 2026-07-28 client (@modelcontextprotocol/client 2.4.0, no session): the native tools ask for input with
+  //    input_required results, the SDK answers with its elicitation/sampling handlers and retries with inputResponses
+  //    and the sealed requestState. test_sampling is the same tool code that 2025 sessions get a server→client request from.
+  const modern = new ModernClient({ name: 'portico-e2e-ts-client-2026', version: '0.0.0' }, {
+    capabilities: { elicitation: {}, sampling: {} },
+    versionNegotiation: { mode: { pin: '2026-07-28' } },
+  });
+  const asked = [];
+  modern.setRequestHandler('elicitation/create', async (request) => {
+    asked.push(`elicit: ${request.params.message}`);
+    const field = Object.keys(request.params.requestedSchema?.properties ?? {})[0];
+    return { action: 'accept', content: { [field]: field === 'color' ? 'teal' : 'Ada' } };
+  });
+  modern.setRequestHandler('sampling/createMessage', async (request) => {
+    asked.push(`sample: ${request.params.messages[0].content.text}`);
+    return { role: 'assistant', model: 'e2e-model', content: { type: 'text', text: 'Paris' } };
+  });
+  const modernConnected = await check('2026-07-28 client connects without a session', async () => {
+    await modern.connect(new ModernTransport(new URL(url), { fetch: tracingFetch('modern'), requestInit }), opts);
+    const calls = trace.filter((e) => e.client === 'modern');
+    assert(calls.every((e) => !e.responseHeaders?.['mcp-session-id']), 'the server issued an Mcp-Session-Id to a 2026-07-28 client');
+    // The server also admits anonymous loopback callers in --conformance mode: make sure these calls were the key's.
+    assert(!token || calls.every((e) => e.requestHeaders.authorization), 'a 2026-07-28 request went without the Authorization header');
+    return `protocol ${modern.getNegotiatedProtocolVersion?.() ?? '2026-07-28'}`;
+  });
+  if (modernConnected) {
+    await check('2026-07-28 tools/call test_sampling: one input_required round, then the answer', async () => {
+      const before = trace.length;
+      const result = await modern.callTool({ name: 'test_sampling', arguments: { prompt: 'Capital of France?' } }, opts);
+      assert(result.isError !== true, `tool returned isError: ${JSON.stringify(result)}`);
+      assert(textOf(result) === 'LLM response: Paris', `text is ${JSON.stringify(textOf(result))}`);
+      const posts = trace.slice(before).filter((e) => e.requestBody?.includes('"tools/call"')).map((e) => JSON.parse(e.requestBody).params);
+      assert(posts.length === 2, `expected 2 tools/call requests (ask, answer), got ${posts.length}`);
+      assert(!posts[0].requestState && typeof posts[1].requestState === 'string' && posts[1].inputResponses?.answer,
+        `the retry did not carry inputResponses.answer and the requestState: ${JSON.stringify(posts[1])}`);
+    });
+    await check('2026-07-28 tools/call test_input_required_result_multi_round: two rounds, then the answer', async () => {
+      asked.length = 0;
+      const result = await modern.callTool({ name: 'test_input_required_result_multi_round', arguments: {} }, opts);
+      assert(textOf(result) === "Ada's favourite colour is teal.", `text is ${JSON.stringify(textOf(result))}`);
+      assert(JSON.stringify(asked) === JSON.stringify(['elicit: Step 1: What is your name?', 'elicit: Step 2: What is your favorite color?']),
+        `asked ${JSON.stringify(asked)}`);
+    });
+  }
+  await modern.close();
 }
 
 const overall = setTimeout(() => {
