@@ -74,28 +74,42 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
 #pragma warning restore MCPEXP002
     };
 
-    private ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
+    private async ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
     {
         var uri = request.Params?.Uri ?? throw new McpProtocolException("resources/read needs a 'uri'.", McpErrorCode.InvalidParams);
+        var read = FindReader(uri) ?? throw new McpProtocolException(
+            $"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
+
+        // A resource may ask the client for input as a tool does; its rounds are bound to the URI.
+        var call = McpCallContext.From(request.JsonRpcRequest);
+        var none = ToolArguments.ToDocument(null);
+        call.Input = rounds.Open(call, RequestMethods.ResourcesRead, uri, none, request.Params, request.Server.ClientCapabilities);
+        try
+        {
+            return await read(request, cancellationToken);
+        }
+        catch (InputRequired asked)
+        {
+            throw rounds.Seal(call, RequestMethods.ResourcesRead, uri, none, asked, request.Server.ClientCapabilities);
+        }
+    }
+
+    private Func<RequestContext<ReadResourceRequestParams>, CancellationToken, ValueTask<ReadResourceResult>>? FindReader(string uri)
+    {
         if (catalog.Resources.TryGetValue(uri, out var resource))
         {
-            return resource.Read(request, cancellationToken);
+            return resource.Read;
         }
 
         foreach (var template in catalog.Templates)
         {
             if (template.TryMatch(uri, out var variables))
             {
-                return template.Read(request, variables, cancellationToken);
+                return (request, cancellationToken) => template.Read(request, variables, cancellationToken);
             }
         }
 
-        if (catalog.DynamicReaderFor(uri) is { } read)
-        {
-            return read(request, cancellationToken);
-        }
-
-        throw new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
+        return catalog.DynamicReaderFor(uri);
     }
 
     private async ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)

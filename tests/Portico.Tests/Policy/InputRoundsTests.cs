@@ -279,6 +279,24 @@ public sealed class InputRoundsTests
         Assert.Contains("issued for prompts/get 'test_input_required_result_prompt'", replayedToTool["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_resource_asks_in_rounds_bound_to_its_uri()
+    {
+        await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
+        using var client = server.CreateClient();
+        var mcp = new McpHttp(client);
+        var read = new JsonObject { ["uri"] = "input-test://roots", ["_meta"] = Meta(new JsonObject { ["roots"] = new JsonObject() }) };
+
+        var first = Result(await mcp.PostAsync(Request("resources/read", read.DeepClone().AsObject()), protocolVersion: Modern));
+        var retry = read.DeepClone().AsObject();
+        retry["inputResponses"] = new JsonObject { ["roots"] = new JsonObject { ["roots"] = new JsonArray(new JsonObject { ["uri"] = "file:///work" }) } };
+        retry["requestState"] = State(first);
+        var second = Result(await mcp.PostAsync(Request("resources/read", retry), protocolVersion: Modern));
+
+        Assert.Equal("roots/list", first["inputRequests"]!["roots"]!["method"]!.GetValue<string>());
+        Assert.Equal("file:///work", second["contents"]![0]!["text"]!.GetValue<string>());
+    }
+
     private static string Call(string tool, string topic, JsonObject? responses = null, string? state = null, JsonObject? capabilities = null, int id = 1)
     {
         var parameters = new JsonObject { ["name"] = tool, ["arguments"] = new JsonObject { ["topic"] = topic }, ["_meta"] = Meta(capabilities) };

@@ -10,8 +10,9 @@ namespace Portico.Tests.TestSupport;
 /// <summary>
 /// A native tool that asks the client for input in two rounds, loaded only by tests: <c>interview</c> asks the user's
 /// name (elicitation under 'name'), then the client's model for a line about the topic (sampling under 'line'), keeping
-/// the name in its sealed state, and returns both. <c>interview_copy</c> is the same tool under another name. The
-/// pack counts handlers running now, to show nothing waits between rounds.
+/// the name in its sealed state, and returns both. <c>interview_copy</c> is the same tool under another name; the
+/// resource <c>input-test://roots</c> asks for the client's roots. The pack counts handlers running now, to show
+/// nothing waits between rounds.
 /// </summary>
 internal sealed class InputTestPack : IMcpPack
 {
@@ -30,6 +31,15 @@ internal sealed class InputTestPack : IMcpPack
     {
         catalog.AddTool(new Tool { Name = "interview", Description = "Asks a name, then a line about the topic.", InputSchema = Schema }, InterviewAsync);
         catalog.AddTool(new Tool { Name = "interview_copy", Description = "The same as interview.", InputSchema = Schema }, InterviewAsync);
+        catalog.AddResource(new Resource { Uri = "input-test://roots", Name = "roots", Description = "The client's roots, asked for." }, (request, _) =>
+        {
+            var roots = McpCallContext.From(request.JsonRpcRequest).Input.Roots("roots")
+                ?? throw InputRequired.Ask("roots", InputRequest.ForRootsList(new ListRootsRequestParams()));
+            return ValueTask.FromResult(new ReadResourceResult
+            {
+                Contents = [new TextResourceContents { Uri = "input-test://roots", Text = string.Join(",", roots.Roots.Select(r => r.Uri)) }],
+            });
+        });
     }
 
     private async ValueTask<CallToolResult> InterviewAsync(ToolInvocation invocation, CancellationToken cancellationToken)

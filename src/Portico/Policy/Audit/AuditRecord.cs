@@ -19,7 +19,7 @@ internal sealed class AuditRecord
 
     public required string Tool { get; set; }
 
-    /// <summary><c>ok</c> or <c>error</c>.</summary>
+    /// <summary><c>ok</c>, <c>error</c>, or <c>input_required</c> (the round asked the client for input; the retry is its own record).</summary>
     public required string Outcome { get; set; }
 
     /// <summary>The envelope's code (e.g. <c>RATE_LIMITED</c>) when <see cref="Outcome"/> is <c>error</c>.</summary>
