@@ -94,7 +94,11 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
             return read(request, cancellationToken);
         }
 
-        throw new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
+        // SEP-2164: from 2026-07-28 an unknown URI is Invalid params naming the URI in data; sessions of earlier revisions keep -32002.
+        var notFound = new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.",
+            McpProtocol.IsStateless(request.Server.NegotiatedProtocolVersion) ? McpErrorCode.InvalidParams : McpErrorCode.ResourceNotFound);
+        notFound.Data["uri"] = uri;
+        throw notFound;
     }
 
     private ValueTask<GetPromptResult> GetPromptAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken)

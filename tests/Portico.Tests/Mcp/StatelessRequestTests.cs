@@ -170,6 +170,24 @@ public sealed class StatelessRequestTests(ConformanceServerFixture fixture) : IC
     }
 
     [Fact]
+    public async Task An_unknown_resource_is_invalid_params_naming_the_uri_while_sessions_keep_resource_not_found()
+    {
+        const string uri = "test://no-such-resource";
+        var stateless = (await PostAsync(StatelessMcp.Request("resources/read", new JsonObject { ["uri"] = uri }))).Final["error"]!;
+
+        using var client = fixture.Server.CreateClient();
+        var mcp = new McpHttp(client);
+        var session = await mcp.InitializeAsync();
+        var read = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 5, ["method"] = "resources/read", ["params"] = new JsonObject { ["uri"] = uri } };
+        var legacy = (await mcp.PostAsync(read.ToJsonString(), session,
+            protocolVersion: McpHttp.LatestSessionVersion)).Final["error"]!;
+
+        Assert.Equal(-32602, (int)stateless["code"]!);
+        Assert.Equal(uri, (string?)stateless["data"]!["uri"]);
+        Assert.Equal(-32002, (int)legacy["code"]!);
+    }
+
+    [Fact]
     public async Task Every_result_says_its_type_and_lists_carry_caching_hints()
     {
         foreach (var (method, parameters) in new (string, JsonObject?)[]
