@@ -16,6 +16,9 @@
 #                       processes on the machine disturb the measurement less [unset: normal]
 #   BENCH_PORTICO_ENV   extra VAR=value words for a second Portico run, e.g.
 #                       "Logging__LogLevel__Portico=Warning" (adds a row "portico+env") [none]
+#   BENCH_STATELESS=0   skip the row "portico-stateless": the same call at protocol 2026-07-28 (no
+#                       session; _meta and the Mcp-Method/Mcp-Name headers on every call), measured
+#                       on a fresh Portico after the session row [1: run it]
 #   BENCH_API_KEY       API key to send as 'Authorization: Bearer …' [the demo key Portico prints
 #                       when it seeds its empty temp store; none if it prints none]
 #   BENCH_BUILD=0       skip the Release builds (use what is in bin/Release)
@@ -33,6 +36,7 @@ TOOL="${BENCH_TOOL:-ping}"
 ARGUMENTS="${BENCH_ARGUMENTS:-"{}"}"
 PIN="${BENCH_PIN:-0}"
 PORTICO_ENV="${BENCH_PORTICO_ENV:-}"
+STATELESS="${BENCH_STATELESS:-1}"
 API_KEY="${BENCH_API_KEY:-}"
 BUILD="${BENCH_BUILD:-1}"
 OUT="${BENCH_OUT:-$SCRIPT_DIR/results/latest.md}"
@@ -149,11 +153,11 @@ start_bare() {
   log "bare: $BARE_URL (pid $BARE_PID), replaying Portico's answer"
 }
 
-# load NAME URL PID
+# load NAME URL PID [--protocol VERSION]
 load() {
   "${LOAD_CPUS[@]}" dotnet "$BENCH_DLL" load --name "$1" --url "$2/mcp" --server-pid "$3" \
     --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" \
-    --tool "$TOOL" --arguments "$ARGUMENTS" "${AUTH[@]}" --out "$WORK/$1.json"
+    --tool "$TOOL" --arguments "$ARGUMENTS" "${AUTH[@]}" --out "$WORK/$1.json" "${@:4}"
 }
 
 # stop_server PID: a stopped Portico cannot keep working off background jobs (e.g. audit writes)
@@ -170,6 +174,13 @@ RESULTS=()
 load portico "$PORTICO_URL" "$PORTICO_PID"
 RESULTS+=(--result "portico=$WORK/portico.json")
 stop_server "$PORTICO_PID"
+
+if [[ "$STATELESS" != 0 ]]; then
+  start_portico portico-stateless
+  load portico-stateless "$PORTICO_URL" "$PORTICO_PID" --protocol 2026-07-28
+  RESULTS+=(--result "portico-stateless=$WORK/portico-stateless.json")
+  stop_server "$PORTICO_PID"
+fi
 
 if [[ -n "$PORTICO_ENV" ]]; then
   read -r -a extra_env <<<"$PORTICO_ENV"
@@ -220,7 +231,8 @@ REPORT="$(cat <<EOF
 - Placement: $placement
 - Authentication: $auth
 ${PORTICO_ENV:+- portico+env: Portico restarted with \`$PORTICO_ENV\`
-}
+}$([[ "$STATELESS" != 0 ]] && printf '%s' "- portico-stateless: a fresh Portico, the same call at protocol 2026-07-28: no session, per-request _meta, MCP-Protocol-Version/Mcp-Method/Mcp-Name headers on every call")
+
 $TABLE
 EOF
 )"

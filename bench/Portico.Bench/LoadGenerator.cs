@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Portico.Bench;
 
 internal sealed record LoadOptions(
-    Uri Url, string Name, int Connections, TimeSpan Duration, TimeSpan Warmup, CallBody Body, string Tool,
+    Uri Url, string Name, int Connections, TimeSpan Duration, TimeSpan Warmup, CallBody Body, string Tool, bool Stateless,
     IReadOnlyList<KeyValuePair<string, string>> Headers, int? ServerPid, Uri? GcUrl, string? Out)
 {
     public static LoadOptions From(CommandLine args)
@@ -14,10 +14,16 @@ internal sealed record LoadOptions(
         var url = Uri.TryCreate(args.Require("url"), UriKind.Absolute, out var parsed) ? parsed
             : throw new ArgumentException("--url must be an absolute URL such as http://127.0.0.1:8080/mcp");
         var tool = args.Get("tool") ?? "ping";
+        var stateless = (args.Get("protocol") ?? McpWire.ProtocolVersion) switch
+        {
+            McpWire.ProtocolVersion => false,
+            McpWire.StatelessProtocolVersion => true,
+            var other => throw new ArgumentException($"--protocol must be {McpWire.ProtocolVersion} (sessions) or {McpWire.StatelessProtocolVersion} (stateless), got '{other}'"),
+        };
         CallBody body;
         try
         {
-            body = new CallBody(tool, args.Get("arguments") ?? "{}");
+            body = new CallBody(tool, args.Get("arguments") ?? "{}", stateless);
         }
         catch (JsonException ex)
         {
@@ -32,6 +38,7 @@ internal sealed record LoadOptions(
             TimeSpan.FromSeconds(args.GetDouble("warmup", 5)),
             body,
             tool,
+            stateless,
             args.GetHeaders(),
             args.Get("server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             args.Get("gc-url") is { } gc ? new Uri(gc) : null,
@@ -40,7 +47,8 @@ internal sealed record LoadOptions(
 }
 
 /// <summary>
-/// N workers, each with its own HTTP/1.1 keep-alive connection and its own MCP session, send
+/// N workers, each with its own HTTP/1.1 keep-alive connection and its own MCP session (none with
+/// <c>--protocol 2026-07-28</c>: every call then carries its own <c>_meta</c> and headers), send
 /// tools/call back to back (closed loop). After the warm-up, every completed call's latency is
 /// stored; throughput is the calls completed inside the measured window divided by its length.
 /// </summary>
@@ -53,7 +61,7 @@ internal static class LoadGenerator
     public static async Task<int> RunAsync(LoadOptions options)
     {
         var log = Console.Error;
-        await log.WriteLineAsync($"[{options.Name}] {options.Connections} connections to {options.Url}, warm-up {options.Warmup.TotalSeconds:0.#} s, measuring {options.Duration.TotalSeconds:0.#} s, tools/call {options.Tool}");
+        await log.WriteLineAsync($"[{options.Name}] {options.Connections} connections to {options.Url}, warm-up {options.Warmup.TotalSeconds:0.#} s, measuring {options.Duration.TotalSeconds:0.#} s, tools/call {options.Tool}, {(options.Stateless ? $"protocol {McpWire.StatelessProtocolVersion} (no session)" : $"protocol {McpWire.ProtocolVersion} (one session per connection)")}");
         var state = new RunState();
         var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker(options, state)).ToArray();
         try
@@ -180,7 +188,17 @@ internal static class LoadGenerator
 
         public IReadOnlyList<string> ErrorSamples => _errorSamples;
 
-        public Task<string> ConnectAsync(CancellationToken cancellationToken) => McpWire.HandshakeAsync(_client, options.Url, cancellationToken);
+        /// <summary>A session client's handshake; a 2026-07-28 client has none and only sets its headers.</summary>
+        public Task ConnectAsync(CancellationToken cancellationToken)
+        {
+            if (!options.Stateless)
+            {
+                return McpWire.HandshakeAsync(_client, options.Url, cancellationToken);
+            }
+
+            McpWire.UseStatelessHeaders(_client, options.Tool);
+            return Task.CompletedTask;
+        }
 
         public async Task RunAsync()
         {

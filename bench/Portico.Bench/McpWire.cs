@@ -9,6 +9,9 @@ namespace Portico.Bench;
 internal static class McpWire
 {
     public const string ProtocolVersion = "2025-11-25";
+
+    /// <summary>The revision without sessions: no handshake, each request carries _meta and mirrors its method and name in headers.</summary>
+    public const string StatelessProtocolVersion = "2026-07-28";
     public const string SessionIdHeader = "Mcp-Session-Id";
     public const string ProtocolVersionHeader = "MCP-Protocol-Version";
     public const string Accept = "application/json, text/event-stream";
@@ -105,6 +108,18 @@ internal static class McpWire
         }
 
         return sessionId;
+    }
+
+    /// <summary>
+    /// What a 2026-07-28 client sends instead of a handshake: the version, method and tool name headers on every
+    /// call (SEP-2243), the name Base64-encoded when it is not plain visible ASCII.
+    /// </summary>
+    public static void UseStatelessHeaders(HttpClient client, string tool)
+    {
+        var plain = tool.Length > 0 && tool.All(c => c is > ' ' and <= '~');
+        client.DefaultRequestHeaders.TryAddWithoutValidation(ProtocolVersionHeader, StatelessProtocolVersion);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Mcp-Method", "tools/call");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Mcp-Name", plain ? tool : $"=?base64?{Convert.ToBase64String(Encoding.UTF8.GetBytes(tool))}?=");
     }
 
     /// <summary>
@@ -258,7 +273,8 @@ internal sealed class CallBody
     private readonly byte[] _prefix = """{"jsonrpc":"2.0","id":"""u8.ToArray();
     private readonly byte[] _suffix;
 
-    public CallBody(string tool, string argumentsJson)
+    /// <param name="stateless">Adds the per-request <c>_meta</c> of the 2026-07-28 revision (version, client, capabilities).</param>
+    public CallBody(string tool, string argumentsJson, bool stateless = false)
     {
         using var arguments = JsonDocument.Parse(argumentsJson);
         if (arguments.RootElement.ValueKind != JsonValueKind.Object)
@@ -268,7 +284,12 @@ internal sealed class CallBody
 
         _suffix = Encoding.UTF8.GetBytes(string.Concat(
             ",\"method\":\"tools/call\",\"params\":{\"name\":\"", JsonEncodedText.Encode(tool).ToString(),
-            "\",\"arguments\":", arguments.RootElement.GetRawText(), "}}"));
+            "\",\"arguments\":", arguments.RootElement.GetRawText(),
+            stateless
+                ? ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + McpWire.StatelessProtocolVersion
+                    + "\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"portico-bench\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}}"
+                : "",
+            "}}"));
     }
 
     public byte[] Build(long id)

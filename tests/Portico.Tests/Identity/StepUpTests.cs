@@ -40,14 +40,7 @@ public sealed class StepUpTests
         }
         else
         {
-            var call = new JsonObject
-            {
-                ["jsonrpc"] = "2.0",
-                ["id"] = 7,
-                ["method"] = "tools/call",
-                ["params"] = new JsonObject { ["name"] = "create-record", ["arguments"] = Note.DeepClone() },
-            };
-            response = await mcp.PostAsync(call.ToJsonString(), protocolVersion: "2026-07-28");
+            response = await new StatelessMcp(mcp.Client).PostAsync(StatelessMcp.CallTool("create-record", Note.DeepClone().AsObject(), id: 7));
         }
 
         Assert.True(response.Status == HttpStatusCode.Forbidden, response.Body);

@@ -36,6 +36,7 @@ internal sealed partial class ConformancePack(TimeProvider time, IOptions<McpOpt
         RegisterResources(catalog);
         RegisterPrompts(catalog);
         RegisterCompletions(catalog);
+        RegisterStatelessTools(catalog);
     }
 
     private static partial void RegisterContentTools(CatalogBuilder catalog);
@@ -51,6 +52,8 @@ internal sealed partial class ConformancePack(TimeProvider time, IOptions<McpOpt
     private static partial void RegisterPrompts(CatalogBuilder catalog);
 
     private static partial void RegisterCompletions(CatalogBuilder catalog);
+
+    private static partial void RegisterStatelessTools(CatalogBuilder catalog);
 
     private static Tool NoArgumentTool(string name, string description) => new() { Name = name, Description = description, InputSchema = NoArguments };
 
