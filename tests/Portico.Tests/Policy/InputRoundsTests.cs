@@ -94,9 +94,9 @@ public sealed class InputRoundsTests
     {
         await using var pair = await TwoInstances.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
 
-        var first = Result(await pair.ViaA.PostAsync(Call("interview", "tea"), protocolVersion: Modern));
-        var second = Result(await pair.ViaB.PostAsync(Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, State(first)), protocolVersion: Modern));
-        var third = Result(await pair.ViaA.PostAsync(Call("interview", "tea", new JsonObject { ["line"] = LineAnswer.DeepClone() }, State(second)), protocolVersion: Modern));
+        var first = Result(await StatelessMcp.PostAsync(pair.ViaA, Call("interview", "tea")));
+        var second = Result(await StatelessMcp.PostAsync(pair.ViaB, Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, State(first))));
+        var third = Result(await StatelessMcp.PostAsync(pair.ViaA, Call("interview", "tea", new JsonObject { ["line"] = LineAnswer.DeepClone() }, State(second))));
 
         Assert.Equal("elicitation/create", first["inputRequests"]!["name"]!["method"]!.GetValue<string>());
         Assert.Equal("sampling/createMessage", second["inputRequests"]!["line"]!["method"]!.GetValue<string>());
@@ -111,13 +111,13 @@ public sealed class InputRoundsTests
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
         using var client = server.CreateClient();
         var mcp = new McpHttp(client);
-        var state = State(Result(await mcp.PostAsync(Call("interview", "tea"), protocolVersion: Modern)));
+        var state = State(Result(await StatelessMcp.PostAsync(mcp, Call("interview", "tea"))));
         var middle = state.Length / 2;
         var flipped = state[..middle] + (state[middle] == 'A' ? 'B' : 'A') + state[(middle + 1)..];
 
         foreach (var forged in new[] { flipped, state + "-TAMPERED", state[..^4], "not-a-state", new string('x', InputRounds.MaxStateLength + 1) })
         {
-            var refused = await mcp.PostAsync(Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, forged), protocolVersion: Modern);
+            var refused = await StatelessMcp.PostAsync(mcp, Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, forged));
 
             var error = Error(refused);
             Assert.Equal(-32602, error["code"]!.GetValue<int>());
@@ -135,14 +135,14 @@ public sealed class InputRoundsTests
     {
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
         using var owner = server.CreateClient();
-        var state = State(Result(await new McpHttp(owner).PostAsync(Call("interview", "tea"), protocolVersion: Modern)));
+        var state = State(Result(await StatelessMcp.PostAsync(new McpHttp(owner), Call("interview", "tea"))));
         var otherUser = await server.AdminAsync(a => a.CreateKeyAsync("mallory@portico.test", "mallory", null, Scopes.Parse("all"), null, test: true, CancellationToken.None));
         var sameUserOtherKey = await server.AdminAsync(a => a.CreateKeyAsync(PorticoTestServer.UserEmail, "second", null, Scopes.Parse("all"), null, test: true, CancellationToken.None));
 
         foreach (var key in new[] { otherUser.Plaintext, sameUserOtherKey.Plaintext })
         {
             using var thief = server.CreateClient(key);
-            var refused = await new McpHttp(thief).PostAsync(Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state), protocolVersion: Modern);
+            var refused = await StatelessMcp.PostAsync(new McpHttp(thief), Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state));
 
             var error = Error(refused);
             Assert.Equal(-32602, error["code"]!.GetValue<int>());
@@ -150,7 +150,7 @@ public sealed class InputRoundsTests
         }
 
         // The owner's own retry still works.
-        var next = Result(await new McpHttp(owner).PostAsync(Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state), protocolVersion: Modern));
+        var next = Result(await StatelessMcp.PostAsync(new McpHttp(owner), Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state)));
         Assert.NotNull(next["inputRequests"]!["line"]);
     }
 
@@ -160,12 +160,12 @@ public sealed class InputRoundsTests
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
         using var client = server.CreateClient();
         var mcp = new McpHttp(client);
-        var state = State(Result(await mcp.PostAsync(Call("interview", "tea"), protocolVersion: Modern)));
+        var state = State(Result(await StatelessMcp.PostAsync(mcp, Call("interview", "tea"))));
         var answers = new JsonObject { ["name"] = NameAnswer.DeepClone() };
 
-        var otherArguments = Error(await mcp.PostAsync(Call("interview", "coffee", answers.DeepClone().AsObject(), state), protocolVersion: Modern));
-        var otherTool = Error(await mcp.PostAsync(Call("interview_copy", "tea", answers.DeepClone().AsObject(), state), protocolVersion: Modern));
-        var otherTenantUrl = Error(await new McpHttp(client, $"/{server.TenantId}/mcp").PostAsync(Call("interview", "tea", answers.DeepClone().AsObject(), state), protocolVersion: Modern));
+        var otherArguments = Error(await StatelessMcp.PostAsync(mcp, Call("interview", "coffee", answers.DeepClone().AsObject(), state)));
+        var otherTool = Error(await StatelessMcp.PostAsync(mcp, Call("interview_copy", "tea", answers.DeepClone().AsObject(), state)));
+        var otherTenantUrl = Error(await StatelessMcp.PostAsync(new McpHttp(client, $"/{server.TenantId}/mcp"), Call("interview", "tea", answers.DeepClone().AsObject(), state)));
 
         Assert.Contains("issued for other arguments", otherArguments["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("issued for tools/call 'interview', not tools/call 'interview_copy'", otherTool["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -180,11 +180,11 @@ public sealed class InputRoundsTests
         using var client = server.CreateClient();
         var mcp = new McpHttp(client);
         var first = Call("interview", "tea").Replace("""{"topic":"tea"}""", """{"topic":"tea","extra":{"b":1,"a":[2,{"y":1,"x":2}]}}""", StringComparison.Ordinal);
-        var state = State(Result(await mcp.PostAsync(first, protocolVersion: Modern)));
+        var state = State(Result(await StatelessMcp.PostAsync(mcp, first)));
         var retry = Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state)
             .Replace("""{"topic":"tea"}""", """{"extra":{"a":[2,{"x":2,"y":1}],"b":1},"topic":"tea"}""", StringComparison.Ordinal);
 
-        var next = Result(await mcp.PostAsync(retry, protocolVersion: Modern));
+        var next = Result(await StatelessMcp.PostAsync(mcp, retry));
 
         Assert.NotNull(next["inputRequests"]!["line"]);
     }
@@ -195,10 +195,10 @@ public sealed class InputRoundsTests
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
         using var client = server.CreateClient();
         var mcp = new McpHttp(client);
-        var state = State(Result(await mcp.PostAsync(Call("interview", "tea"), protocolVersion: Modern)));
+        var state = State(Result(await StatelessMcp.PostAsync(mcp, Call("interview", "tea"))));
 
         server.Clock.Advance(new PolicyOptions().InputStateLifetime + TimeSpan.FromSeconds(1));
-        var error = Error(await mcp.PostAsync(Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state), protocolVersion: Modern));
+        var error = Error(await StatelessMcp.PostAsync(mcp, Call("interview", "tea", new JsonObject { ["name"] = NameAnswer.DeepClone() }, state)));
 
         Assert.Equal(-32602, error["code"]!.GetValue<int>());
         Assert.Contains("'requestState' expired at", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -212,7 +212,7 @@ public sealed class InputRoundsTests
         var mcp = new McpHttp(client);
         var pack = server.Services.GetServices<IMcpPack>().OfType<InputTestPack>().Single();
 
-        var asked = await Task.WhenAll(Enumerable.Range(1, 5).Select(i => mcp.PostAsync(Call("interview", $"topic {i}", id: i), protocolVersion: Modern)));
+        var asked = await Task.WhenAll(Enumerable.Range(1, 5).Select(i => StatelessMcp.PostAsync(mcp, Call("interview", $"topic {i}", id: i))));
 
         // Nothing waits for the answers that never come: no handler suspended, no session, nothing stored for the state.
         Assert.All(asked, response => Assert.Equal("input_required", Result(response)["resultType"]!.GetValue<string>()));
@@ -228,13 +228,13 @@ public sealed class InputRoundsTests
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
         using var client = server.CreateClient();
         var mcp = new McpHttp(client);
-        var state = State(Result(await mcp.PostAsync(Call("interview", "tea"), protocolVersion: Modern)));
+        var state = State(Result(await StatelessMcp.PostAsync(mcp, Call("interview", "tea"))));
 
         // A sampling result where the elicitation was asked.
-        var wrongKind = Error(await mcp.PostAsync(Call("interview", "tea", new JsonObject { ["name"] = LineAnswer.DeepClone() }, state), protocolVersion: Modern));
+        var wrongKind = Error(await StatelessMcp.PostAsync(mcp, Call("interview", "tea", new JsonObject { ["name"] = LineAnswer.DeepClone() }, state)));
         // An answer to a question round 1 did not ask ('line') is not seen by the tool: it asks for the name again.
-        var unasked = Result(await mcp.PostAsync(Call("interview", "tea", new JsonObject { ["line"] = LineAnswer.DeepClone() }, state), protocolVersion: Modern));
-        var notAnObject = Error(await mcp.PostAsync(Call("interview", "tea", new JsonObject { ["name"] = 12345 }, state), protocolVersion: Modern));
+        var unasked = Result(await StatelessMcp.PostAsync(mcp, Call("interview", "tea", new JsonObject { ["line"] = LineAnswer.DeepClone() }, state)));
+        var notAnObject = Error(await StatelessMcp.PostAsync(mcp, Call("interview", "tea", new JsonObject { ["name"] = 12345 }, state)));
 
         Assert.Equal(-32602, wrongKind["code"]!.GetValue<int>());
         Assert.Contains("inputResponses['name'] answers a 'elicitation/create' request: expected an elicitation result", wrongKind["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -249,7 +249,7 @@ public sealed class InputRoundsTests
         await using var server = await PorticoTestServer.StartAsync(services: s => s.AddMcpPack<InputTestPack>());
         using var client = server.CreateClient();
 
-        var response = await new McpHttp(client).PostAsync(Call("interview", "tea", capabilities: new JsonObject { ["sampling"] = new JsonObject() }), protocolVersion: Modern);
+        var response = await StatelessMcp.PostAsync(new McpHttp(client), Call("interview", "tea", capabilities: new JsonObject { ["sampling"] = new JsonObject() }));
 
         var error = Error(response);
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -267,12 +267,12 @@ public sealed class InputRoundsTests
         var mcp = new McpHttp(client);
         var get = new JsonObject { ["name"] = "test_input_required_result_prompt", ["_meta"] = Meta(null) };
 
-        var first = Result(await mcp.PostAsync(Request("prompts/get", get.DeepClone().AsObject()), protocolVersion: Modern));
+        var first = Result(await StatelessMcp.PostAsync(mcp, Request("prompts/get", get.DeepClone().AsObject())));
         var retry = get.DeepClone().AsObject();
         retry["inputResponses"] = new JsonObject { ["user_context"] = new JsonObject { ["action"] = "accept", ["content"] = new JsonObject { ["context"] = "tea time" } } };
         retry["requestState"] = State(first);
-        var second = Result(await mcp.PostAsync(Request("prompts/get", retry), protocolVersion: Modern));
-        var replayedToTool = Error(await mcp.PostAsync(Call("test_input_required_result_elicitation", "tea", state: State(first)), protocolVersion: Modern));
+        var second = Result(await StatelessMcp.PostAsync(mcp, Request("prompts/get", retry)));
+        var replayedToTool = Error(await StatelessMcp.PostAsync(mcp, Call("test_input_required_result_elicitation", "tea", state: State(first))));
 
         Assert.Equal("elicitation/create", first["inputRequests"]!["user_context"]!["method"]!.GetValue<string>());
         Assert.Contains("tea time", second["messages"]![0]!["content"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -287,11 +287,11 @@ public sealed class InputRoundsTests
         var mcp = new McpHttp(client);
         var read = new JsonObject { ["uri"] = "input-test://roots", ["_meta"] = Meta(new JsonObject { ["roots"] = new JsonObject() }) };
 
-        var first = Result(await mcp.PostAsync(Request("resources/read", read.DeepClone().AsObject()), protocolVersion: Modern));
+        var first = Result(await StatelessMcp.PostAsync(mcp, Request("resources/read", read.DeepClone().AsObject())));
         var retry = read.DeepClone().AsObject();
         retry["inputResponses"] = new JsonObject { ["roots"] = new JsonObject { ["roots"] = new JsonArray(new JsonObject { ["uri"] = "file:///work" }) } };
         retry["requestState"] = State(first);
-        var second = Result(await mcp.PostAsync(Request("resources/read", retry), protocolVersion: Modern));
+        var second = Result(await StatelessMcp.PostAsync(mcp, Request("resources/read", retry)));
 
         Assert.Equal("roots/list", first["inputRequests"]!["roots"]!["method"]!.GetValue<string>());
         Assert.Equal("file:///work", second["contents"]![0]!["text"]!.GetValue<string>());

@@ -37,19 +37,7 @@ internal sealed class StatelessMcp(HttpClient client, string path = "/mcp")
     /// </summary>
     public async Task<McpHttpResponse> PostAsync(JsonObject message, IEnumerable<KeyValuePair<string, string?>>? headers = null, CancellationToken cancellationToken = default)
     {
-        var standard = new List<KeyValuePair<string, string?>> { new("MCP-Protocol-Version", Revision), new("Mcp-Method", (string?)message["method"]) };
-        var named = (string?)message["method"] switch
-        {
-            "tools/call" or "prompts/get" => "name",
-            "resources/read" => "uri",
-            "tasks/get" or "tasks/update" or "tasks/cancel" => "taskId",
-            _ => null,
-        };
-        if (named is not null && message["params"]?[named] is JsonValue name && name.TryGetValue<string>(out var text))
-        {
-            standard.Add(new("Mcp-Name", text));
-        }
-
+        var standard = StandardHeaders(message);
         var overrides = headers?.ToList() ?? [];
         var overridden = overrides.Select(h => h.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(message.ToJsonString(), Encoding.UTF8, "application/json") };
@@ -65,4 +53,27 @@ internal sealed class StatelessMcp(HttpClient client, string path = "/mcp")
         using var response = await client.SendAsync(request, cancellationToken);
         return await McpHttpResponse.ReadAsync(response);
     }
+
+    /// <summary>The headers a conforming 2026-07-28 client derives from the body: MCP-Protocol-Version, Mcp-Method and Mcp-Name (params.name, uri or taskId).</summary>
+    public static List<KeyValuePair<string, string?>> StandardHeaders(JsonObject message)
+    {
+        var standard = new List<KeyValuePair<string, string?>> { new("MCP-Protocol-Version", Revision), new("Mcp-Method", (string?)message["method"]) };
+        var named = (string?)message["method"] switch
+        {
+            "tools/call" or "prompts/get" => "name",
+            "resources/read" => "uri",
+            "tasks/get" or "tasks/update" or "tasks/cancel" => "taskId",
+            _ => null,
+        };
+        if (named is not null && message["params"]?[named] is JsonValue name && name.TryGetValue<string>(out var text))
+        {
+            standard.Add(new("Mcp-Name", text));
+        }
+
+        return standard;
+    }
+
+    /// <summary>POSTs a 2026-07-28 <paramref name="body"/> through <paramref name="mcp"/> with the headers <see cref="StandardHeaders"/> derives from it.</summary>
+    public static Task<McpHttpResponse> PostAsync(McpHttp mcp, string body)
+        => mcp.PostAsync(body, headers: StandardHeaders(JsonNode.Parse(body)!.AsObject()).Where(h => h.Value is not null).ToDictionary(h => h.Key, h => h.Value!));
 }
