@@ -40,6 +40,29 @@ internal sealed class McpCallContext
     /// </summary>
     public CancellationToken ClientCancelled { get; set; }
 
+    /// <summary>The task this call runs as (the tasks extension), or null for a call answered in its own response.</summary>
+    public string? TaskId { get; init; }
+
+    /// <summary>Where a tool running as a task reports its progress; null for a call answered in its own response.</summary>
+    public ITaskProgress? TaskProgress { get; init; }
+
+    /// <summary>
+    /// The same caller, running as task <paramref name="taskId"/>: detached from the request that created it (whose
+    /// end or cancellation no longer concerns the call; the task is cancelled with <c>tasks/cancel</c>).
+    /// </summary>
+    public McpCallContext ForTask(string taskId, ITaskProgress progress) => new()
+    {
+        RequestId = RequestId,
+        Session = Session,
+        Principal = Principal,
+        Issuer = Issuer,
+        Resource = Resource,
+        UrlTenantId = UrlTenantId,
+        Vendor = Vendor,
+        TaskId = taskId,
+        TaskProgress = progress,
+    };
+
     public static McpCallContext For(HttpContext context, ICallSession? session, Principal principal, Identity.IdentityUrls urls) => new()
     {
         RequestId = context.TraceIdentifier,

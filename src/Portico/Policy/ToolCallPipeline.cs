@@ -75,6 +75,12 @@ internal sealed partial class ToolCallPipeline(
             _ = AuditAsync(call, tool!.Name, tool, resolution, "CANCELLED", started, request.Params?.Arguments, document, CancellationToken.None);
             throw;
         }
+        catch (McpProtocolException ex) when (call.TaskId is not null)
+        {
+            // A task's protocol error is its final outcome (the task fails with it); a direct call's is the SDK's error response.
+            await AuditAsync(call, tool!.Name, tool, resolution, $"PROTOCOL_ERROR_{(int)ex.ErrorCode}", started, request.Params?.Arguments, document, CancellationToken.None);
+            throw;
+        }
 
         // Durable before acknowledged (Portico:Audit:Durability): the result waits for its record's batch to commit.
         await AuditAsync(call, tool!.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document, cancellationToken);
@@ -271,6 +277,7 @@ internal sealed partial class ToolCallPipeline(
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             ArgumentBytes = System.Text.Encoding.UTF8.GetByteCount(serialized),
             Arguments = auditOptions.CurrentValue.RecordArguments && tool is not null ? AuditRedactor.Redact(arguments, tool.Tool.InputSchema) : null,
+            TaskId = call.TaskId,
         };
     }
 

@@ -32,6 +32,7 @@ internal sealed partial class ConformancePack(TimeProvider time, IOptions<McpOpt
         RegisterContentTools(catalog);
         RegisterInteractiveTools(catalog);
         RegisterElicitationTools(catalog);
+        RegisterTaskTools(catalog);
         RegisterResources(catalog);
         RegisterPrompts(catalog);
         RegisterCompletions(catalog);
