@@ -8,6 +8,7 @@ using Portico.Mcp;
 using Portico.Policy;
 using Portico.Security;
 using Portico.Storage;
+using Portico.Tasks;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
@@ -57,6 +58,7 @@ public static class Program
         builder.Services.AddPorticoAccess(builder.Configuration);
         builder.Services.AddPorticoIdentity(builder.Configuration);
         builder.Services.AddPorticoPolicy(builder.Configuration);
+        builder.Services.AddPorticoTasks(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
         builder.Services.AddMcpPack<DiagnosticsPack>();

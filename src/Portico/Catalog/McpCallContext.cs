@@ -46,6 +46,26 @@ internal sealed class McpCallContext
     /// </summary>
     public ClientInput Input { get; set; } = new(null);
 
+    /// <summary>The task this call runs as (the tasks extension), or null for a call answered in its own response.</summary>
+    public string? TaskId { get; private set; }
+
+    /// <summary>Where a tool running as a task reports its progress; null for a call answered in its own response.</summary>
+    public ITaskProgress? TaskProgress { get; private set; }
+
+    /// <summary>
+    /// The same caller and call, running as task <paramref name="taskId"/>: detached from the request that created it
+    /// (whose end or cancellation no longer concerns the call; the task is cancelled with <c>tasks/cancel</c>).
+    /// A copy of every property, so what the context carries reaches the task whole.
+    /// </summary>
+    public McpCallContext ForTask(string taskId, ITaskProgress progress)
+    {
+        var task = (McpCallContext)MemberwiseClone();
+        task.TaskId = taskId;
+        task.TaskProgress = progress;
+        task.ClientCancelled = CancellationToken.None;
+        return task;
+    }
+
     public static McpCallContext For(HttpContext context, ICallSession? session, Principal principal, Identity.IdentityUrls urls) => new()
     {
         RequestId = context.TraceIdentifier,

@@ -40,6 +40,18 @@ internal sealed class ToolDefinition
     /// </summary>
     public Tool? UpstreamTool { get; init; }
 
+    /// <summary>
+    /// Whether a call may run as a task (the <c>io.modelcontextprotocol/tasks</c> extension): the server decides, for
+    /// a client that declared the extension. Forbidden by default.
+    /// </summary>
+    public TaskSupport TaskSupport { get; init; }
+
+    /// <summary>
+    /// Decides per call instead of <see cref="TaskSupport"/> (a tool that first gathers input with input-required rounds
+    /// and becomes a task on the final round). Null: <see cref="TaskSupport"/> holds for every call.
+    /// </summary>
+    public Func<CallToolRequestParams?, TaskSupport>? TaskSupportFor { get; init; }
+
     public string Name => Tool.Name;
 
     public bool Destructive => Tool.Annotations?.DestructiveHint == true;

@@ -10,7 +10,7 @@ using Portico.Policy;
 namespace Portico.Mcp;
 
 /// <summary>Creates the SDK server of a session (or of one stateless request), wired to the catalog.</summary>
-internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, InputRounds rounds, SessionContextBuilder sessionContexts, ILoggerFactory loggerFactory,
+internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipeline, InputRounds rounds, SessionContextBuilder sessionContexts, Tasks.TaskServer tasks, ILoggerFactory loggerFactory,
     IServiceProvider services)
 {
     public static readonly Implementation ServerInfo = new()
@@ -28,6 +28,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
     public McpServer Create(StreamableHttpServerTransport transport, McpMessageFilter? outgoing)
     {
         var options = CreateOptions();
+        tasks.Configure(options);
         if (outgoing is not null)
         {
             options.Filters.Message.OutgoingFilters.Add(outgoing);

@@ -89,12 +89,13 @@ internal sealed partial class ToolCallPipeline(
                 InputRequiredException => InputRequiredOutcome,
                 InputRefusedException refused => refused.Code,
                 MissingRequiredClientCapabilityException => "CAPABILITY_MISSING",
+                // A task's protocol error is its final outcome (the task fails with it), recorded with its code.
+                McpProtocolException protocol when call.TaskId is not null => $"PROTOCOL_ERROR_{(int)protocol.ErrorCode}",
                 _ => "PROTOCOL_ERROR",
             };
             await AuditAsync(call, tool!.Name, tool, resolved.Value, outcome, started, request.Params?.Arguments, document, cancellationToken);
             throw;
         }
-
         // Durable before acknowledged (Portico:Audit:Durability): the result waits for its record's batch to commit.
         await AuditAsync(call, tool!.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document, cancellationToken);
         return result;
@@ -296,6 +297,7 @@ internal sealed partial class ToolCallPipeline(
             DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds,
             ArgumentBytes = System.Text.Encoding.UTF8.GetByteCount(serialized),
             Arguments = auditOptions.CurrentValue.RecordArguments && tool is not null ? AuditRedactor.Redact(arguments, tool.Tool.InputSchema) : null,
+            TaskId = call.TaskId,
         };
     }
 

@@ -30,6 +30,7 @@ internal static class StorageServiceCollectionExtensions
             options.AddInterceptors(sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<StoreChangeInterceptor>());
         });
         services.AddStoreEntity(new StoreChangeRecordConfiguration());
+        services.AddStoreEntity(new StoreLeaseRecordConfiguration());
         services.AddSingleton<StoreChanges>();
         services.AddSingleton<IRateLimitStore, StoreRateLimitStore>();
         services.AddSingleton<StoreChangeInterceptor>();

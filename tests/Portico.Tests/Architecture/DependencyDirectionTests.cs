@@ -18,6 +18,7 @@ public sealed class DependencyDirectionTests
         "Health",
         "Catalog",
         "Policy",
+        "Tasks",
         "Mcp",
         "Gateway",
         "Tools",

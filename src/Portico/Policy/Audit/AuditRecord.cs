@@ -29,6 +29,9 @@ internal sealed class AuditRecord
 
     public long ArgumentBytes { get; set; }
 
+    /// <summary>The task the call ran as (the tasks extension); null for a call answered in its own response.</summary>
+    public string? TaskId { get; set; }
+
     /// <summary>The arguments as JSON with secret fields redacted.</summary>
     public string? Arguments { get; set; }
 }

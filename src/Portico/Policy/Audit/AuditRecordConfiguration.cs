@@ -23,5 +23,6 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.Property(a => a.DurationMs).HasColumnName("duration_ms");
         builder.Property(a => a.ArgumentBytes).HasColumnName("argument_bytes");
         builder.Property(a => a.Arguments).HasColumnName("arguments");
+        builder.Property(a => a.TaskId).HasColumnName("task_id");
     }
 }

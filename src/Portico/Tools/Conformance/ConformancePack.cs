@@ -33,6 +33,7 @@ internal sealed partial class ConformancePack(TimeProvider time, IOptions<McpOpt
         RegisterInteractiveTools(catalog);
         RegisterElicitationTools(catalog);
         RegisterInputRequiredTools(catalog);
+        RegisterTaskTools(catalog);
         RegisterResources(catalog);
         RegisterPrompts(catalog);
         RegisterCompletions(catalog);
