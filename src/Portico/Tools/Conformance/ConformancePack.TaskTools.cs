@@ -138,21 +138,19 @@ internal sealed partial class ConformancePack
 
     private static ValueTask<CallToolResult> ToolWithTaskAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        if (invocation.Request.Params?.InputResponses is { } responses && responses.TryGetValue("user_name", out var response))
+        // Portico's input-required API (Catalog.InputRequired): the first round asks in the call's own answer, the round
+        // that brings the answer runs as a task (TaskSupportFor) and reads it like any other round.
+        if (invocation.Input.Elicitation("user_name") is { } answer)
         {
-            var answer = response.Deserialize(InputResponse.ElicitResultJsonTypeInfo);
-            var name = answer?.Content is { } content && content.TryGetValue("name", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : "world";
+            var name = answer.Content is { } content && content.TryGetValue("name", out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : "world";
             return Completed(TextResult($"Hello, {name}!"));
         }
 
-        throw new InputRequiredException(new Dictionary<string, InputRequest>
+        throw InputRequired.Ask("user_name", InputRequest.ForElicitation(new ElicitRequestParams
         {
-            ["user_name"] = InputRequest.ForElicitation(new ElicitRequestParams
-            {
-                Message = "What is your name?",
-                RequestedSchema = new RequestSchema { Properties = { ["name"] = new StringSchema() }, Required = ["name"] },
-            }),
-        });
+            Message = "What is your name?",
+            RequestedSchema = new RequestSchema { Properties = { ["name"] = new StringSchema() }, Required = ["name"] },
+        }));
     }
 
     private static ElicitRequestParams Confirmation(string message) => new()
