@@ -78,6 +78,16 @@ internal static class EcmaRegex
                 inClass = c != ']';
                 output.Append(c);
             }
+            else if (c == '[' && pattern.AsSpan(i).StartsWith("[]", StringComparison.Ordinal))
+            {
+                output.Append("(?!)"); // ECMA's empty class matches nothing; .NET would read ']' as a member
+                i++;
+            }
+            else if (c == '[' && pattern.AsSpan(i).StartsWith("[^]", StringComparison.Ordinal))
+            {
+                output.Append(@"[\s\S]");
+                i += 2;
+            }
             else if (c == '[')
             {
                 inClass = true;
@@ -108,6 +118,49 @@ internal static class EcmaRegex
 
         return output.ToString();
     }
+
+    /// <summary>
+    /// Whether the text is ECMA 262 (u mode) syntax, for <c>format: regex</c>: besides parsing, it
+    /// refuses what .NET accepts but ECMA does not (\a, \A, Python's (?P…), comments, inline flags).
+    /// </summary>
+    public static bool IsEcmaSyntax(string pattern)
+    {
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                if (++i >= pattern.Length || !IsEcmaEscape(pattern[i], inClass))
+                {
+                    return false;
+                }
+            }
+            else if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+                i += pattern.AsSpan(i).StartsWith("[]", StringComparison.Ordinal) ? 1 : 0;
+            }
+            else if (c == '(' && i + 1 < pattern.Length && pattern[i + 1] == '?')
+            {
+                var rest = pattern.AsSpan(i + 2);
+                if (!(rest.StartsWith(":") || rest.StartsWith("=") || rest.StartsWith("!") || rest.StartsWith("<=")
+                    || rest.StartsWith("<!") || (rest.Length > 1 && rest[0] == '<' && (char.IsAsciiLetter(rest[1]) || rest[1] is '_' or '$'))))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return SchemaRegex.TryCreate(pattern, out _) is not null;
+    }
+
+    private static bool IsEcmaEscape(char c, bool inClass) =>
+        "fnrtvcdDsSwWpPuxk0123456789bB^$\\.*+?()[]{}|/".Contains(c, StringComparison.Ordinal) || (inClass && c == '-');
 
     /// <summary>Writes the escape starting at <paramref name="i"/> (after the backslash); returns its last index.</summary>
     private static int Escape(string pattern, int i, bool inClass, StringBuilder output)

@@ -7,16 +7,12 @@ namespace Portico.Tests.Policy.Schema;
 /// </summary>
 internal static class JsonSchemaTestSuiteSkips
 {
-    // Whole files: (file) -> reason.
-    private static readonly Dictionary<string, string> Files = new(StringComparer.Ordinal)
-    {
-    };
-
-    // Groups: (file, group description) -> reason.
     private static readonly Dictionary<(string File, string Group), string> Groups = new()
     {
+        [("optional/cross-draft.json", "refs to historic drafts are processed as historic drafts")] =
+            "needs a draft 2019-09 document evaluated with 2019-09 semantics; Portico implements 2020-12 only "
+            + "(tool schemas are 2020-12 in MCP), and the suite's 2019-09 remotes are not vendored",
     };
 
-    public static string? ReasonFor(string file, string group, string test) =>
-        Files.TryGetValue(file, out var reason) || Groups.TryGetValue((file, group), out reason) ? reason : null;
+    public static string? ReasonFor(string file, string group) => Groups.GetValueOrDefault((file, group));
 }
