@@ -11,11 +11,18 @@ internal sealed class CompiledSchema
     private readonly SchemaNode _root;
     private readonly bool _tracksDynamicScope;
 
-    internal CompiledSchema(SchemaNode root, bool tracksDynamicScope)
+    internal CompiledSchema(SchemaNode root, bool tracksDynamicScope, bool tracksAnnotations)
     {
         _root = root;
         _tracksDynamicScope = tracksDynamicScope;
+        TracksAnnotations = tracksAnnotations;
     }
+
+    /// <summary>
+    /// Whether any schema here uses unevaluatedProperties/unevaluatedItems, decided at compile time.
+    /// When false, no keyword ever records which properties or items it evaluated.
+    /// </summary>
+    public bool TracksAnnotations { get; }
 
     /// <summary>Every violation of the instance, in a deterministic order (empty when valid).</summary>
     public IReadOnlyList<SchemaViolation> Validate(JsonElement instance)

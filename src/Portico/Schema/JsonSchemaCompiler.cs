@@ -45,6 +45,6 @@ internal static class JsonSchemaCompiler
             throw new UnsupportedSchemaException(compilation.Issues);
         }
 
-        return new CompiledSchema(root, compilation.UsesDynamicScope);
+        return new CompiledSchema(root, compilation.UsesDynamicScope, compilation.UsesAnnotations);
     }
 }

@@ -13,7 +13,7 @@ internal sealed class ReferenceMemo
     // Location ids along the current path; index 0 is the root, whose id is 0.
     private readonly List<int> _locations = [0];
     private readonly Dictionary<(int Parent, PathSegment Segment), int> _ids = [];
-    private readonly Dictionary<(SchemaNode Target, int Location), (SchemaViolation[] Violations, EvaluatedLocations? Evaluated)> _results = [];
+    private readonly Dictionary<(SchemaNode Target, int Location, int Scope), (SchemaViolation[] Violations, EvaluatedLocations? Evaluated)> _results = [];
 
     public void Enter() => _locations.Add(Unassigned);
 
@@ -43,9 +43,13 @@ internal sealed class ReferenceMemo
         return _locations[^1];
     }
 
-    public bool TryGet(SchemaNode target, int location, out (SchemaViolation[] Violations, EvaluatedLocations? Evaluated) result) =>
-        _results.TryGetValue((target, location), out result);
+    /// <param name="target">The schema the reference leads to.</param>
+    /// <param name="location">The instance location, from <see cref="Location"/>.</param>
+    /// <param name="scope">The dynamic scope's id (0 when $dynamicRef is not used), since it can change what a schema means.</param>
+    /// <param name="result">The violations and evaluated locations recorded for that combination.</param>
+    public bool TryGet(SchemaNode target, int location, int scope, out (SchemaViolation[] Violations, EvaluatedLocations? Evaluated) result) =>
+        _results.TryGetValue((target, location, scope), out result);
 
-    public void Store(SchemaNode target, int location, SchemaViolation[] violations, EvaluatedLocations? evaluated) =>
-        _results[(target, location)] = (violations, evaluated);
+    public void Store(SchemaNode target, int location, int scope, SchemaViolation[] violations, EvaluatedLocations? evaluated) =>
+        _results[(target, location, scope)] = (violations, evaluated);
 }

@@ -47,8 +47,14 @@ internal sealed class SchemaCompilation
         return node;
     }
 
-    public void Issue(SchemaLocation at, string keyword, string? detail = null) =>
-        _issues.Add(new SchemaIssue(at.Document == 0 ? at.Pointer : $"{Registry.DocumentUri(at.Document)}#{at.Pointer}", keyword, detail));
+    public void Issue(SchemaLocation at, string keyword, string? detail = null)
+    {
+        var issue = new SchemaIssue(at.Document == 0 ? at.Pointer : $"{Registry.DocumentUri(at.Document)}#{at.Pointer}", keyword, detail);
+        if (!_issues.Contains(issue))
+        {
+            _issues.Add(issue);
+        }
+    }
 
     public void QueueReference(ReferenceNode node, int depth) => _references.Queue(node, depth);
 

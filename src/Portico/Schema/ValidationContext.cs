@@ -15,12 +15,14 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
     public const int MaxDepth = 64;
 
     /// <summary>Child values and references followed per validation; far above any real tool call.</summary>
-    public const int MaxSteps = 2_000_000;
+    public const int MaxSteps = 1_000_000;
 
     private readonly List<SchemaViolation> _violations = [];
     private readonly List<PathSegment> _path = [];
     private readonly ReferenceMemo _memo = new();
     private readonly List<SchemaResource> _scope = [];
+    private readonly List<int> _scopeIds = [0];
+    private Dictionary<(int Parent, SchemaResource Resource), int>? _scopeIdsByStep;
     private int _refHops;
     private int _branching;
     private int _steps;
@@ -126,8 +128,8 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
     /// <summary>
     /// Follows a <c>$ref</c>. Under a branching keyword the result for this target at this value is
     /// memoised: two oneOf alternatives that both recurse into the same children would otherwise
-    /// double the work at every level, 2^64 evaluations at the depth limit. With a dynamic scope the
-    /// result also depends on how we got here, so nothing is memoised and the step budget bounds it.
+    /// double the work at every level, 2^64 evaluations at the depth limit. Where $dynamicRef is in
+    /// play the result also depends on the dynamic scope, so that is part of the key.
     /// </summary>
     public void ValidateReference(SchemaNode target, JsonElement instance)
     {
@@ -143,8 +145,9 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
             return;
         }
 
-        var location = _branching > 0 && !TracksDynamicScope ? _memo.Location(_path) : -1;
-        if (location >= 0 && _memo.TryGet(target, location, out var known))
+        var location = _branching > 0 ? _memo.Location(_path) : -1;
+        // A result stored without annotations cannot serve a caller that needs them (null means not recorded).
+        if (location >= 0 && _memo.TryGet(target, location, _scopeIds[^1], out var known) && (known.Evaluated is not null || Annotations is null))
         {
             _violations.AddRange(known.Violations);
             if (known.Evaluated is not null)
@@ -169,7 +172,7 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
 
         if (location >= 0)
         {
-            _memo.Store(target, location, CollectionsMarshal.AsSpan(_violations)[mark..].ToArray(), own);
+            _memo.Store(target, location, _scopeIds[^1], CollectionsMarshal.AsSpan(_violations)[mark..].ToArray(), own);
         }
     }
 
@@ -181,11 +184,24 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
             return false;
         }
 
+        // Each distinct scope (this resource entered from that scope) gets a small id for the memo key.
+        _scopeIdsByStep ??= [];
+        var step = (_scopeIds[^1], resource);
+        if (!_scopeIdsByStep.TryGetValue(step, out var id))
+        {
+            _scopeIdsByStep[step] = id = _scopeIdsByStep.Count + 1;
+        }
+
         _scope.Add(resource);
+        _scopeIds.Add(id);
         return true;
     }
 
-    public void LeaveResource() => _scope.RemoveAt(_scope.Count - 1);
+    public void LeaveResource()
+    {
+        _scope.RemoveAt(_scope.Count - 1);
+        _scopeIds.RemoveAt(_scopeIds.Count - 1);
+    }
 
     /// <summary>The outermost schema in the dynamic scope with this <c>$dynamicAnchor</c>.</summary>
     public SchemaNode? FindDynamicAnchor(string name)
