@@ -7,8 +7,11 @@ namespace Portico.Schema;
 /// </summary>
 internal static class SchemaUri
 {
-    /// <summary>The base a root schema without <c>$id</c> gets, so relative references still resolve.</summary>
-    public const string DefaultBase = "urn:portico:schema";
+    /// <summary>
+    /// The base a root schema gets before its own <c>$id</c>, so references and a relative <c>$id</c>
+    /// ("tool.json") still resolve. Hierarchical on purpose, under the reserved .invalid domain.
+    /// </summary>
+    public const string DefaultBase = "https://schema.portico.invalid/root.json";
 
     /// <summary>
     /// Resolves <paramref name="reference"/> against <paramref name="baseUri"/> (which has no fragment).

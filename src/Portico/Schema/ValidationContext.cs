@@ -20,8 +20,9 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
     private readonly List<SchemaViolation> _violations = [];
     private readonly List<PathSegment> _path = [];
     private readonly ReferenceMemo _memo = new();
-    private readonly List<SchemaResource> _scope = [];
-    private readonly List<int> _scopeIds = [0];
+    // The dynamic scope, only when $dynamicRef needs it: the resources entered and an id for each distinct stack.
+    private readonly List<SchemaResource>? _scope = tracksDynamicScope ? [] : null;
+    private readonly List<int>? _scopeIds = tracksDynamicScope ? [0] : null;
     private Dictionary<(int Parent, SchemaResource Resource), int>? _scopeIdsByStep;
     private int _refHops;
     private int _branching;
@@ -36,6 +37,8 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
     public EvaluatedLocations? Annotations { get; set; }
 
     public bool TracksDynamicScope { get; } = tracksDynamicScope;
+
+    private int ScopeId => _scopeIds is { Count: > 0 } ids ? ids[^1] : 0;
 
     /// <summary>True once the step budget ran out; the result then carries a violation saying so.</summary>
     public bool Exhausted => _steps > MaxSteps;
@@ -147,7 +150,7 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
 
         var location = _branching > 0 ? _memo.Location(_path) : -1;
         // A result stored without annotations cannot serve a caller that needs them (null means not recorded).
-        if (location >= 0 && _memo.TryGet(target, location, _scopeIds[^1], out var known) && (known.Evaluated is not null || Annotations is null))
+        if (location >= 0 && _memo.TryGet(target, location, ScopeId, out var known) && (known.Evaluated is not null || Annotations is null))
         {
             _violations.AddRange(known.Violations);
             if (known.Evaluated is not null)
@@ -172,21 +175,21 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
 
         if (location >= 0)
         {
-            _memo.Store(target, location, _scopeIds[^1], CollectionsMarshal.AsSpan(_violations)[mark..].ToArray(), own);
+            _memo.Store(target, location, ScopeId, CollectionsMarshal.AsSpan(_violations)[mark..].ToArray(), own);
         }
     }
 
     /// <summary>Enters a schema resource unless it is already the innermost one; true when entered.</summary>
     public bool EnterResource(SchemaResource resource)
     {
-        if (_scope.Count > 0 && ReferenceEquals(_scope[^1], resource))
+        if (_scope is null || _scopeIds is null || (_scope.Count > 0 && ReferenceEquals(_scope[^1], resource)))
         {
             return false;
         }
 
         // Each distinct scope (this resource entered from that scope) gets a small id for the memo key.
         _scopeIdsByStep ??= [];
-        var step = (_scopeIds[^1], resource);
+        var step = (ScopeId, resource);
         if (!_scopeIdsByStep.TryGetValue(step, out var id))
         {
             _scopeIdsByStep[step] = id = _scopeIdsByStep.Count + 1;
@@ -199,14 +202,14 @@ internal sealed class ValidationContext(bool tracksDynamicScope)
 
     public void LeaveResource()
     {
-        _scope.RemoveAt(_scope.Count - 1);
-        _scopeIds.RemoveAt(_scopeIds.Count - 1);
+        _scope!.RemoveAt(_scope.Count - 1);
+        _scopeIds!.RemoveAt(_scopeIds.Count - 1);
     }
 
     /// <summary>The outermost schema in the dynamic scope with this <c>$dynamicAnchor</c>.</summary>
     public SchemaNode? FindDynamicAnchor(string name)
     {
-        foreach (var resource in _scope)
+        foreach (var resource in _scope ?? [])
         {
             if (resource.DynamicAnchors.TryGetValue(name, out var node))
             {

@@ -86,6 +86,18 @@ public sealed class Draft202012KeywordTests
     }
 
     [Fact]
+    public void A_relative_root_id_and_references_through_it_resolve()
+    {
+        const string schema = """
+            {"$id": "tool.json", "$defs": {"name": {"type": "string"}},
+             "properties": {"a": {"$ref": "tool.json#/$defs/name"}, "b": {"$id": "nested/b.json", "$ref": "../tool.json#/$defs/name"}}}
+            """;
+
+        Assert.Empty(SchemaAssert.Validate(schema, """{"a": "x", "b": "y"}"""));
+        Assert.Equal(["a", "b"], SchemaAssert.Validate(schema, """{"a": 1, "b": 2}""").Select(v => v.Path));
+    }
+
+    [Fact]
     public void Annotation_tracking_is_decided_at_compile_time()
     {
         Assert.False(SchemaAssert.Compile(Contact).TracksAnnotations);
