@@ -277,10 +277,11 @@ internal sealed partial class GatewayToolSource(
             }
             catch (UnsupportedSchemaException ex)
             {
-                // Calling it unchecked would bypass validation; refuse it visibly instead.
+                // Only an invalid schema gets here (unknown keywords are annotations); calling it unchecked
+                // would bypass validation, so refuse it visibly instead.
                 LogSchemaUnsupported(logger, upstream.Name, original.Name, ex.Message);
                 refused.Add(new UnavailableTool(name, "SCHEMA_UNSUPPORTED", $"The input schema of '{original.Name}' on upstream '{upstream.Name}' cannot be validated: {ex.Message}",
-                    "The upstream must simplify the tool's schema, or an operator can deny the tool (upstream deny list)."));
+                    "The upstream must fix the schema at the places named, or an operator can deny the tool (upstream deny list)."));
                 continue;
             }
 

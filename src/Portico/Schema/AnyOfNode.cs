@@ -14,20 +14,34 @@ internal sealed class AnyOfNode(IReadOnlyList<SchemaNode> branches) : SchemaNode
 
     public override void Validate(JsonElement instance, ValidationContext context)
     {
-        var failures = new List<List<SchemaViolation>>(branches.Count);
+        List<List<SchemaViolation>>? failures = null;
+        var matched = false;
         foreach (var branch in branches)
         {
             var mark = context.Mark;
-            context.ValidateBranch(branch, instance);
-            if (context.Mark == mark)
+            if (context.ValidateBranch(branch, instance))
             {
-                return;
+                matched = true;
+                // Later branches only matter for the properties/items they evaluate (unevaluated*).
+                if (context.Annotations is null)
+                {
+                    return;
+                }
             }
-
-            failures.Add(context.TakeSince(mark));
+            else if (matched)
+            {
+                context.TakeSince(mark);
+            }
+            else
+            {
+                (failures ??= new(branches.Count)).Add(context.TakeSince(mark));
+            }
         }
 
-        context.Report(_expected, "matched none",
-            $"must match at least one of {branches.Count} alternatives, but matched none; {BranchFailures.Closest(failures)}");
+        if (!matched)
+        {
+            context.Report(_expected, "matched none",
+                $"must match at least one of {branches.Count} alternatives, but matched none; {BranchFailures.Closest(failures!)}");
+        }
     }
 }

@@ -1,26 +1,63 @@
 namespace Portico.Schema;
 
 /// <summary>
-/// RFC 3339 <c>date-time</c>, checked by hand: ISO 8601's other shapes (week dates, missing
+/// RFC 3339 <c>date-time</c>, <c>date</c> (full-date), <c>time</c> (full-time, offset required) and
+/// <c>duration</c> (its appendix A), checked by hand: ISO 8601's other shapes (week dates, missing
 /// offsets) are not allowed, digits must be ASCII, and a leap second is only valid at 23:59:60 UTC.
 /// </summary>
 internal static class DateTimeFormat
 {
-    public static bool IsValid(string text)
+    public static bool IsValid(string text) =>
+        text.Length is > 11 and <= 64 && text[10] is 'T' or 't' && IsDate(text.AsSpan(0, 10)) && IsTime(text.AsSpan(11));
+
+    public static bool IsDate(string text) => IsDate(text.AsSpan());
+
+    public static bool IsTime(string text) => text.Length <= 64 && IsTime(text.AsSpan());
+
+    /// <summary>RFC 3339 duration: P, then date parts in Y-M-D order and/or T with H-M-S, or weeks alone.</summary>
+    public static bool IsDuration(string text)
     {
-        // "2025-01-31T09:30:00Z" is the shortest form; the cap stops us walking a megabyte of fraction.
-        if (text.Length is < 20 or > 64
-            || !TryDigits(text, 0, 4, out var year) || text[4] != '-'
-            || !TryDigits(text, 5, 2, out var month) || text[7] != '-'
-            || !TryDigits(text, 8, 2, out var day) || text[10] is not ('T' or 't')
-            || !TryDigits(text, 11, 2, out var hour) || text[13] != ':'
-            || !TryDigits(text, 14, 2, out var minute) || text[16] != ':'
-            || !TryDigits(text, 17, 2, out var second))
+        if (text.Length < 3 || text[0] != 'P')
         {
             return false;
         }
 
-        var i = 19;
+        var i = 1;
+        if (TryUnits(text, ref i, "W", out var weeks) && weeks > 0)
+        {
+            return i == text.Length;
+        }
+
+        i = 1;
+        TryUnits(text, ref i, "YMD", out var dateParts);
+        if (i == text.Length)
+        {
+            return dateParts > 0;
+        }
+
+        if (text[i] != 'T')
+        {
+            return false;
+        }
+
+        i++;
+        return TryUnits(text, ref i, "HMS", out var timeParts) && timeParts > 0 && i == text.Length;
+    }
+
+    private static bool IsDate(ReadOnlySpan<char> text) =>
+        text.Length == 10 && TryDigits(text, 0, 4, out var year) && text[4] == '-'
+        && TryDigits(text, 5, 2, out var month) && text[7] == '-' && TryDigits(text, 8, 2, out var day)
+        && month is >= 1 and <= 12 && day >= 1 && day <= DaysInMonth(year, month);
+
+    private static bool IsTime(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 9 || !TryDigits(text, 0, 2, out var hour) || text[2] != ':'
+            || !TryDigits(text, 3, 2, out var minute) || text[5] != ':' || !TryDigits(text, 6, 2, out var second))
+        {
+            return false;
+        }
+
+        var i = 8;
         if (text[i] == '.')
         {
             var start = ++i;
@@ -35,12 +72,7 @@ internal static class DateTimeFormat
             }
         }
 
-        if (!TryOffset(text, i, out var offsetMinutes))
-        {
-            return false;
-        }
-
-        if (month is < 1 or > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
+        if (!TryOffset(text, i, out var offsetMinutes) || hour > 23 || minute > 59 || second > 60)
         {
             return false;
         }
@@ -50,7 +82,38 @@ internal static class DateTimeFormat
         return second < 60 || utcMinute == 1439;
     }
 
-    private static bool TryOffset(string text, int i, out int minutes)
+    /// <summary>
+    /// Reads numbers each followed by one of <paramref name="units"/>: any one to start, then only the
+    /// next in line (P1Y2M3D, P2M3D, P1Y; never P1Y3D, which RFC 3339's grammar leaves out).
+    /// </summary>
+    private static bool TryUnits(string text, ref int i, string units, out int count)
+    {
+        count = 0;
+        var next = 0;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            var start = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            var unit = i < text.Length ? units.IndexOf(text[i], next) : -1;
+            if (unit < 0 || (count > 0 && unit != next))
+            {
+                i = start;
+                return false;
+            }
+
+            next = unit + 1;
+            count++;
+            i++;
+        }
+
+        return true;
+    }
+
+    private static bool TryOffset(ReadOnlySpan<char> text, int i, out int minutes)
     {
         minutes = 0;
         if (i == text.Length - 1 && text[i] is 'Z' or 'z')
@@ -80,7 +143,7 @@ internal static class DateTimeFormat
         };
     }
 
-    private static bool TryDigits(string text, int start, int length, out int value)
+    private static bool TryDigits(ReadOnlySpan<char> text, int start, int length, out int value)
     {
         value = 0;
         for (var i = start; i < start + length; i++)

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Portico.Schema;
 
 /// <summary>
@@ -11,7 +8,12 @@ internal static class EmailFormat
 {
     private const string AtomSymbols = "!#$%&'*+-/=?^_`{|}~";
 
-    public static bool IsValid(string text)
+    public static bool IsValid(string text) => IsValid(text, international: false);
+
+    /// <summary><c>idn-email</c> (RFC 6531): UTF-8 allowed in the local part, an internationalized domain.</summary>
+    public static bool IsInternational(string text) => IsValid(text, international: true);
+
+    private static bool IsValid(string text, bool international)
     {
         var at = text.LastIndexOf('@');
         if (at < 1 || at == text.Length - 1 || text.Length > 320)
@@ -19,10 +21,12 @@ internal static class EmailFormat
             return false;
         }
 
-        return IsLocalPart(text.AsSpan(0, at)) && IsDomain(text.AsSpan(at + 1));
+        var domain = text[(at + 1)..];
+        return IsLocalPart(text.AsSpan(0, at), international)
+            && (international && domain[0] != '[' ? HostnameFormat.IsIdnHostname(domain) : IsDomain(domain));
     }
 
-    private static bool IsLocalPart(ReadOnlySpan<char> local)
+    private static bool IsLocalPart(ReadOnlySpan<char> local, bool international)
     {
         if (local.Length >= 2 && local[0] == '"' && local[^1] == '"')
         {
@@ -34,7 +38,7 @@ internal static class EmailFormat
                 {
                     i++;
                 }
-                else if (c is < ' ' or > '~' or '"' or '\\')
+                else if (c is < ' ' or '"' or '\\' || (c > '~' && !international))
                 {
                     return false;
                 }
@@ -58,7 +62,7 @@ internal static class EmailFormat
 
             foreach (var c in part)
             {
-                if (!char.IsAsciiLetterOrDigit(c) && !AtomSymbols.Contains(c, StringComparison.Ordinal))
+                if (!char.IsAsciiLetterOrDigit(c) && !AtomSymbols.Contains(c, StringComparison.Ordinal) && !(international && c >= '\u0080'))
                 {
                     return false;
                 }
@@ -79,8 +83,8 @@ internal static class EmailFormat
 
             var literal = domain[1..^1];
             return literal.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase)
-                ? IPAddress.TryParse(literal[5..], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
-                : IsIPv4(literal);
+                ? IpFormat.IsIPv6(literal[5..])
+                : IpFormat.IsIPv4(literal);
         }
 
         if (domain.Length > 253)
@@ -106,23 +110,5 @@ internal static class EmailFormat
         }
 
         return true;
-    }
-
-    // Strict dotted quad: IPAddress.TryParse also takes "127.1" and hex forms, which mail does not.
-    private static bool IsIPv4(ReadOnlySpan<char> literal)
-    {
-        var parts = 0;
-        foreach (var range in literal.Split('.'))
-        {
-            var part = literal[range];
-            if (++parts > 4 || part.IsEmpty || part.Length > 3 || (part.Length > 1 && part[0] == '0')
-                || !int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
-                || value > 255)
-            {
-                return false;
-            }
-        }
-
-        return parts == 4;
     }
 }

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace Portico.Schema;
 
 /// <summary>
-/// The <c>format</c> keyword for the formats this validator asserts (date-time, uri, email, uuid).
-/// Other formats are annotations in draft 2020-12 and never reach this node.
+/// The <c>format</c> keyword, when asserted (see <see cref="JsonSchemaCompiler.Compile"/>), for every
+/// format 2020-12 defines. An unknown format name stays an annotation and never reaches this node.
 /// </summary>
 internal sealed class FormatNode(string format, Func<string, bool> check) : SchemaNode
 {
@@ -14,6 +14,11 @@ internal sealed class FormatNode(string format, Func<string, bool> check) : Sche
         "uri" => "string in uri format (absolute URI, e.g. https://example.com/a)",
         "email" => "string in email format (e.g. name@example.com)",
         "uuid" => "string in uuid format (e.g. 123e4567-e89b-12d3-a456-426614174000)",
+        "date" => "string in date format (RFC 3339 full-date, e.g. 2025-01-31)",
+        "time" => "string in time format (RFC 3339 full-time, e.g. 09:30:00Z)",
+        "duration" => "string in duration format (ISO 8601, e.g. P3DT4H)",
+        "ipv4" => "string in ipv4 format (e.g. 192.0.2.1)",
+        "ipv6" => "string in ipv6 format (e.g. 2001:db8::1)",
         _ => $"string in {format} format",
     };
 
@@ -23,6 +28,21 @@ internal sealed class FormatNode(string format, Func<string, bool> check) : Sche
         "uri" => UriFormat.IsValid,
         "email" => EmailFormat.IsValid,
         "uuid" => IsUuid,
+        "date" => DateTimeFormat.IsDate,
+        "time" => DateTimeFormat.IsTime,
+        "duration" => DateTimeFormat.IsDuration,
+        "ipv4" => IpFormat.IsIPv4,
+        "ipv6" => IpFormat.IsIPv6,
+        "hostname" => HostnameFormat.IsHostname,
+        "idn-hostname" => HostnameFormat.IsIdnHostname,
+        "idn-email" => EmailFormat.IsInternational,
+        "uri-reference" => UriFormat.IsReference,
+        "iri" => UriFormat.IsIri,
+        "iri-reference" => UriFormat.IsIriReference,
+        "uri-template" => UriTemplateFormat.IsValid,
+        "json-pointer" => PointerFormat.IsJsonPointer,
+        "relative-json-pointer" => PointerFormat.IsRelativeJsonPointer,
+        "regex" => EcmaRegex.IsEcmaSyntax,
         _ => null,
     };
 

@@ -16,6 +16,18 @@ internal sealed class ItemsNode(IReadOnlyList<SchemaNode> prefix, SchemaNode? re
         }
 
         var length = instance.GetArrayLength();
+        if (context.Annotations is { } evaluated)
+        {
+            if (rest is null)
+            {
+                evaluated.AddPrefix(Math.Min(length, prefix.Count));
+            }
+            else
+            {
+                evaluated.AddAllItems();
+            }
+        }
+
         if (ReferenceEquals(rest, BooleanSchemaNode.False) && length > prefix.Count)
         {
             var expected = "at most " + InstanceText.Count(prefix.Count, "item", "items");

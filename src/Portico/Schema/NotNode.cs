@@ -9,9 +9,13 @@ internal sealed class NotNode(SchemaNode schema) : SchemaNode
 
     public override void Validate(JsonElement instance, ValidationContext context)
     {
+        // Annotations under 'not' never count: it passes only when its schema fails.
         var mark = context.Mark;
-        context.ValidateBranch(schema, instance);
-        if (context.Mark != mark)
+        var annotations = context.Annotations;
+        context.Annotations = null;
+        var matched = context.ValidateBranch(schema, instance);
+        context.Annotations = annotations;
+        if (!matched)
         {
             context.TakeSince(mark);
             return;

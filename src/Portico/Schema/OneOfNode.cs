@@ -19,8 +19,7 @@ internal sealed class OneOfNode(IReadOnlyList<SchemaNode> branches) : SchemaNode
         for (var i = 0; i < branches.Count; i++)
         {
             var mark = context.Mark;
-            context.ValidateBranch(branches[i], instance);
-            if (context.Mark == mark)
+            if (context.ValidateBranch(branches[i], instance))
             {
                 matched.Add(i + 1);
             }

@@ -47,6 +47,11 @@ internal sealed class PropertiesNode(
                 }
             }
 
+            if (matched || additional is not null)
+            {
+                context.Annotations?.AddName(property.Name);
+            }
+
             if (matched || additional is null)
             {
                 continue;

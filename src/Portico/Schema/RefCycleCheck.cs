@@ -43,8 +43,9 @@ internal static class RefCycleCheck
                 }
                 else if (!done)
                 {
-                    var cycle = path.Skip(path.IndexOf(child)).OfType<RefNode>().FirstOrDefault();
-                    compilation.Issue(cycle?.Pointer ?? "", "$ref", "circular reference that never descends into the value");
+                    var cycle = path.Skip(path.IndexOf(child)).OfType<ReferenceNode>().FirstOrDefault();
+                    compilation.Issue(cycle?.At ?? new SchemaLocation(0, ""), cycle is { Dynamic: true } ? "$dynamicRef" : "$ref",
+                        "circular reference that never descends into the value");
                 }
             }
         }

@@ -3,76 +3,102 @@ using System.Text.Json;
 namespace Portico.Schema;
 
 /// <summary>
-/// Binds <c>$ref</c>s once the schema has been walked. Only references into this document are
-/// supported: <c>#</c>, <c>#/json/pointer</c> (percent- and ~-escaped), and the same behind the
-/// root's own <c>$id</c>. Remote URLs, anchors and <c>$id</c>-relative URIs are reported instead
-/// of guessed at, since tool schemas are meant to be self-contained.
+/// Binds <c>$ref</c>/<c>$dynamicRef</c> once the schema has been walked: the reference is resolved
+/// against the base URI of the resource it sits in, then found as a resource (<c>$id</c>), a JSON
+/// pointer inside one, or an anchor. Only the schema itself and the documents the caller supplied
+/// are searched; a reference to anything else is a compile error naming it (nothing is fetched).
 /// </summary>
-internal sealed class ReferenceResolver(SchemaCompilation compilation, JsonElement root)
+internal sealed class ReferenceResolver(SchemaCompilation compilation)
 {
-    private readonly Queue<(RefNode Node, string Reference, int Depth)> _pending = new();
-    private readonly string? _rootId = RootId(root);
+    private readonly Queue<(ReferenceNode Node, int Depth)> _pending = new();
+    private readonly List<ReferenceNode> _dynamic = [];
+    private int _dynamicAnchorsCompiled;
 
-    public void Queue(RefNode node, string reference, int depth) => _pending.Enqueue((node, reference, depth));
+    public void Queue(ReferenceNode node, int depth) => _pending.Enqueue((node, depth));
 
     /// <summary>Binds every queued reference, compiling targets not yet compiled (which may queue more).</summary>
     public void BindAll()
     {
-        while (_pending.TryDequeue(out var pending))
+        var registry = compilation.Registry;
+        while (true)
         {
-            var (node, reference, depth) = pending;
-            if (ToPointer(reference, node.Pointer) is not { } pointer)
+            while (_pending.TryDequeue(out var pending))
             {
-                continue;
+                Bind(pending.Node, pending.Depth);
             }
 
-            if (!JsonPointer.TryResolve(root, pointer, out var target))
+            // Any $dynamicAnchor may become a $dynamicRef's target, so once one is dynamic all are compiled.
+            if (!compilation.UsesDynamicScope || _dynamicAnchorsCompiled == registry.DynamicAnchors.Count)
             {
-                compilation.Issue(node.Pointer, "$ref", $"target '{reference}' does not exist in this schema");
-                continue;
+                break;
             }
 
-            node.Target = compilation.Compile(target, pointer, depth + 1);
+            for (; _dynamicAnchorsCompiled < registry.DynamicAnchors.Count; _dynamicAnchorsCompiled++)
+            {
+                var (resource, name, location) = registry.DynamicAnchors[_dynamicAnchorsCompiled];
+                if (JsonPointer.TryResolve(registry.Document(location.Document), location.Pointer, out var schema))
+                {
+                    resource.DynamicAnchors.TryAdd(name, compilation.Compile(schema, location, 1));
+                }
+            }
+        }
+
+        foreach (var node in _dynamic)
+        {
+            node.DynamicTargets.AddRange(registry.DynamicAnchors
+                .Where(anchor => anchor.Name == node.DynamicAnchor)
+                .Select(anchor => anchor.Resource.DynamicAnchors[anchor.Name]));
         }
     }
 
-    private string? ToPointer(string reference, string at)
+    private void Bind(ReferenceNode node, int depth)
     {
-        string fragment;
-        if (reference.StartsWith('#'))
+        var registry = compilation.Registry;
+        var keyword = node.Dynamic ? "$dynamicRef" : "$ref";
+        var baseUri = registry.ResourceAt(node.At).Uri;
+        if (!SchemaUri.TryResolve(baseUri, node.Reference, out var uri, out var fragment))
         {
-            fragment = reference[1..];
+            compilation.Issue(node.At, keyword, $"'{node.Reference}' is not a URI reference that resolves against '{baseUri}'");
+            return;
         }
-        else if (_rootId is not null && reference.StartsWith(_rootId, StringComparison.Ordinal)
-            && (reference.Length == _rootId.Length || reference[_rootId.Length] == '#'))
+
+        if (registry.Resource(uri) is not { } resource)
         {
-            fragment = reference.Length == _rootId.Length ? "" : reference[(_rootId.Length + 1)..];
+            compilation.Issue(node.At, keyword,
+                $"'{node.Reference}' refers to '{uri}', which is neither this schema nor a subschema with that $id (Portico never fetches remote schemas)");
+            return;
+        }
+
+        var text = Uri.UnescapeDataString(fragment ?? "");
+        SchemaLocation target;
+        if (text.Length == 0 || text[0] == '/')
+        {
+            target = resource.Root with { Pointer = resource.Root.Pointer + text };
+        }
+        else if (registry.Anchor(resource, text) is { } anchored)
+        {
+            target = anchored;
         }
         else
         {
-            compilation.Issue(at, "$ref", $"'{reference}' is not a local reference; only '#' and '#/...' pointers into this schema are supported");
-            return null;
+            compilation.Issue(node.At, keyword, $"'{node.Reference}' names the anchor '{text}', which no $anchor or $dynamicAnchor in '{resource.Uri}' defines");
+            return;
         }
 
-        var pointer = Uri.UnescapeDataString(fragment);
-        if (pointer.Length > 0 && pointer[0] != '/')
+        if (!JsonPointer.TryResolve(registry.Document(target.Document), target.Pointer, out var schema))
         {
-            compilation.Issue(at, "$ref", $"'{reference}' refers to an anchor ($anchor), which is not supported");
-            return null;
+            compilation.Issue(node.At, keyword, $"target '{node.Reference}' does not exist in this schema");
+            return;
         }
 
-        return pointer;
-    }
-
-    private static string? RootId(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("$id", out var id) || id.ValueKind != JsonValueKind.String)
+        node.Target = compilation.Compile(schema, target, depth + 1);
+        if (node.Dynamic && text.Length > 0 && text[0] != '/'
+            && schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$dynamicAnchor", out var anchor)
+            && anchor.ValueKind == JsonValueKind.String && anchor.GetString() == text)
         {
-            return null;
+            node.DynamicAnchor = text;
+            compilation.UsesDynamicScope = true;
+            _dynamic.Add(node);
         }
-
-        // "https://x/schema#" names the same resource as "https://x/schema".
-        var text = id.GetString()!;
-        return text.EndsWith('#') ? text[..^1] : text;
     }
 }

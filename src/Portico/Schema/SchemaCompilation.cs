@@ -3,44 +3,65 @@ using System.Text.Json;
 namespace Portico.Schema;
 
 /// <summary>
-/// The state of compiling one schema document: compiled subschemas by JSON pointer (so each is
-/// compiled once and <c>$ref</c>s can share them), references waiting to be bound, and every issue
-/// found. Issues are collected rather than thrown so one error lists all of them.
+/// The state of compiling one schema: compiled subschemas by location (so each is compiled once and
+/// references can share them), references waiting to be bound, and every issue found. Issues are
+/// collected rather than thrown so one error lists all of them.
 /// </summary>
 internal sealed class SchemaCompilation
 {
     // Schema documents are parsed with a depth limit already; this guards callers who raised it.
-    private const int MaxSchemaDepth = 128;
+    public const int MaxSchemaDepth = 128;
 
-    private readonly JsonElement _root;
     private readonly List<SchemaIssue> _issues = [];
-    private readonly Dictionary<string, SchemaNode> _compiled = new(StringComparer.Ordinal);
+    private readonly Dictionary<SchemaLocation, SchemaNode> _compiled = [];
     private readonly ReferenceResolver _references;
+    private readonly bool _assertFormat;
 
-    public SchemaCompilation(JsonElement root)
+    public SchemaCompilation(IReadOnlyDictionary<string, JsonElement> documents, bool assertFormat)
     {
-        _root = root;
-        _references = new ReferenceResolver(this, root);
+        _assertFormat = assertFormat;
+        Registry = new SchemaRegistry(this, documents);
+        _references = new ReferenceResolver(this);
     }
+
+    public SchemaRegistry Registry { get; }
 
     public IReadOnlyList<SchemaIssue> Issues => _issues;
 
-    public SchemaNode CompileRoot()
+    /// <summary>Set when a <c>$dynamicRef</c> may change target, so validation must track the dynamic scope.</summary>
+    public bool UsesDynamicScope { get; set; }
+
+    /// <summary>Set when any schema uses unevaluatedProperties/unevaluatedItems.</summary>
+    public bool UsesAnnotations { get; set; }
+
+    /// <summary>Whether <c>format</c> is checked in this document: by option, or because its meta-schema asks.</summary>
+    public bool AssertsFormat(SchemaLocation at) =>
+        _assertFormat || (Registry.Vocabularies(at.Document) & SchemaVocabularies.FormatAssertion) != 0;
+
+    public SchemaNode CompileRoot(JsonElement root)
     {
-        var root = Compile(_root, "", 0);
+        var document = Registry.Load(root, SchemaUri.DefaultBase);
+        var node = Compile(root, new SchemaLocation(document, ""), 0);
         _references.BindAll();
         RefCycleCheck.Run(_compiled.Values, this);
-        return root;
+        return node;
     }
 
-    public void Issue(string pointer, string keyword, string? detail = null) => _issues.Add(new SchemaIssue(pointer, keyword, detail));
-
-    public void QueueReference(RefNode node, string reference, int depth) => _references.Queue(node, reference, depth);
-
-    /// <summary>The node for the subschema at <paramref name="pointer"/>, compiling it on first use.</summary>
-    public SchemaNode Compile(JsonElement schema, string pointer, int depth)
+    public void Issue(SchemaLocation at, string keyword, string? detail = null)
     {
-        if (_compiled.TryGetValue(pointer, out var existing))
+        var issue = new SchemaIssue(at.Document == 0 ? at.Pointer : $"{Registry.DocumentUri(at.Document)}#{at.Pointer}", keyword, detail);
+        if (!_issues.Contains(issue))
+        {
+            _issues.Add(issue);
+        }
+    }
+
+    public void QueueReference(ReferenceNode node, int depth) => _references.Queue(node, depth);
+
+    /// <summary>The node for the subschema at <paramref name="at"/>, compiling it on first use.</summary>
+    public SchemaNode Compile(JsonElement schema, SchemaLocation at, int depth)
+    {
+        if (_compiled.TryGetValue(at, out var existing))
         {
             return existing;
         }
@@ -48,7 +69,7 @@ internal sealed class SchemaCompilation
         SchemaNode node;
         if (depth > MaxSchemaDepth)
         {
-            Issue(pointer, "schema", $"nested more than {MaxSchemaDepth} levels deep");
+            Issue(at, "schema", $"nested more than {MaxSchemaDepth} levels deep");
             node = BooleanSchemaNode.True;
         }
         else
@@ -57,84 +78,95 @@ internal sealed class SchemaCompilation
             {
                 JsonValueKind.True => BooleanSchemaNode.True,
                 JsonValueKind.False => BooleanSchemaNode.False,
-                JsonValueKind.Object => CompileObject(schema, pointer, depth),
-                _ => Invalid(pointer),
+                JsonValueKind.Object => CompileObject(schema, at, depth),
+                _ => Invalid(at),
             };
         }
 
-        _compiled[pointer] = node;
+        _compiled[at] = node;
         return node;
     }
 
-    private BooleanSchemaNode Invalid(string pointer)
+    private BooleanSchemaNode Invalid(SchemaLocation at)
     {
-        Issue(pointer, "schema", "a schema must be an object or a boolean");
+        Issue(at, "schema", "a schema must be an object or a boolean");
         return BooleanSchemaNode.True;
     }
 
-    private SchemaObjectNode CompileObject(JsonElement schema, string pointer, int depth)
+    private SchemaObjectNode CompileObject(JsonElement schema, SchemaLocation at, int depth)
     {
+        var vocabularies = Registry.Vocabularies(at.Document);
+        var node = new SchemaObjectNode(Registry.ResourceAt(at));
+        _compiled[at] = node; // before the keywords, so a subschema referring back finds it
         TypeNode? type = null;
         var keywords = new List<SchemaNode>();
-        var seenProperties = false;
-        var seenItems = false;
+        var unevaluated = new List<SchemaNode>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in schema.EnumerateObject())
         {
-            var at = JsonPointer.Append(pointer, member.Name);
-            var value = member.Value;
-            SchemaNode? node = null;
-            switch (member.Name)
+            var name = member.Name;
+            var keyword = at.Append(name);
+            if (name is "$ref" or "$dynamicRef" or "$defs" or "definitions" or "$id" or "$anchor" or "$dynamicAnchor"
+                or "$schema" or "$vocabulary" or "$comment")
             {
-                case "type":
-                    type = ValueKeywordCompiler.Type(this, value, at);
-                    break;
-                case "properties" or "patternProperties" or "additionalProperties":
-                    node = seenProperties ? null : StructureKeywordCompiler.Properties(this, schema, pointer, depth);
-                    seenProperties = true;
-                    break;
-                case "prefixItems" or "items":
-                    node = seenItems ? null : StructureKeywordCompiler.Items(this, schema, pointer, depth);
-                    seenItems = true;
-                    break;
-                case "$id" when pointer.Length > 0:
-                    Issue(at, "$id", "only allowed at the root of the schema");
-                    break;
-                case "$id" when value.ValueKind != JsonValueKind.String:
-                    Issue(at, "$id", "must be a string");
-                    break;
-                case "$id":
-                    break;
-                default:
-                    node = CompileKeyword(member.Name, value, at, depth);
-                    break;
-            }
-
-            if (node is not null)
-            {
-                keywords.Add(node);
-            }
-        }
-
-        return new SchemaObjectNode(type, keywords);
-    }
-
-    private SchemaNode? CompileKeyword(string name, JsonElement value, string at, int depth)
-    {
-        switch (name)
-        {
-            case "enum" or "const" or "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" or "multipleOf"
-                or "minLength" or "maxLength" or "pattern" or "format" or "minItems" or "maxItems" or "uniqueItems"
-                or "minProperties" or "maxProperties" or "required":
-                return ValueKeywordCompiler.Compile(this, name, value, at);
-            case "allOf" or "anyOf" or "oneOf" or "not" or "$ref" or "$defs" or "definitions":
-                return ApplicatorKeywordCompiler.Compile(this, name, value, at, depth);
-            default:
-                if (!SchemaKeywords.Annotations.Contains(name))
+                if (CoreKeywordCompiler.Compile(this, name, member.Value, keyword, depth) is { } core)
                 {
-                    Issue(at, name);
+                    keywords.Add(core);
                 }
 
-                return null;
+                continue;
+            }
+
+            if (!SchemaKeywords.IsEvaluated(name, vocabularies))
+            {
+                continue; // an annotation: title, x-foo, discriminator, or a vocabulary the meta-schema left out
+            }
+
+            var group = KeywordGroup(name);
+            if (!done.Add(group))
+            {
+                continue;
+            }
+
+            var compiled = group switch
+            {
+                "type" => type = ValueKeywordCompiler.Type(this, member.Value, keyword),
+                "properties" => StructureKeywordCompiler.Properties(this, schema, at, depth),
+                "items" => StructureKeywordCompiler.Items(this, schema, at, depth),
+                "contains" => StructureKeywordCompiler.Contains(this, schema, at, depth, vocabularies),
+                "if" => ApplicatorKeywordCompiler.Conditional(this, schema, at, depth),
+                "unevaluated" => null,
+                _ when ApplicatorKeywordCompiler.Handles(name) => ApplicatorKeywordCompiler.Compile(this, name, member.Value, keyword, depth),
+                _ => ValueKeywordCompiler.Compile(this, name, member.Value, keyword),
+            };
+            if (group == "unevaluated")
+            {
+                unevaluated.AddRange(StructureKeywordCompiler.Unevaluated(this, schema, at, depth));
+            }
+            else if (compiled is not null && group != "type")
+            {
+                keywords.Add(compiled);
+            }
         }
+
+        if (unevaluated.Count > 0)
+        {
+            UsesAnnotations = true;
+        }
+
+        // unevaluated* run last: they need the annotations of every other keyword of this schema.
+        node.Initialise(type, [.. keywords, .. unevaluated], collectsAnnotations: unevaluated.Count > 0);
+        return node;
     }
+
+    /// <summary>Keywords read together (their meanings interlock) share a group and compile once.</summary>
+    private static string KeywordGroup(string name) => name switch
+    {
+        "properties" or "patternProperties" or "additionalProperties" => "properties",
+        "prefixItems" or "items" or "additionalItems" => "items",
+        "contains" or "minContains" or "maxContains" => "contains",
+        "if" or "then" or "else" => "if",
+        "unevaluatedProperties" or "unevaluatedItems" => "unevaluated",
+        _ => name,
+    };
 }

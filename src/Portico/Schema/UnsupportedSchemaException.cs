@@ -1,14 +1,16 @@
 namespace Portico.Schema;
 
 /// <summary>
-/// Thrown by <see cref="JsonSchemaCompiler.Compile"/> when a schema uses keywords this validator
-/// does not implement (or gives a keyword a value it cannot use). Refusing is deliberate: silently
-/// skipping a keyword would let through arguments the tool author meant to reject.
+/// Thrown by <see cref="JsonSchemaCompiler.Compile"/> when a schema cannot be used: it is invalid
+/// (a keyword with a value of the wrong kind, an invalid regular expression, a <c>$ref</c> to
+/// nothing or in a loop that never reaches a value) or needs a document Portico does not have (it
+/// never fetches one). Unknown keywords are not a reason: they are annotations. Each issue names
+/// what is wrong and the JSON pointer where, so the schema's author can go straight to it.
 /// </summary>
 internal sealed class UnsupportedSchemaException : Exception
 {
     public UnsupportedSchemaException(IReadOnlyList<SchemaIssue> issues)
-        : base("Unsupported JSON Schema keywords: " + string.Join(", ", issues))
+        : base("Invalid JSON Schema: " + string.Join(", ", issues))
     {
         Issues = issues;
     }

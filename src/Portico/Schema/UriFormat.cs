@@ -1,37 +1,40 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Portico.Schema;
 
 /// <summary>
-/// RFC 3986 absolute <c>uri</c>: a scheme, then characters from the URI alphabet in the right
-/// places. System.Uri is too lenient for this (it accepts spaces, backslashes and relative paths).
+/// RFC 3986 <c>uri</c> and <c>uri-reference</c>, and RFC 3987 <c>iri</c>/<c>iri-reference</c> (the same
+/// with non-ASCII characters allowed): characters from the URI alphabet in the right places.
+/// System.Uri is too lenient for this (it accepts spaces, backslashes and unbracketed IPv6).
 /// </summary>
 internal static class UriFormat
 {
     private const string SubDelimiters = "!$&'()*+,;=";
 
-    public static bool IsValid(string text)
+    public static bool IsValid(string text) => Check(text, requireScheme: true, iri: false);
+
+    public static bool IsReference(string text) => Check(text, requireScheme: false, iri: false);
+
+    public static bool IsIri(string text) => Check(text, requireScheme: true, iri: true);
+
+    public static bool IsIriReference(string text) => Check(text, requireScheme: false, iri: true);
+
+    private static bool Check(string text, bool requireScheme, bool iri)
     {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 1 || !char.IsAsciiLetter(text[0]))
+        var rest = text.AsSpan();
+        var colon = rest.IndexOfAny(":/?#");
+        var hasScheme = colon > 0 && rest[colon] == ':' && IsScheme(rest[..colon]);
+        if (hasScheme)
+        {
+            rest = rest[(colon + 1)..];
+        }
+        else if (requireScheme)
         {
             return false;
         }
 
-        for (var i = 1; i < colon; i++)
-        {
-            if (!(char.IsAsciiLetterOrDigit(text[i]) || text[i] is '+' or '-' or '.'))
-            {
-                return false;
-            }
-        }
-
-        var rest = text.AsSpan(colon + 1);
         var fragment = rest.IndexOf('#');
         if (fragment >= 0)
         {
-            if (!AllOf(rest[(fragment + 1)..], "/?:@"))
+            if (!AllOf(rest[(fragment + 1)..], "/?:@", iri))
             {
                 return false;
             }
@@ -42,7 +45,7 @@ internal static class UriFormat
         var query = rest.IndexOf('?');
         if (query >= 0)
         {
-            if (!AllOf(rest[(query + 1)..], "/?:@"))
+            if (!AllOf(rest[(query + 1)..], "/?:@", iri))
             {
                 return false;
             }
@@ -55,23 +58,50 @@ internal static class UriFormat
             rest = rest[2..];
             var pathStart = rest.IndexOf('/');
             var authority = pathStart < 0 ? rest : rest[..pathStart];
-            if (!IsAuthority(authority))
+            if (!IsAuthority(authority, iri))
             {
                 return false;
             }
 
             rest = pathStart < 0 ? [] : rest[pathStart..];
         }
+        else if (!hasScheme)
+        {
+            // A relative path's first segment cannot hold ':' (it would read as a scheme).
+            var firstSegment = rest.IndexOf('/') is var slash and >= 0 ? rest[..slash] : rest;
+            if (firstSegment.Contains(':'))
+            {
+                return false;
+            }
+        }
 
-        return AllOf(rest, "/:@");
+        return AllOf(rest, "/:@", iri);
     }
 
-    private static bool IsAuthority(ReadOnlySpan<char> authority)
+    private static bool IsScheme(ReadOnlySpan<char> scheme)
+    {
+        if (!char.IsAsciiLetter(scheme[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in scheme)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAuthority(ReadOnlySpan<char> authority, bool iri)
     {
         var at = authority.LastIndexOf('@');
         if (at >= 0)
         {
-            if (!AllOf(authority[..at], ":"))
+            if (!AllOf(authority[..at], ":", iri))
             {
                 return false;
             }
@@ -93,8 +123,8 @@ internal static class UriFormat
 
         var portColon = authority.LastIndexOf(':');
         return portColon < 0
-            ? AllOf(authority, "")
-            : AllOf(authority[..portColon], "") && IsPort(authority[(portColon + 1)..]);
+            ? AllOf(authority, "", iri)
+            : AllOf(authority[..portColon], "", iri) && IsPort(authority[(portColon + 1)..]);
     }
 
     private static bool IsIpLiteral(ReadOnlySpan<char> literal)
@@ -102,10 +132,10 @@ internal static class UriFormat
         if (literal.Length > 1 && literal[0] is 'v' or 'V')
         {
             var dot = literal.IndexOf('.');
-            return dot > 1 && AllHex(literal[1..dot]) && dot < literal.Length - 1 && AllOf(literal[(dot + 1)..], ":", allowPercent: false);
+            return dot > 1 && AllHex(literal[1..dot]) && dot < literal.Length - 1 && AllOf(literal[(dot + 1)..], ":", iri: false, allowPercent: false);
         }
 
-        return IPAddress.TryParse(literal, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        return IpFormat.IsIPv6(literal);
     }
 
     private static bool IsPort(ReadOnlySpan<char> port)
@@ -134,8 +164,8 @@ internal static class UriFormat
         return true;
     }
 
-    /// <summary>Unreserved, sub-delimiters, percent-escapes and the given extra characters only.</summary>
-    private static bool AllOf(ReadOnlySpan<char> text, string extra, bool allowPercent = true)
+    /// <summary>Unreserved, sub-delimiters, percent-escapes and the given extra characters only (and, in an IRI, non-ASCII).</summary>
+    private static bool AllOf(ReadOnlySpan<char> text, string extra, bool iri, bool allowPercent = true)
     {
         for (var i = 0; i < text.Length; i++)
         {
@@ -149,7 +179,7 @@ internal static class UriFormat
 
                 i += 2;
             }
-            else if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~'
+            else if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' || (iri && c >= '\u00A0')
                 || SubDelimiters.Contains(c, StringComparison.Ordinal) || extra.Contains(c, StringComparison.Ordinal)))
             {
                 return false;

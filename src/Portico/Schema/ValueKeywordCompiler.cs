@@ -20,7 +20,7 @@ internal static class ValueKeywordCompiler
         ["integer"] = JsonTypes.Integer,
     };
 
-    public static TypeNode? Type(SchemaCompilation compilation, JsonElement value, string at)
+    public static TypeNode? Type(SchemaCompilation compilation, JsonElement value, SchemaLocation at)
     {
         List<JsonElement>? names = value.ValueKind switch
         {
@@ -51,7 +51,7 @@ internal static class ValueKeywordCompiler
         return new TypeNode(allowed, accepted);
     }
 
-    public static SchemaNode? Compile(SchemaCompilation compilation, string name, JsonElement value, string at)
+    public static SchemaNode? Compile(SchemaCompilation compilation, string name, JsonElement value, SchemaLocation at)
     {
         switch (name)
         {
@@ -75,14 +75,18 @@ internal static class ValueKeywordCompiler
                 }
 
                 return regex is null ? null : new PatternNode(regex, value.GetString()!);
+            case "format" when value.ValueKind == JsonValueKind.String && !compilation.AssertsFormat(at):
+                return null;
             case "format" when value.ValueKind == JsonValueKind.String:
                 // Formats we do not check are annotations in 2020-12, so they compile to nothing.
                 var check = FormatNode.CheckerFor(value.GetString()!);
                 return check is null ? null : new FormatNode(value.GetString()!, check);
             case "uniqueItems" when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
                 return value.ValueKind == JsonValueKind.True ? new UniqueItemsNode() : null;
-            case "required" when value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String):
-                return new RequiredNode([.. value.EnumerateArray().Select(v => v.GetString()!)]);
+            case "required" when StringArray(value) is { } names:
+                return new RequiredNode(names);
+            case "dependentRequired" when value.ValueKind == JsonValueKind.Object && value.EnumerateObject().All(entry => StringArray(entry.Value) is not null):
+                return new DependentRequiredNode([.. value.EnumerateObject().Select(entry => (entry.Name, StringArray(entry.Value)!))]);
             default:
                 compilation.Issue(at, name, ExpectedValue(name));
                 return null;
@@ -96,9 +100,27 @@ internal static class ValueKeywordCompiler
         "pattern" or "format" => "must be a string",
         "uniqueItems" => "must be a boolean",
         "required" => "must be an array of strings",
+        "dependentRequired" => "must be an object whose values are arrays of strings",
         "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" => "must be a number",
         _ => "must be a non-negative integer",
     };
+
+    public static string[]? StringArray(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
+            ? [.. value.EnumerateArray().Select(v => v.GetString()!)]
+            : null;
+
+    /// <summary>A non-negative integer keyword (minContains, maxContains), or null after reporting it.</summary>
+    public static long? Count(SchemaCompilation compilation, JsonElement value, SchemaLocation at, string name)
+    {
+        if (TryCount(value, out var count))
+        {
+            return count;
+        }
+
+        compilation.Issue(at, name, ExpectedValue(name));
+        return null;
+    }
 
     private static bool TryCount(JsonElement value, out long count)
     {

@@ -10,8 +10,8 @@ namespace Portico.Tools.Conformance;
 internal sealed partial class ConformancePack
 {
     /// <summary>
-    /// Kept as raw JSON so <c>$schema</c>, <c>$defs</c> and <c>additionalProperties</c> reach the
-    /// client unchanged: the scenario checks that nothing strips 2020-12 keywords.
+    /// Kept as raw JSON so every 2020-12 keyword ($schema, $defs, $anchor, allOf/anyOf, if/then/else,
+    /// additionalProperties) reaches the client unchanged: the scenario checks that nothing strips them.
     /// </summary>
     private static readonly JsonElement JsonSchema202012 = JsonDocument.Parse("""
         {
@@ -19,6 +19,7 @@ internal sealed partial class ConformancePack
           "type": "object",
           "$defs": {
             "address": {
+              "$anchor": "addressDef",
               "type": "object",
               "properties": {
                 "street": { "type": "string" },
@@ -28,8 +29,15 @@ internal sealed partial class ConformancePack
           },
           "properties": {
             "name": { "type": "string" },
-            "address": { "$ref": "#/$defs/address" }
+            "address": { "$ref": "#/$defs/address" },
+            "contactMethod": { "type": "string", "enum": ["phone", "email"] },
+            "phone": { "type": "string" },
+            "email": { "type": "string" }
           },
+          "allOf": [{ "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }] }],
+          "if": { "properties": { "contactMethod": { "const": "phone" } }, "required": ["contactMethod"] },
+          "then": { "required": ["phone"] },
+          "else": { "required": ["email"] },
           "additionalProperties": false
         }
         """).RootElement;
