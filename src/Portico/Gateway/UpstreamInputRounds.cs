@@ -227,7 +227,14 @@ internal sealed partial class UpstreamInputRounds : IDisposable
         {
             if (subject == roundId)
             {
-                woken.Release();
+                try
+                {
+                    woken.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The wait ended while this change was being raised.
+                }
             }
         });
         var answers = new JsonObject();
@@ -240,6 +247,7 @@ internal sealed partial class UpstreamInputRounds : IDisposable
         LogRelayed(_logger, roundId, invocation.Call.RequestId);
         var accepted = false;
         var acceptBy = Task.Delay(AcceptTimeout, _time, cancellationToken);
+        Task? wake = null;
         while (true)
         {
             if (await TakeAsync(roundId, StepKind, cancellationToken) is { } step)
@@ -259,7 +267,14 @@ internal sealed partial class UpstreamInputRounds : IDisposable
                 accepted = true;
             }
 
-            await (accepted ? woken.WaitAsync(cancellationToken) : Task.WhenAny(woken.WaitAsync(cancellationToken), acceptBy));
+            // One wait at a time: an abandoned one would take the next wake-up for itself.
+            wake ??= woken.WaitAsync(cancellationToken);
+            await (accepted ? wake : Task.WhenAny(wake, acceptBy));
+            if (wake.IsCompleted)
+            {
+                await wake;
+                wake = null;
+            }
         }
     }
 

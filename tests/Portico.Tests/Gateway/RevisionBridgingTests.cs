@@ -94,7 +94,8 @@ public sealed class RevisionBridgingTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await PorticoTestServer.StartAsync(conformance: true);
-        await using var gateway = await GatewayHarness.StartAsync();
+        // Never down, so every check after the first listing is a liveness check (no new listing hides a failing one).
+        await using var gateway = await GatewayHarness.StartAsync(failureThreshold: 1000);
         await gateway.AddAsync(new { name = "new", url = upstream.McpEndpoint.ToString(), protocol = Modern });
         await gateway.WaitUpAsync("new");
         var asked = new List<string>();
@@ -127,6 +128,10 @@ public sealed class RevisionBridgingTests
         Assert.Equal("Ada's favourite colour is blue.", (string?)final["content"]![0]!["text"]);
         Assert.Equal(-32021, (int)noCapability["code"]!);
         Assert.Equal(0, gateway.Service<UpstreamInputRounds>().Count); // passed through: nothing waits on the gateway
+        // Its health checks after the listing succeed too (2026-07-28 has no ping; server/discover answers).
+        var later = gateway.Server.Clock.GetUtcNow().AddMinutes(1);
+        gateway.Server.Clock.Advance(TimeSpan.FromMinutes(1));
+        await gateway.WaitForVendorAsync("new", v => (int)v["consecutiveFailures"]! == 0 && v["lastCheckedAt"]!.GetValue<DateTimeOffset>() >= later, "checked again and up");
     }
 
     [Fact]
@@ -281,7 +286,8 @@ public sealed class RevisionBridgingTests
     private static JsonObject Error(McpHttpResponse response)
         => response.Final["error"] as JsonObject ?? throw new InvalidOperationException($"Expected an error, got {(int)response.Status}: {response.Body}");
 
-    private static string State(JsonObject result) => result["requestState"]!.GetValue<string>();
+    private static string State(JsonObject result)
+        => result["requestState"]?.GetValue<string>() ?? throw new InvalidOperationException($"Expected an input_required result, got {result.ToJsonString()}");
 
     private static string Text(CallToolResult result) => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(b => b.Text));
 
