@@ -79,8 +79,9 @@ internal static class UpstreamsCommand
         var credentialHeader = new Option<string>("--credential-header") { Description = "The header stored credentials travel in (default Authorization)." };
         var credentialFormat = new Option<string>("--credential-format") { Description = "The header's value, {secret} where the secret goes (default 'Bearer {secret}' for Authorization, else '{secret}')." };
         var disabled = new Option<bool>("--disabled") { Description = "Store it without serving it yet." };
+        var protocol = new Option<string>("--protocol") { Description = "The MCP revision it speaks: 2025-11-25 (default) or 2026-07-28.", DefaultValueFactory = _ => UpstreamDefinition.DefaultProtocol };
         return AdminCommand.Create("add", "Add an upstream (http with --url, or stdio with --command).",
-            [name, url, headers, command, args, env, cwd, allow, deny, timeout, credentials, credentialHeader, credentialFormat, disabled], async (parse, cli, cancellationToken) =>
+            [name, url, headers, command, args, env, cwd, allow, deny, timeout, credentials, credentialHeader, credentialFormat, disabled, protocol], async (parse, cli, cancellationToken) =>
             {
                 var input = new UpstreamInput
                 {
@@ -98,6 +99,7 @@ internal static class UpstreamsCommand
                     CredentialHeader = parse.GetValue(credentialHeader),
                     CredentialFormat = parse.GetValue(credentialFormat),
                     Enabled = !parse.GetValue(disabled),
+                    Protocol = parse.GetValue(protocol),
                 };
                 if (input.Url is not null && input.Command is not null)
                 {

@@ -26,6 +26,12 @@ internal sealed class GatewayOptions
     /// <summary>Sessions one upstream may have open (one per stored credential; callers without one share a single session).</summary>
     public int MaxConnectionsPerUpstream { get; set; } = 100;
 
+    /// <summary>
+    /// How long an upstream call of a stateless (2026-07-28) client waits for the client's answers to what the upstream
+    /// asked (its retry with <c>inputResponses</c>); then the upstream call is cancelled and audited.
+    /// </summary>
+    public TimeSpan InputRoundTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Whether (and which) stdio upstreams the network admin API may add; off by default.</summary>
     public AdminApiStdioOptions AdminApiStdio { get; set; } = new();
 }

@@ -12,6 +12,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.AddSingleton<UpstreamClientPool>();
         services.AddSingleton<UpstreamCalls>();
+        services.AddSingleton<UpstreamInputRounds>();
         services.AddSingleton<GatewayToolSource>();
         services.AddSingleton<UpstreamCredentialCache>();
         services.AddSingleton<UpstreamOAuth>();
@@ -38,10 +39,12 @@ internal static class GatewayServiceCollectionExtensions
             .AddStoreEntity(new UpstreamOAuthClientRecordConfiguration())
             .AddStoreEntity(new UpstreamOAuthStateRecordConfiguration())
             .AddStoreEntity(new UpstreamOAuthSpentLinkRecordConfiguration())
-            .AddStoreEntity(new TenantToolAllowlistRecordConfiguration());
+            .AddStoreEntity(new TenantToolAllowlistRecordConfiguration())
+            .AddStoreEntity(new UpstreamRoundMessageRecordConfiguration());
     /// <summary>The saves the gateway's caches must hear of (also registered by the CLI).</summary>
     public static IServiceCollection AddGatewayStoreTopics(this IServiceCollection services)
         => services.AddStoreChangeTopic<UpstreamRecord>(GatewayTopics.Upstreams, u => u.Name)
             .AddStoreChangeTopic<UpstreamCredentialRecord>(GatewayTopics.Credentials, c => UpstreamCredentialStore.Subject(c.Upstream, c.OwnerKind, c.OwnerId))
-            .AddStoreChangeTopic<TenantToolAllowlistRecord>(GatewayTopics.Allowlists, a => a.TenantId);
+            .AddStoreChangeTopic<TenantToolAllowlistRecord>(GatewayTopics.Allowlists, a => a.TenantId)
+            .AddStoreChangeTopic<UpstreamRoundMessageRecord>(GatewayTopics.InputRounds, m => m.RoundId, (_, state) => state == Microsoft.EntityFrameworkCore.EntityState.Added);
 }

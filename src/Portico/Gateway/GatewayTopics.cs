@@ -13,4 +13,7 @@ internal static class GatewayTopics
 
     /// <summary>A tenant's upstream tool allowlist changed; subject: the tenant id.</summary>
     public static readonly StoreTopic Allowlists = new("gateway.allowlist");
+
+    /// <summary>A message of an input round waits in <c>upstream_round_messages</c>; subject: the round id.</summary>
+    public static readonly StoreTopic InputRounds = new("gateway.input-round");
 }

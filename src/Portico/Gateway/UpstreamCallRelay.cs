@@ -39,6 +39,22 @@ internal sealed class UpstreamCallRelay(string requestId, ToolInvocation invocat
 
     public ToolInvocation Invocation { get; } = invocation;
 
+    /// <summary>
+    /// The input round of a stateless (2026-07-28) caller: what the upstream asks during the call waits there for the
+    /// caller's retry instead of going to a session (which such a caller does not have). Null for callers with a session.
+    /// </summary>
+    public UpstreamInputRound? Round { get; init; }
+
+    /// <summary>
+    /// A stateless caller in front of a stateless upstream: the upstream's input-required result is passed through (its
+    /// <c>requestState</c> sealed inside Portico's) instead of being resolved here. <see cref="UpstreamCallTap"/> takes it
+    /// off the wire into <see cref="PassedInput"/> before the SDK client would resolve it through its handlers.
+    /// </summary>
+    public bool PassInputThrough { get; init; }
+
+    /// <summary>The upstream's input-required result taken off the wire (see <see cref="PassInputThrough"/>).</summary>
+    public InputRequiredResult? PassedInput { get; set; }
+
     /// <summary>The call's responses pass through <see cref="UpstreamCallTap"/> (Streamable HTTP), so its notifications are counted.</summary>
     public void MarkTapped() => _tapped = true;
 

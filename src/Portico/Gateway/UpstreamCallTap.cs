@@ -33,6 +33,22 @@ internal sealed class UpstreamCallTap(HttpMessageHandler inner) : DelegatingHand
         }
 
         relay.MarkTapped();
+        if (response.Content.Headers.ContentType?.MediaType == "application/json" && relay.PassInputThrough)
+        {
+            // A stateless upstream may answer with a plain JSON body; read whole (it is one message) to look at it.
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var passed = JsonNode.Parse(body) is JsonObject message && TakeInputRequired(message, relay) ? message.ToJsonString() : body;
+            var content = new StringContent(passed, Encoding.UTF8);
+            foreach (var header in response.Content.Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            {
+                content.Headers.Remove(header.Key);
+                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content = content;
+            return response;
+        }
+
         if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
             return response;
@@ -46,6 +62,29 @@ internal sealed class UpstreamCallTap(HttpMessageHandler inner) : DelegatingHand
 
         response.Content = tagged;
         return response;
+    }
+
+    /// <summary>
+    /// The call's own response, when it is an input-required result to pass through (<see cref="UpstreamCallRelay.PassInputThrough"/>):
+    /// kept for the gateway and replaced by an empty tool result, so the SDK client does not resolve it itself.
+    /// </summary>
+    private static bool TakeInputRequired(JsonObject message, UpstreamCallRelay relay)
+    {
+        if (!relay.PassInputThrough || message.ContainsKey("method") || message["id"] is not JsonValue id || !id.TryGetValue<string>(out var requestId)
+            || requestId != relay.RequestId || message["result"] is not JsonObject result
+            || result["resultType"] is not JsonValue type || !type.TryGetValue<string>(out var kind) || kind != "input_required")
+        {
+            return false;
+        }
+
+        if (result.Deserialize(ModelContextProtocol.McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(InputRequiredResult))) is not InputRequiredResult passed)
+        {
+            return false;
+        }
+
+        relay.PassedInput = passed;
+        message["result"] = new JsonObject { ["content"] = new JsonArray() };
+        return true;
     }
 
     /// <summary>The SSE lines as they come, each <c>data:</c> line with a message of the call rewritten to carry the call's id.</summary>
@@ -128,7 +167,17 @@ internal sealed class UpstreamCallTap(HttpMessageHandler inner) : DelegatingHand
 
             try
             {
-                if (JsonNode.Parse(data.ToString()) is not JsonObject message || message["method"]?.GetValue<string>() is not { } method)
+                if (JsonNode.Parse(data.ToString()) is not JsonObject message)
+                {
+                    return line;
+                }
+
+                if (TakeInputRequired(message, relay))
+                {
+                    return "data: " + message.ToJsonString();
+                }
+
+                if (message["method"]?.GetValue<string>() is not { } method)
                 {
                     return line;
                 }

@@ -22,15 +22,42 @@ internal sealed partial class UpstreamCalls(
     TenantResolver tenants,
     UpstreamOAuth oauth,
     UpstreamOAuthLinks links,
+    UpstreamInputRounds rounds,
     TimeProvider time,
     ILogger<UpstreamCalls> logger)
 {
     /// <summary>
     /// The last step of a proxied call: the caller's stored credential when the upstream needs one,
     /// the pooled session of the caller (and that credential), the upstream's timeout, its errors in
-    /// Portico's envelope.
+    /// Portico's envelope. The revisions are bridged (docs/gateway.md, "Revision bridging"): a stateless caller's call
+    /// runs in an input round, so what the upstream asks comes back as <c>input_required</c> and the retry continues it;
+    /// a stateless upstream's own input-required result is passed through to a stateless caller with its state sealed
+    /// inside Portico's, and resolved over the session of a caller that has one.
     /// </summary>
     public async ValueTask<CallToolResult> CallToolAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var state = invocation.Input.State;
+        if (UpstreamInputRounds.RoundOf(state) is { } roundId)
+        {
+            return await rounds.ContinueAsync(roundId, invocation, cancellationToken);
+        }
+
+        // A retry of a stateless upstream's input-required result: its own state and the caller's answers go back to it.
+        var retry = state is not null && state.ContainsKey(UpstreamConnection.UpstreamStateKey)
+            ? new UpstreamRetry(new Dictionary<string, InputResponse>(invocation.Input.Responses, StringComparer.Ordinal), state[UpstreamConnection.UpstreamStateKey]?.GetValue<string>())
+            : null;
+        if (invocation.Call.Session is null)
+        {
+            // A stateless caller has no session to ask on: the call may have to outlive this request.
+            return await rounds.StartAsync(upstream, VendorToolNames.Build(upstream.Name, tool), invocation,
+                (round, token) => ForwardAsync(upstream, tool, invocation, round, retry, token).AsTask(), cancellationToken);
+        }
+
+        return await ForwardAsync(upstream, tool, invocation, null, retry, cancellationToken);
+    }
+
+    private async ValueTask<CallToolResult> ForwardAsync(UpstreamDefinition upstream, string tool, ToolInvocation invocation, UpstreamInputRound? round, UpstreamRetry? retry,
+        CancellationToken cancellationToken)
     {
         var (identity, credential, refusal) = await IdentityOfAsync(upstream, invocation.Call, invocation.Tenant, cancellationToken);
         if (refusal is not null)
@@ -52,7 +79,8 @@ internal sealed partial class UpstreamCalls(
 
         var arguments = invocation.Request.Params?.Arguments;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(upstream.Timeout);
+        // In a round the wait for the caller's answers is not the upstream's time; the round times each wait on the upstream.
+        deadline.CancelAfter(round is null ? upstream.Timeout : Timeout.InfiniteTimeSpan);
         CallToolResult result;
         var refreshed = false;
         while (true)
@@ -60,8 +88,17 @@ internal sealed partial class UpstreamCalls(
             try
             {
                 using var lease = Rent(upstream, identity, credential);
-                result = await lease.Connection.CallToolAsync(tool, arguments, invocation, deadline.Token);
+                result = await lease.Connection.CallToolAsync(tool, arguments, invocation, round, retry, deadline.Token);
                 break;
+            }
+            catch (InputRequired)
+            {
+                throw;
+            }
+            catch (MissingRequiredClientCapabilityException)
+            {
+                // The upstream's input-required result asks what the caller cannot answer: the caller's error (-32021), said as such.
+                throw;
             }
             catch (UpstreamBusyException ex)
             {

@@ -30,6 +30,9 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     // generous, because on a loaded machine the SDK may run the last handler well after the result.
     private static readonly TimeSpan RelayGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>Where a stateless upstream's own <c>requestState</c> travels inside Portico's sealed one.</summary>
+    public const string UpstreamStateKey = "upstream";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, UpstreamCallRelay> _calls = new(StringComparer.Ordinal);
     private long _nextCall;
@@ -80,12 +83,16 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     /// <summary>
     /// Calls an upstream tool on behalf of <paramref name="invocation"/>. The call gets a request id of
     /// Portico's own (also its progress token upstream), by which everything the upstream sends about it
-    /// is matched; the result is returned only after all of that went out to the caller.
+    /// is matched; the result is returned only after all of that went out to the caller. For a stateless caller
+    /// what the upstream asks goes to its <paramref name="round"/>, and a stateless upstream's input-required result is
+    /// thrown as <see cref="InputRequired"/> with its <c>requestState</c> under <see cref="UpstreamStateKey"/>;
+    /// <paramref name="retry"/> carries the caller's answers and that state back.
     /// </summary>
-    public async Task<CallToolResult> CallToolAsync(string tool, IDictionary<string, JsonElement>? arguments, ToolInvocation invocation, CancellationToken cancellationToken)
+    public async Task<CallToolResult> CallToolAsync(string tool, IDictionary<string, JsonElement>? arguments, ToolInvocation invocation, UpstreamInputRound? round,
+        UpstreamRetry? retry, CancellationToken cancellationToken)
     {
         var token = $"portico-{Interlocked.Increment(ref _nextCall)}";
-        var relay = new UpstreamCallRelay(token, invocation);
+        var relay = new UpstreamCallRelay(token, invocation) { Round = round, PassInputThrough = round is not null && Upstream.IsStateless };
         _calls[token] = relay;
         UpstreamCallRelay.Current = relay;
         try
@@ -95,17 +102,23 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
                 Name = tool,
                 Arguments = arguments,
                 Meta = invocation.ProgressToken is null ? null : new JsonObject { ["progressToken"] = token },
+                InputResponses = retry?.Responses,
+                RequestState = retry?.RequestState,
             };
             // Portico's own request id, so a cancellation can name the request upstream.
             var requestId = new RequestId(token);
             McpClient? sentOn = null;
             try
             {
-                return await RunAsync((client, ct) =>
+                var result = await RunAsync((client, ct) =>
                 {
                     sentOn = client;
                     return client.SendRequestAsync<CallToolRequestParams, CallToolResult>(RequestMethods.ToolsCall, request, McpJson.Options, requestId, ct).AsTask();
                 }, cancellationToken);
+                return relay.PassedInput is { } passed
+                    ? throw new InputRequired(passed.InputRequests is { } asked ? new Dictionary<string, InputRequest>(asked, StringComparer.Ordinal) : [],
+                        new JsonObject { [UpstreamStateKey] = passed.RequestState })
+                    : result;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && sentOn is not null)
             {
@@ -189,6 +202,9 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
             }
 
             await CloseAsync();
+            // The session's message loop starts here and keeps this flow's values: it must not think it serves the
+            // call that happened to connect (requests it handles would go to that caller; see CallerOf).
+            UpstreamCallRelay.Current = null;
             _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), http.Upstreams, loggers, cancellationToken);
             LogConnected(logger, Upstream.Name, _session.Client.SessionId ?? "stdio");
             return _session;
@@ -250,21 +266,51 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
     private static bool IsSessionRejection(McpProtocolException ex)
         => (int)ex.ErrorCode is -32000 or -32001 or -32600 && ex.Message.Contains("session", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// What the upstream asks during a call (as a server→client request, or — a 2026-07-28 upstream — in an input-required
+    /// result the SDK client resolves through these handlers) goes to that call's caller: over its session (2025-xx), or,
+    /// for a stateless caller, into its input round, answered by its retry. Only what the caller declared is asked.
+    /// </summary>
     private McpClientHandlers Handlers() => new()
     {
         SamplingHandler = async (request, _, cancellationToken) =>
         {
-            var server = CallerOf(request?.Meta, "sampling").Invocation.Server;
+            var relay = CallerOf(request?.Meta, "sampling");
+            if (relay.Round is { } round)
+            {
+                return await round.AskAsync(InputRequest.ForSampling(request!), InputResponse.CreateMessageResultJsonTypeInfo, cancellationToken);
+            }
+
+            var server = relay.Invocation.Server;
             return server.ClientCapabilities?.Sampling is null
-                ? throw new McpProtocolException("The client connected to Portico does not support sampling.", McpErrorCode.InvalidRequest)
+                ? throw Missing(RequestMethods.SamplingCreateMessage)
                 : await server.SampleAsync(request!, cancellationToken);
         },
         ElicitationHandler = async (request, cancellationToken) =>
         {
-            var server = CallerOf(request?.Meta, "elicitation").Invocation.Server;
+            var relay = CallerOf(request?.Meta, "elicitation");
+            if (relay.Round is { } round)
+            {
+                return await round.AskAsync(InputRequest.ForElicitation(request!), InputResponse.ElicitResultJsonTypeInfo, cancellationToken);
+            }
+
+            var server = relay.Invocation.Server;
             return server.ClientCapabilities?.Elicitation is null
-                ? throw new McpProtocolException("The client connected to Portico does not support elicitation.", McpErrorCode.InvalidRequest)
+                ? throw Missing(RequestMethods.ElicitationCreate)
                 : await server.ElicitAsync(request!, cancellationToken);
+        },
+        RootsHandler = async (request, cancellationToken) =>
+        {
+            var relay = CallerOf(request?.Meta, "roots");
+            if (relay.Round is { } round)
+            {
+                return await round.AskAsync(InputRequest.ForRootsList(request ?? new ListRootsRequestParams()), InputResponse.ListRootsResultJsonTypeInfo, cancellationToken);
+            }
+
+            var server = relay.Invocation.Server;
+            return server.ClientCapabilities?.Roots is null
+                ? throw Missing(RequestMethods.RootsList)
+                : await server.RequestRootsAsync(request ?? new ListRootsRequestParams(), cancellationToken);
         },
         NotificationHandlers =
         [
@@ -350,7 +396,28 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
         return calls.MoveNext() && calls.Current is var only && !calls.MoveNext() ? only : null;
     }
 
-    /// <summary>The call a server-to-client request (sampling, elicitation) belongs to; the upstream is refused when none can be told.</summary>
+    /// <summary>
+    /// The refusal of a request the caller cannot answer (it declared no such capability): the upstream gets it as its
+    /// request's error (2025-11-25), or — for an input-required result resolved here — the caller gets it (-32021).
+    /// </summary>
+    public static MissingRequiredClientCapabilityException Missing(string method)
+    {
+        var (capabilities, name) = method switch
+        {
+            RequestMethods.SamplingCreateMessage => (new ClientCapabilities { Sampling = new SamplingCapability() }, "sampling"),
+            RequestMethods.RootsList => (new ClientCapabilities { Roots = new RootsCapability() }, "roots"),
+            _ => (new ClientCapabilities { Elicitation = new ElicitationCapability() }, "elicitation"),
+        };
+        return new MissingRequiredClientCapabilityException(capabilities,
+            $"The upstream asks the client for {method}, but the client connected to Portico declared no '{name}' capability. "
+            + "Declare it (in initialize, or in the request's _meta on 2026-07-28) if the client can answer, and call again.");
+    }
+
+    /// <summary>
+    /// The call a server-to-client request (sampling, elicitation, roots) belongs to: the one it is marked with (Streamable
+    /// HTTP), else the one whose flow resolves it (an input-required result of a 2026-07-28 upstream, resolved by the SDK
+    /// client inside the call), else the only call in flight (stdio); the upstream is refused when none can be told.
+    /// </summary>
     private UpstreamCallRelay CallerOf(JsonObject? meta, string what)
     {
         string? tag = null;
@@ -358,6 +425,11 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
         {
             tag = id;
             meta.Remove(UpstreamCallRelay.MetaKey);
+        }
+
+        if (tag is null && UpstreamCallRelay.Current is { } inline && _calls.TryGetValue(inline.RequestId, out var current) && ReferenceEquals(current, inline))
+        {
+            return inline;
         }
 
         return RelayOf(tag, null) ?? throw new McpProtocolException(_calls.IsEmpty

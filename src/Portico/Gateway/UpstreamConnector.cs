@@ -7,12 +7,6 @@ namespace Portico.Gateway;
 /// <summary>Opens an MCP client session to an upstream over its transport.</summary>
 internal static class UpstreamConnector
 {
-    /// <summary>
-    /// The revision Portico speaks to upstreams. Pinned so the client does not first probe with a
-    /// newer revision that most servers answer with an error (a wasted round trip on every connect).
-    /// </summary>
-    public const string ProtocolVersion = "2025-11-25";
-
     /// <summary>What a stdio upstream's process may see of the server's environment, beside the variables configured for it.</summary>
     private static readonly string[] PassedThrough = ["LANG", "LC_ALL", "TMPDIR"];
 
@@ -61,7 +55,9 @@ internal static class UpstreamConnector
         var options = new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "portico-gateway", Version = typeof(UpstreamConnector).Assembly.GetName().Version?.ToString(3) ?? "0" },
-            ProtocolVersion = ProtocolVersion,
+            // Pinned (per upstream) so the client does not first probe with a newer revision that most servers
+            // answer with an error (a wasted round trip on every connect).
+            ProtocolVersion = upstream.Protocol,
             InitializationTimeout = upstream.Timeout,
         };
         if (handlers is not null)

@@ -18,6 +18,12 @@ internal sealed partial record UpstreamDefinition
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The revision spoken to an upstream unless it is configured otherwise (most servers speak it).</summary>
+    public const string DefaultProtocol = "2025-11-25";
+
+    /// <summary>The revisions Portico can speak to an upstream, and bridge to its clients' (see docs/gateway.md).</summary>
+    public static readonly string[] Protocols = [DefaultProtocol, Mcp.McpProtocol.StatelessRevision];
+
     public required string Name { get; init; }
 
     public required string Transport { get; init; }
@@ -43,6 +49,12 @@ internal sealed partial record UpstreamDefinition
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
     public string CredentialMode { get; init; } = CredentialsNone;
+
+    /// <summary>The MCP revision Portico speaks to it (<see cref="Protocols"/>); pinned, so connecting costs no probe.</summary>
+    public string Protocol { get; init; } = DefaultProtocol;
+
+    /// <summary>Whether it speaks the stateless revision (2026-07-28): it answers with input-required results instead of asking during a call.</summary>
+    public bool IsStateless => Mcp.McpProtocol.IsStateless(Protocol);
 
     /// <summary>The request header a stored credential travels in (<c>user</c> and <c>tenant</c> modes).</summary>
     public string CredentialHeader { get; init; } = DefaultCredentialHeader;
@@ -73,7 +85,7 @@ internal sealed partial record UpstreamDefinition
     {
         var record = ToRecord(DateTimeOffset.UnixEpoch);
         return string.Join('\n', record.Name, record.Transport, record.Url, record.HeadersJson, record.Command, record.ArgsJson, record.EnvJson,
-            record.WorkingDirectory, record.Enabled, record.AllowToolsJson, record.DenyToolsJson, record.TimeoutMs, record.CredentialMode, record.CredentialHeader, record.CredentialFormat);
+            record.WorkingDirectory, record.Enabled, record.AllowToolsJson, record.DenyToolsJson, record.TimeoutMs, record.CredentialMode, record.CredentialHeader, record.CredentialFormat, record.ProtocolVersion);
     }
 
     /// <summary>Whether the upstream tool <paramref name="tool"/> is offered (allow list, then deny list).</summary>
@@ -107,6 +119,7 @@ internal sealed partial record UpstreamDefinition
         CredentialMode = record.CredentialMode,
         CredentialHeader = record.CredentialHeader,
         CredentialFormat = record.CredentialFormat,
+        Protocol = record.ProtocolVersion,
     };
 
     public UpstreamRecord ToRecord(DateTimeOffset createdAt) => new()
@@ -126,6 +139,7 @@ internal sealed partial record UpstreamDefinition
         CredentialMode = CredentialMode,
         CredentialHeader = CredentialHeader,
         CredentialFormat = CredentialFormat,
+        ProtocolVersion = Protocol,
         CreatedAt = createdAt,
     };
 
@@ -155,6 +169,11 @@ internal sealed partial record UpstreamDefinition
         if (Env.Any(e => e.Value.Contains('\0', StringComparison.Ordinal)) || Args.Any(a => a.Contains('\0', StringComparison.Ordinal)))
         {
             return "An argument or environment value contains a NUL character, which a process cannot receive.";
+        }
+
+        if (Array.IndexOf(Protocols, Protocol) < 0)
+        {
+            return $"Unknown protocol revision '{Protocol}': use {string.Join(" or ", Protocols)} (--protocol).";
         }
 
         if (UpstreamTransport.Find(Transport) is not { } transport)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
 using Portico.Catalog;
 using Portico.Policy;
 using Portico.Storage;
@@ -109,7 +110,17 @@ internal sealed partial class UpstreamHealthMonitor(
                 ? await connection.RunAsync(async (client, ct) => (UpstreamListing?)await UpstreamListing.FetchAsync(client, ct), timeout.Token)
                 : await connection.RunAsync(async (client, ct) =>
                 {
-                    await client.PingAsync(cancellationToken: ct);
+                    // 2026-07-28 removed ping; server/discover is the request every server of that revision answers.
+                    if (upstream.IsStateless)
+                    {
+                        await client.SendRequestAsync<DiscoverRequestParams, DiscoverResult>(RequestMethods.ServerDiscover, new DiscoverRequestParams(),
+                            McpJson.Options, cancellationToken: ct);
+                    }
+                    else
+                    {
+                        await client.PingAsync(cancellationToken: ct);
+                    }
+
                     return (UpstreamListing?)null;
                 }, timeout.Token);
             source.RecordSuccess(upstream, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, listed);

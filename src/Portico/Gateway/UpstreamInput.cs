@@ -36,6 +36,9 @@ internal sealed record UpstreamInput
     /// <summary>The header's value with <c>{secret}</c>; <c>Bearer {secret}</c> for Authorization, else the bare secret.</summary>
     public string? CredentialFormat { get; init; }
 
+    /// <summary>The MCP revision to speak to it: <c>2025-11-25</c> (the default) or <c>2026-07-28</c>.</summary>
+    public string? Protocol { get; init; }
+
     /// <summary>The definition it describes; <see cref="UpstreamDefinition.Problem"/> says whether it is usable.</summary>
     public UpstreamDefinition ToDefinition() => new()
     {
@@ -54,5 +57,6 @@ internal sealed record UpstreamInput
         CredentialMode = CredentialMode ?? UpstreamDefinition.CredentialsNone,
         CredentialHeader = CredentialHeader ?? UpstreamDefinition.DefaultCredentialHeader,
         CredentialFormat = CredentialFormat ?? UpstreamDefinition.DefaultFormatFor(CredentialHeader ?? UpstreamDefinition.DefaultCredentialHeader),
+        Protocol = Protocol ?? UpstreamDefinition.DefaultProtocol,
     };
 }

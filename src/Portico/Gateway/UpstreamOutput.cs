@@ -16,9 +16,10 @@ internal sealed record UpstreamOutput(
     double TimeoutSeconds,
     string CredentialMode,
     string CredentialHeader,
-    string CredentialFormat)
+    string CredentialFormat,
+    string Protocol)
 {
     public static UpstreamOutput From(UpstreamDefinition d) => new(d.Name, d.Transport, d.Url?.ToString(), [.. d.Headers.Keys], d.Command, d.Args,
         [.. d.Env.Keys], d.WorkingDirectory, d.Enabled, d.AllowTools, d.DenyTools, d.Timeout.TotalSeconds, d.CredentialMode,
-        d.CredentialHeader, d.CredentialFormat);
+        d.CredentialHeader, d.CredentialFormat, d.Protocol);
 }

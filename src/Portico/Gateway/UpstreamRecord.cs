@@ -43,5 +43,8 @@ internal sealed class UpstreamRecord
     /// <summary>The header's value, with <c>{secret}</c> where the secret goes.</summary>
     public string CredentialFormat { get; set; } = UpstreamDefinition.DefaultCredentialFormat;
 
+    /// <summary>The MCP revision Portico speaks to it: <c>2025-11-25</c> (sessions) or <c>2026-07-28</c> (stateless).</summary>
+    public string ProtocolVersion { get; set; } = UpstreamDefinition.DefaultProtocol;
+
     public DateTimeOffset CreatedAt { get; set; }
 }

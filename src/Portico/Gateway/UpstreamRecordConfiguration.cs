@@ -25,6 +25,7 @@ internal sealed class UpstreamRecordConfiguration : IEntityTypeConfiguration<Ups
         builder.Property(u => u.CredentialMode).HasColumnName("credential_mode");
         builder.Property(u => u.CredentialHeader).HasColumnName("credential_header");
         builder.Property(u => u.CredentialFormat).HasColumnName("credential_format");
+        builder.Property(u => u.ProtocolVersion).HasColumnName("protocol_version");
         builder.Property(u => u.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
     }
 }
