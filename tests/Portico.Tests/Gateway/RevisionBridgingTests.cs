@@ -105,15 +105,15 @@ public sealed class RevisionBridgingTests
         var mcp = new McpHttp(http);
         const string Tool = "new__test_input_required_result_multi_round";
 
-        var first = Result(await mcp.PostAsync(Call(Tool), protocolVersion: Modern));
+        var first = Result(await StatelessMcp.PostAsync(mcp, Call(Tool)));
         var state = State(first);
-        var tampered = Error(await mcp.PostAsync(Call(Tool, Answer("name", "Ada"), state[..^4] + (state[^4..] == "AAAA" ? "BBBB" : "AAAA")), protocolVersion: Modern));
+        var tampered = Error(await StatelessMcp.PostAsync(mcp, Call(Tool, Answer("name", "Ada"), state[..^4] + (state[^4..] == "AAAA" ? "BBBB" : "AAAA"))));
         var otherKey = await gateway.Server.AdminAsync(a => a.CreateKeyAsync(PorticoTestServer.UserEmail, "other", null, new HashSet<string>(Scopes.AllAreaScopes), null, test: true, CancellationToken.None));
         using var otherHttp = gateway.Server.CreateClient(otherKey.Plaintext);
-        var foreign = Error(await new McpHttp(otherHttp).PostAsync(Call(Tool, Answer("name", "Ada"), state), protocolVersion: Modern));
-        var second = Result(await mcp.PostAsync(Call(Tool, Answer("step1", "Ada", "name"), state), protocolVersion: Modern));
-        var final = Result(await mcp.PostAsync(Call(Tool, Answer("step2", "blue", "color"), State(second)), protocolVersion: Modern));
-        var noCapability = Error(await mcp.PostAsync(Call(Tool, capabilities: new JsonObject()), protocolVersion: Modern));
+        var foreign = Error(await StatelessMcp.PostAsync(new McpHttp(otherHttp), Call(Tool, Answer("name", "Ada"), state)));
+        var second = Result(await StatelessMcp.PostAsync(mcp, Call(Tool, Answer("step1", "Ada", "name"), state)));
+        var final = Result(await StatelessMcp.PostAsync(mcp, Call(Tool, Answer("step2", "blue", "color"), State(second))));
+        var noCapability = Error(await StatelessMcp.PostAsync(mcp, Call(Tool, capabilities: new JsonObject())));
 
         Assert.Equal("Ada's favourite colour is blue.", Text(multiRound));
         // The upstream's own question under its own key; its state travels only inside Portico's sealed one.
@@ -153,11 +153,11 @@ public sealed class RevisionBridgingTests
             await Eventually.AssertAsync(() => Task.FromResult(instance.Services.GetRequiredService<GatewayToolSource>().Tools.Any(t => t.Name == Tool)), "the upstream's tools on both instances");
         }
 
-        var first = Result(await pair.ViaA.PostAsync(Call(Tool), protocolVersion: Modern));
+        var first = Result(await StatelessMcp.PostAsync(pair.ViaA, Call(Tool)));
         var key = Assert.Single(first["inputRequests"]!.AsObject()).Key;
-        var second = Result(await pair.ViaB.PostAsync(Call(Tool, Answer(key, "Ada", "name"), State(first)), protocolVersion: Modern));
+        var second = Result(await StatelessMcp.PostAsync(pair.ViaB, Call(Tool, Answer(key, "Ada", "name"), State(first))));
         var nextKey = Assert.Single(second["inputRequests"]!.AsObject()).Key;
-        var final = Result(await pair.ViaB.PostAsync(Call(Tool, Answer(nextKey, "green", "color"), State(second)), protocolVersion: Modern));
+        var final = Result(await StatelessMcp.PostAsync(pair.ViaB, Call(Tool, Answer(nextKey, "green", "color"), State(second))));
 
         Assert.Equal("Step 1: What is your name?", (string?)first["inputRequests"]![key]!["params"]!["message"]);
         Assert.Equal("Step 2: What is your favorite color?", (string?)second["inputRequests"]![nextKey]!["params"]!["message"]);
@@ -179,11 +179,11 @@ public sealed class RevisionBridgingTests
         var mcp = new McpHttp(http);
         const string Tool = "old__test_input_required_result_elicitation";
 
-        var first = Result(await mcp.PostAsync(Call(Tool), protocolVersion: Modern));
+        var first = Result(await StatelessMcp.PostAsync(mcp, Call(Tool)));
         await Eventually.AssertAsync(() => Task.FromResult(gateway.Service<UpstreamInputRounds>().Count == 0), "the unanswered round to be cancelled");
         await Eventually.AssertAsync(async () => (await AuditAsync(gateway.Server)).Any(a => a.Tool == Tool && a.ErrorCode == UpstreamInputRounds.ExpiredCode), "the expiry to be audited");
-        var late = Error(await mcp.PostAsync(Call(Tool, Answer("upstream-1", "Ada", "name"), State(first)), protocolVersion: Modern));
-        var lacking = Error(await mcp.PostAsync(Call(Tool, capabilities: new JsonObject { ["sampling"] = new JsonObject() }), protocolVersion: Modern));
+        var late = Error(await StatelessMcp.PostAsync(mcp, Call(Tool, Answer("upstream-1", "Ada", "name"), State(first))));
+        var lacking = Error(await StatelessMcp.PostAsync(mcp, Call(Tool, capabilities: new JsonObject { ["sampling"] = new JsonObject() })));
 
         Assert.Equal("input_required", (string?)first["resultType"]);
         Assert.Equal(-32602, (int)late["code"]!);
