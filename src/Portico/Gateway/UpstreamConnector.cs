@@ -43,10 +43,11 @@ internal static class UpstreamConnector
     /// <summary>
     /// Connects as <paramref name="credential"/> (a header carrying a stored secret) when given. Over
     /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>, and the connection is
-    /// made under <paramref name="policy"/> (which addresses and schemes the upstream's URL may use).
+    /// made under <paramref name="policy"/> (which addresses and schemes the upstream's URL may use). With
+    /// <paramref name="newest"/> the revision is not pinned: the newest both sides speak (see <see cref="UpstreamTaskRelay"/>).
     /// </summary>
     public static async Task<UpstreamSession> ConnectAsync(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, McpClientHandlers? handlers,
-        OutboundHttpPolicy policy, ILoggerFactory? loggers, CancellationToken cancellationToken)
+        OutboundHttpPolicy policy, ILoggerFactory? loggers, CancellationToken cancellationToken, bool newest = false)
     {
         var headers = new Dictionary<string, string>(upstream.Headers);
         if (credential is { } header)
@@ -61,7 +62,7 @@ internal static class UpstreamConnector
         var options = new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "portico-gateway", Version = typeof(UpstreamConnector).Assembly.GetName().Version?.ToString(3) ?? "0" },
-            ProtocolVersion = ProtocolVersion,
+            ProtocolVersion = newest ? null : ProtocolVersion,
             InitializationTimeout = upstream.Timeout,
         };
         if (handlers is not null)
