@@ -1,4 +1,4 @@
-// MCPEXP002: the SDK's alternate results (ResultOrAlternate) are experimental; the tasks extension is built on them.
+// MCPEXP002: the SDK's alternate results (ResultOrAlternate) and a request's routing name (Mcp-Name) are experimental; the tasks extension is built on them.
 #pragma warning disable MCPEXP002
 
 using System.Text.Json;
@@ -243,7 +243,7 @@ internal sealed partial class UpstreamTaskRelay(GatewayToolSource tools, Upstrea
         try
         {
             return await calls.RunAsync(upstream, request.JsonRpcRequest, $"task '{task.Id}'", newest: true, async (client, ct) => SpeaksTasks(client)
-                ? await client.SendRequestAsync<JsonObject, JsonObject>(method, parameters, McpJson.Options, cancellationToken: ct)
+                ? await SendNamedAsync(client, method, parameters, task.UpstreamTaskId!, ct)
                 : throw new McpProtocolException($"Upstream '{upstream.Name}' no longer speaks the tasks extension, so this task cannot be followed there.",
                     McpErrorCode.InternalError), cancellationToken);
         }
@@ -251,6 +251,14 @@ internal sealed partial class UpstreamTaskRelay(GatewayToolSource tools, Upstrea
         {
             throw new McpProtocolException(Scrub(ex.Message, task)!, ex.ErrorCode);
         }
+    }
+
+    /// <summary>A request with <c>Mcp-Name</c> set to the task id (the SDK derives it only for tools, prompts and resources).</summary>
+    private static async Task<JsonObject> SendNamedAsync(McpClient client, string method, JsonObject parameters, string taskId, CancellationToken cancellationToken)
+    {
+        var request = new JsonRpcRequest { Method = method, Params = parameters, Context = new JsonRpcMessageContext { RoutingName = taskId } };
+        var response = await client.SendRequestAsync(request, cancellationToken);
+        return response.Result as JsonObject ?? [];
     }
 
     private async Task<TaskRecord> EndAsync(TaskRecord task, string status, string message)
