@@ -14,6 +14,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<UpstreamCalls>();
         services.AddSingleton<UpstreamInputRounds>();
         services.AddSingleton<GatewayToolSource>();
+        services.AddSingleton<UpstreamTaskRelay>();
+        services.AddSingleton<Tasks.ITaskRelay>(sp => sp.GetRequiredService<UpstreamTaskRelay>());
         services.AddSingleton<UpstreamCredentialCache>();
         services.AddSingleton<UpstreamOAuth>();
         services.AddSingleton<UpstreamOAuthLinks>();

@@ -305,7 +305,10 @@ internal sealed partial class GatewayToolSource(
                 Write = !readOnly,
                 NeedsTenant = upstream.CredentialMode == UpstreamDefinition.CredentialsTenant,
                 InputValidator = validator,
-                Handler = (invocation, cancellationToken) => calls.CallToolAsync(upstream, upstreamName, invocation, cancellationToken),
+                // A client that holds tasks may get the upstream's task (relayed as Portico's); any other call is forwarded as is.
+                Handler = (invocation, cancellationToken) => UpstreamTaskStart.Of(invocation) is { } start
+                    ? start.CallAsync(upstream, upstreamName, invocation, () => calls.CallToolAsync(upstream, upstreamName, invocation, cancellationToken), cancellationToken)
+                    : calls.CallToolAsync(upstream, upstreamName, invocation, cancellationToken),
             });
         }
 

@@ -127,6 +127,11 @@ internal sealed partial class UpstreamCalls(
                 return ToolError.Result("UPSTREAM_TIMEOUT", $"Upstream '{upstream.Name}' did not answer '{tool}' within {upstream.Timeout.TotalSeconds:0.#} s.",
                     "Retry later, or ask an operator to raise the upstream's timeout (portico upstreams add --timeout).", invocation.Call.RequestId);
             }
+            catch (McpProtocolException ex) when ((int)ex.ErrorCode == JsonRpcErrorCodes.MissingRequiredClientCapability)
+            {
+                // Not the call's fault but the client's: it must declare what the upstream needs (a task-only tool: the tasks extension).
+                throw UpstreamTaskRelay.MissingCapability(upstream, tool, ex);
+            }
             catch (McpProtocolException ex)
             {
                 return ToolError.Result("UPSTREAM_ERROR", $"Upstream '{upstream.Name}' refused '{tool}': {ex.Message}",
@@ -242,6 +247,20 @@ internal sealed partial class UpstreamCalls(
         where TParameters : notnull
         where TResult : notnull
     {
+        var result = await RunAsync(upstream, request, what, newest: false,
+            (client, ct) => client.SendRequestAsync<TParameters, TResult>(method, parameters, McpJson.Options, cancellationToken: ct).AsTask(), cancellationToken);
+        adapt(result);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the caller's pooled session of <paramref name="upstream"/> (same credential, tenant
+    /// and timeout rules as <see cref="SendAsync"/>); a <paramref name="newest"/> session speaks the newest revision both
+    /// sides know instead of the pinned one (the tasks relay, <see cref="UpstreamTaskRelay"/>). Failures are JSON-RPC errors with a hint.
+    /// </summary>
+    public async ValueTask<T> RunAsync<T>(UpstreamDefinition upstream, JsonRpcRequest request, string what, bool newest,
+        Func<ModelContextProtocol.Client.McpClient, CancellationToken, Task<T>> action, CancellationToken cancellationToken)
+    {
         // Names and URIs come from the caller, messages from the upstream; both end up in the SDK's log of this error.
         what = LogValue.Safe(what);
         var call = McpCallContext.From(request);
@@ -265,11 +284,10 @@ internal sealed partial class UpstreamCalls(
         deadline.CancelAfter(upstream.Timeout);
         try
         {
-            using var lease = Rent(upstream, identity, credential);
-            var result = await lease.Connection.RunAsync(
-                (client, ct) => client.SendRequestAsync<TParameters, TResult>(method, parameters, McpJson.Options, cancellationToken: ct).AsTask(), deadline.Token);
-            adapt(result);
-            return result;
+            using var lease = newest
+                ? pool.Rent(upstream, identity + UpstreamTaskRelay.IdentitySuffix, credential is null ? null : upstream.CredentialHeaderFor(credential), newest: true)
+                : Rent(upstream, identity, credential);
+            return await lease.Connection.RunAsync(action, deadline.Token);
         }
         catch (UpstreamBusyException ex)
         {

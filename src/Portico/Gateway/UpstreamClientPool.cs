@@ -38,9 +38,10 @@ internal sealed class UpstreamClientPool(UpstreamHttp http, IOptionsMonitor<Gate
     /// <summary>
     /// The connection of <paramref name="identity"/>, leased until the lease is disposed (a leased
     /// connection is never closed for being idle or to make room). The health check's lease does not
-    /// count against the cap: an upstream is checked however busy it is.
+    /// count against the cap: an upstream is checked however busy it is. A <paramref name="newest"/> session speaks the
+    /// newest revision both sides know (its identity must differ from the pinned session's).
     /// </summary>
-    public UpstreamLease Rent(UpstreamDefinition upstream, string identity, KeyValuePair<string, string>? credential = null, bool health = false)
+    public UpstreamLease Rent(UpstreamDefinition upstream, string identity, KeyValuePair<string, string>? credential = null, bool health = false, bool newest = false)
     {
         var stale = new List<UpstreamConnection>();
         UpstreamConnection connection;
@@ -72,7 +73,7 @@ internal sealed class UpstreamClientPool(UpstreamHttp http, IOptionsMonitor<Gate
                     stale.Add(idlest.Value);
                 }
 
-                existing = new UpstreamConnection(upstream, credential, http, loggers, _logger);
+                existing = new UpstreamConnection(upstream, credential, http, loggers, _logger, newest);
                 _connections[key] = existing;
             }
 

@@ -23,7 +23,8 @@ namespace Portico.Gateway;
 /// requests) goes to the caller of that call alone (see <see cref="UpstreamCallRelay"/>), however many
 /// callers share the session.
 /// </summary>
-internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, UpstreamHttp http, ILoggerFactory loggers, ILogger logger)
+internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, UpstreamHttp http, ILoggerFactory loggers, ILogger logger,
+    bool newest = false)
     : IAsyncDisposable
 {
     // Only waited out when a relayed message is still on its way (or, over stdio, progress did not reach its total);
@@ -205,7 +206,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
             // The session's message loop starts here and keeps this flow's values: it must not think it serves the
             // call that happened to connect (requests it handles would go to that caller; see CallerOf).
             UpstreamCallRelay.Current = null;
-            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), http.Upstreams, loggers, cancellationToken);
+            _session = await UpstreamConnector.ConnectAsync(Upstream, credential, Handlers(), http.Upstreams, loggers, cancellationToken, newest);
             LogConnected(logger, Upstream.Name, _session.Client.SessionId ?? "stdio");
             return _session;
         }

@@ -37,10 +37,11 @@ internal static class UpstreamConnector
     /// <summary>
     /// Connects as <paramref name="credential"/> (a header carrying a stored secret) when given. Over
     /// HTTP an answer 401 surfaces as <see cref="UpstreamUnauthorizedException"/>, and the connection is
-    /// made under <paramref name="policy"/> (which addresses and schemes the upstream's URL may use).
+    /// made under <paramref name="policy"/> (which addresses and schemes the upstream's URL may use). With
+    /// <paramref name="newest"/> the revision is not pinned: the newest both sides speak (see <see cref="UpstreamTaskRelay"/>).
     /// </summary>
     public static async Task<UpstreamSession> ConnectAsync(UpstreamDefinition upstream, KeyValuePair<string, string>? credential, McpClientHandlers? handlers,
-        OutboundHttpPolicy policy, ILoggerFactory? loggers, CancellationToken cancellationToken)
+        OutboundHttpPolicy policy, ILoggerFactory? loggers, CancellationToken cancellationToken, bool newest = false)
     {
         var headers = new Dictionary<string, string>(upstream.Headers);
         if (credential is { } header)
@@ -57,7 +58,8 @@ internal static class UpstreamConnector
             ClientInfo = new Implementation { Name = "portico-gateway", Version = typeof(UpstreamConnector).Assembly.GetName().Version?.ToString(3) ?? "0" },
             // Pinned (per upstream) so the client does not first probe with a newer revision that most servers
             // answer with an error (a wasted round trip on every connect).
-            ProtocolVersion = upstream.Protocol,
+            // A tasks-capable client's calls go over a session of the newest revision both speak (UpstreamTaskRelay).
+            ProtocolVersion = newest ? null : upstream.Protocol,
             InitializationTimeout = upstream.Timeout,
         };
         if (handlers is not null)

@@ -26,6 +26,12 @@ internal sealed class TaskRecord
 
     public required string Tool { get; set; }
 
+    /// <summary>
+    /// The upstream's own id of the task this one relays (<see cref="Source"/> is the upstream). Server-side only: it is
+    /// never put on the wire, and nobody can name a task by it (see <see cref="ITaskRelay"/>).
+    /// </summary>
+    public string? UpstreamTaskId { get; set; }
+
     /// <summary>The request that created the task (its audit record carries the same id).</summary>
     public required string RequestId { get; set; }
 

@@ -17,6 +17,7 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         builder.Property(t => t.RequiredScope).HasColumnName("required_scope");
         builder.Property(t => t.Source).HasColumnName("source");
         builder.Property(t => t.Tool).HasColumnName("tool");
+        builder.Property(t => t.UpstreamTaskId).HasColumnName("upstream_task_id");
         builder.Property(t => t.RequestId).HasColumnName("request_id");
         builder.Property(t => t.Status).HasColumnName("status");
         builder.Property(t => t.StatusMessage).HasColumnName("status_message");

@@ -22,8 +22,10 @@ namespace Portico.Tasks;
 /// the SDK answers -32601.
 /// </summary>
 internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, TaskRunner runner, ToolCallPipeline pipeline,
-    IOptionsMonitor<TaskOptions> options, ILogger<TaskServer> logger)
+    IOptionsMonitor<TaskOptions> options, IEnumerable<ITaskRelay> relays, ILogger<TaskServer> logger)
 {
+    private readonly ITaskRelay[] _relays = [.. relays];
+
     public void Configure(McpServerOptions server)
     {
         server.Capabilities ??= new ServerCapabilities();
@@ -44,6 +46,12 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
         var name = request.Params?.Name;
         ToolDefinition? tool = null;
         var found = !string.IsNullOrEmpty(name) && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, name, out tool) : catalog.TryGetTool(name, out tool));
+        if (found && _relays.FirstOrDefault(r => r.Serves(tool!)) is { } relay)
+        {
+            // Whether it becomes a task is the upstream's decision (and its -32021 for a task-only tool, the client's answer).
+            return await relay.CallToolAsync(tool!, Negotiated(request.JsonRpcRequest), request, next, cancellationToken);
+        }
+
         var support = found ? tool!.TaskSupportFor?.Invoke(request.Params) ?? tool.TaskSupport : TaskSupport.Forbidden;
         if (support == TaskSupport.Forbidden)
         {
@@ -78,6 +86,11 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
     private async ValueTask<JsonNode?> GetAsync(RequestContext<JsonNode?> request, CancellationToken cancellationToken)
     {
         var task = await FindAsync(request, TaskProtocol.Get, cancellationToken);
+        if (RelayOf(task) is { } relay)
+        {
+            task = await relay.RefreshAsync(task, request, cancellationToken);
+        }
+
         return TaskWire.Detailed(task);
     }
 
@@ -98,6 +111,12 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
                 throw new McpProtocolException($"Invalid params for 'tasks/update': the answer to '{LogValue.Safe(key)}' must be an object (e.g. an elicitation result).",
                     McpErrorCode.InvalidParams);
             }
+        }
+
+        if (RelayOf(task) is { } relay)
+        {
+            await relay.UpdateAsync(task, responses, request, cancellationToken);
+            return TaskWire.Ack();
         }
 
         await store.UpdateAsync(task.Id, stored =>
@@ -137,6 +156,12 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
     private async ValueTask<JsonNode?> CancelAsync(RequestContext<JsonNode?> request, CancellationToken cancellationToken)
     {
         var task = await FindAsync(request, TaskProtocol.Cancel, cancellationToken);
+        if (RelayOf(task) is { } relay)
+        {
+            await relay.CancelAsync(task, request, cancellationToken);
+            return TaskWire.Ack();
+        }
+
         var cancelled = await store.UpdateAsync(task.Id, stored =>
         {
             if (TaskStatuses.IsTerminal(stored.Status))
@@ -191,6 +216,8 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
 
         return task;
     }
+
+    private ITaskRelay? RelayOf(TaskRecord task) => _relays.FirstOrDefault(r => r.Relays(task));
 
     /// <summary>The request declares the extension in its client capabilities (per request, or the session's).</summary>
     private static bool Negotiated(JsonRpcRequest request)

@@ -89,17 +89,20 @@ internal sealed partial class TaskStore(IServiceScopeFactory scopes, TimeProvide
             .Select(t => t.Id).Take(500).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Deletes finished tasks past their expiry.</summary>
+    /// <summary>Deletes finished tasks past their expiry (and relayed ones, finished or not).</summary>
     public async Task<int> PruneAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<TaskRecord>().TagWith(StoreMetrics.BackgroundTag)
-            .Where(t => t.ExpiresAt < now && !TaskStatuses.Active.Contains(t.Status))
+            .Where(t => t.ExpiresAt < now && (!TaskStatuses.Active.Contains(t.Status) || t.UpstreamTaskId != null))
             .ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>A finished task past its expiry is gone, even before the sweeper deletes it.</summary>
-    private bool IsExpired(TaskRecord task) => task.ExpiresAt < time.GetUtcNow() && TaskStatuses.IsTerminal(task.Status);
+    /// <summary>
+    /// A finished task past its expiry is gone, even before the sweeper deletes it. A relayed task is gone at its expiry
+    /// whatever its status: the upstream forgets it then too, and nothing here runs it.
+    /// </summary>
+    private bool IsExpired(TaskRecord task) => task.ExpiresAt < time.GetUtcNow() && (TaskStatuses.IsTerminal(task.Status) || task.UpstreamTaskId is not null);
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Debug, Message = "Task {TaskId} changed under an update (attempt {Attempt}); reading it again")]
     private static partial void LogConflict(ILogger logger, string taskId, int attempt);
