@@ -106,6 +106,11 @@ internal sealed class SchemaCompilation
         {
             var name = member.Name;
             var keyword = at.Append(name);
+            if (name is "prefixItems" or "$dynamicRef" && (vocabularies & SchemaVocabularies.Draft201909) != 0)
+            {
+                continue; // introduced by 2020-12: an annotation in a 2019-09 document
+            }
+
             if (name is "$ref" or "$dynamicRef" or "$defs" or "definitions" or "$id" or "$anchor" or "$dynamicAnchor"
                 or "$schema" or "$vocabulary" or "$comment")
             {

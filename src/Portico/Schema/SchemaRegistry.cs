@@ -11,6 +11,9 @@ namespace Portico.Schema;
 /// </summary>
 internal sealed partial class SchemaRegistry(SchemaCompilation compilation, IReadOnlyDictionary<string, JsonElement> available)
 {
+    /// <summary>A document of this earlier draft (e.g. a remote one a 2020-12 schema refers to) keeps that draft's keywords.</summary>
+    private const string Draft201909MetaSchema = "https://json-schema.org/draft/2019-09/schema";
+
     private readonly List<(JsonElement Root, string Uri, SchemaVocabularies Vocabularies)> _documents = [];
     private readonly Dictionary<string, SchemaResource> _resources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SchemaLocation> _anchors = new(StringComparer.Ordinal);
@@ -175,6 +178,12 @@ internal sealed partial class SchemaRegistry(SchemaCompilation compilation, IRea
     /// </summary>
     private SchemaVocabularies VocabulariesOf(JsonElement root, SchemaLocation at)
     {
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("$schema", out var declared)
+            && declared.ValueKind == JsonValueKind.String && declared.GetString()!.TrimEnd('#') == Draft201909MetaSchema)
+        {
+            return SchemaVocabularies.All | SchemaVocabularies.Draft201909;
+        }
+
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("$schema", out var schemaUri)
             || schemaUri.ValueKind != JsonValueKind.String
             || !SchemaUri.TryResolve(SchemaUri.DefaultBase, schemaUri.GetString()!, out var uri, out _)

@@ -15,5 +15,11 @@ internal enum SchemaVocabularies
 
     /// <summary>format-assertion: formats are checked whatever the compile options say.</summary>
     FormatAssertion = 16,
+
+    /// <summary>
+    /// The document declares draft 2019-09 (its <c>$schema</c>): the keywords 2020-12 introduced (<c>prefixItems</c>,
+    /// <c>$dynamicRef</c>) are not keywords there, only annotations; its array-form <c>items</c> is the tuple form.
+    /// </summary>
+    Draft201909 = 32,
     All = Applicator | Unevaluated | Validation | Format,
 }
