@@ -43,7 +43,8 @@ LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/portico-run-all.XXXXXX")"
 trap 'rm -rf "$LOG_DIR"' EXIT
 
 declare -A STAGE_CMD=(
-  [prereqs]="bash scripts/install-prereqs.sh"
+  # the packages and tools the tests need: Debian (chromium, postgresql, …) and npm (the portal tests' axe-core and client)
+  [prereqs]="bash scripts/install-prereqs.sh && bash tests/e2e/portal-tools.sh"
   [build]="dotnet build -c Release Portico.slnx"
   # after the build, so no second restore is needed
   [format]="dotnet format Portico.slnx --verify-no-changes --no-restore"

@@ -6,6 +6,7 @@ using Portico.Hosting;
 using Portico.Identity;
 using Portico.Mcp;
 using Portico.Policy;
+using Portico.Portal;
 using Portico.Security;
 using Portico.Storage;
 using Portico.Tasks;
@@ -61,6 +62,7 @@ public static class Program
         builder.Services.AddPorticoTasks(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
+        builder.Services.AddPorticoPortal();
         builder.Services.AddMcpPack<DiagnosticsPack>();
         builder.Services.AddMcpPack<SessionPack>();
         builder.Services.AddMcpPack<CatalogPack>();
@@ -81,14 +83,17 @@ public static class Program
         // What runs for a request is decided by its endpoint's metadata, never by its path: the Host/Origin check
         // and CORS, the access policy (a fallback refuses endpoints that declare none), the per-credential limit.
         app.UsePorticoHostOriginCheck();
+        app.UsePorticoBrowserPageHeaders();
         // Explicit, after routing: otherwise WebApplication adds authentication first, before any endpoint is known.
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePorticoPortalForms();
         app.UsePorticoRateLimits();
         app.MapPorticoHealth();
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
         app.MapPorticoGateway();
+        app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;
     }

@@ -50,6 +50,19 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
     public Task<List<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken)
         => db.Set<TenantRecord>().AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).ToListAsync(cancellationToken);
 
+    public async Task<TenantRecord> RenameTenantAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100 || name.Any(char.IsControl))
+        {
+            throw new AccessException("A tenant name is 1 to 100 characters on one line.", "Type a name such as \"Support team\".");
+        }
+
+        var tenant = await GetTenantAsync(tenantId, cancellationToken);
+        tenant.Name = name.Trim();
+        await db.SaveChangesAsync(cancellationToken);
+        return tenant;
+    }
+
     public async Task<TenantRecord> SetPlanAsync(string tenantId, string planKey, CancellationToken cancellationToken)
     {
         ValidatePlan(planKey);

@@ -11,6 +11,21 @@ internal static class AccessPolicies
     /// <summary>The scheme that reads <c>Authorization: Bearer</c> credentials: API keys and this server's access tokens.</summary>
     public const string BearerScheme = "PorticoBearer";
 
+    /// <summary>The scheme that reads a signed-in browser's session cookie: the portal's pages only.</summary>
+    public const string BrowserScheme = "PorticoBrowser";
+
+    /// <summary>Any signed-in person: the portal pages about one's own keys, connections, sessions and calls.</summary>
+    public const string PortalUser = "portico.portal";
+
+    /// <summary>A Portico administrator in the portal (a user marked admin).</summary>
+    public const string PortalAdmin = "portico.portal.admin";
+
+    /// <summary>An owner or admin of the tenant named by the route's <c>tenantId</c> (or a Portico administrator).</summary>
+    public const string PortalTenantManager = "portico.portal.tenant.manage";
+
+    /// <summary>Any member of the tenant named by the route's <c>tenantId</c> (or a Portico administrator).</summary>
+    public const string PortalTenantMember = "portico.portal.tenant.member";
+
     /// <summary>Any valid credential; what it may do is the endpoint's (MCP: the tool pipeline checks each tool's scope).</summary>
     public const string Caller = "portico.caller";
 
@@ -39,10 +54,17 @@ internal static class AccessPolicies
             .AddPolicy(VendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors"))))
             .AddPolicy(VendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors"))))
             .AddPolicy(TenantVendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
-            .AddPolicy(TenantVendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
+            .AddPolicy(TenantVendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(PortalUser, BrowserPolicy())
+            .AddPolicy(PortalAdmin, BrowserPolicy(new ScopeRequirement(Scopes.Admin)))
+            .AddPolicy(PortalTenantManager, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(PortalTenantMember, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, AccessAdmin.Roles)));
         return services;
     }
 
     private static AuthorizationPolicy Policy(params IAuthorizationRequirement[] requirements)
         => new AuthorizationPolicyBuilder(BearerScheme).AddRequirements([new CallerRequirement(), .. requirements]).Build();
+
+    private static AuthorizationPolicy BrowserPolicy(params IAuthorizationRequirement[] requirements)
+        => new AuthorizationPolicyBuilder(BrowserScheme).AddRequirements([new CallerRequirement(), .. requirements]).Build();
 }

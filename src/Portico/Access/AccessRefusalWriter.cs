@@ -6,7 +6,7 @@ namespace Portico.Access;
 
 /// <summary>
 /// Writes what the authorization middleware decided: a 401 is the scheme's challenge; a 403 names the failed
-/// requirement in the endpoint's error shape (JSON-RPC on MCP endpoints), with <c>insufficient_scope</c> when a scope is missing.
+/// requirement in the endpoint's error shape (JSON-RPC on MCP endpoints, a page in the portal), with <c>insufficient_scope</c> when a scope is missing.
 /// </summary>
 internal sealed class AccessRefusalWriter : IAuthorizationMiddlewareResultHandler
 {
@@ -27,6 +27,12 @@ internal sealed class AccessRefusalWriter : IAuthorizationMiddlewareResultHandle
         }
 
         var refusal = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<AccessRefusal>().FirstOrDefault();
+        if (BrowserPage.Marks(context))
+        {
+            return context.RequestServices.GetRequiredService<IBrowserRefusalPage>().WriteAsync(context, StatusCodes.Status403Forbidden,
+                refusal?.Message ?? "You may not open this page.", refusal?.Hint ?? "Ask a Portico administrator for access.");
+        }
+
         var message = refusal?.Message ?? "This credential may not use this endpoint.";
         if (refusal?.Scope is { } scope)
         {

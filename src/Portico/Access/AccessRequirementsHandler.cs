@@ -44,6 +44,12 @@ internal sealed class AccessRequirementsHandler(AccessDirectory directory) : IAu
             return null;
         }
 
+        if (principal.Kind == Principal.BrowserKind)
+        {
+            return new AccessRefusal(this, "Only Portico administrators may open this page.",
+                "Ask an administrator for what you need, or to make you one ('portico users admin-grant --email …').");
+        }
+
         var credential = principal.Kind == Principal.OAuthKind ? "access token" : "key";
         var hint = (principal.Kind, scope) switch
         {
@@ -75,7 +81,12 @@ internal sealed class AccessRequirementsHandler(AccessDirectory directory) : IAu
         var memberships = await directory.GetMembershipsAsync(principal.Id, http.RequestAborted);
         return memberships.FirstOrDefault(m => m.TenantId == tenantId) is { } membership && requirement.Roles.Contains(membership.Role)
             ? null
-            : new AccessRefusal(this, $"Only an {string.Join(" or ", requirement.Roles)} of tenant '{tenantId}' may manage this.",
-                "Ask an owner or admin of the tenant, or an operator (the 'portico upstreams' commands take --tenant).");
+            : principal.Kind == Principal.BrowserKind
+                ? new AccessRefusal(this, requirement.Roles.Length == AccessAdmin.Roles.Length
+                        ? $"You are not a member of tenant '{tenantId}'."
+                        : $"Only an {string.Join(" or ", requirement.Roles)} of tenant '{tenantId}' may open this page.",
+                    "Ask an owner of that tenant to add you (or to give you the role), or open one of your own tenants from the menu.")
+                : new AccessRefusal(this, $"Only an {string.Join(" or ", requirement.Roles)} of tenant '{tenantId}' may manage this.",
+                    "Ask an owner or admin of the tenant, or an operator (the 'portico upstreams' commands take --tenant).");
     }
 }

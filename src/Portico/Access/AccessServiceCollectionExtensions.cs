@@ -14,7 +14,6 @@ internal static class AccessServiceCollectionExtensions
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddScoped<AccessAdmin>();
-        services.AddHostedService<DemoSeed>();
         services.AddPorticoAuthorization();
         return services.AddAccessStoreTopics();
     }

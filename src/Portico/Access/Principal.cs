@@ -6,6 +6,7 @@ internal sealed record Principal
     public const string ApiKeyKind = "api_key";
     public const string OAuthKind = "oauth";
     public const string AnonymousKind = "anonymous";
+    public const string BrowserKind = "browser";
 
     /// <summary>A caller without credentials: only in development mode (<c>serve --conformance</c>) and from loopback.</summary>
     public static readonly Principal Anonymous = new()

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
+
 namespace Portico.Hosting;
 
 /// <summary>
@@ -22,10 +24,34 @@ internal sealed partial class JsonStatusCodeMiddleware(RequestDelegate next, ILo
         }
 
         var response = context.Response;
+        if (response.StatusCode >= 400 && !response.HasStarted && BrowserPage.Marks(context) && response.ContentLength is null or 0)
+        {
+            await WriteBrowserPageAsync(context);
+            return;
+        }
+
         if (response.StatusCode >= 400 && !response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
         {
             await WriteAsync(context, response.StatusCode);
         }
+    }
+
+    /// <summary>
+    /// A portal endpoint that answered an error without a body — a page that found nothing (404), or a form whose CSRF token
+    /// the antiforgery check refused (400, no page rendered) — answers with a page that says so, not JSON or nothing.
+    /// </summary>
+    private static Task WriteBrowserPageAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.Headers.ContentLength = null;
+        response.ContentType = null;
+        var (status, message, hint) = (response.StatusCode, context.Features.Get<IAntiforgeryValidationFeature>()) switch
+        {
+            (404, _) => (404, $"There is nothing at '{context.Request.Path}'.", "It may have been removed, or the link is mistyped; start again from the overview."),
+            (_, { IsValid: false }) => (403, "The form expired or came from another page, so it was not carried out.", "Reload the page and submit the form again."),
+            (var other, _) => (other, $"The request failed with status {other}.", "Reload the page and try again; if it fails again, report the request id."),
+        };
+        return context.RequestServices.GetRequiredService<IBrowserRefusalPage>().WriteAsync(context, status, message, hint);
     }
 
     private static Task WriteAsync(HttpContext context, int status)

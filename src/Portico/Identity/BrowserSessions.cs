@@ -8,9 +8,10 @@ using Portico.Storage;
 namespace Portico.Identity;
 
 /// <summary>
-/// The cookie of a signed-in browser on the login, consent and device pages and the gateway's upstream connect
-/// pages (<see cref="CookiePaths"/>) — and nowhere else: MCP
-/// requests authenticate with tokens only. The cookie is random; the store keeps its SHA-256, so any
+/// The cookie of a signed-in browser: the login, consent and device pages, the gateway's upstream connect pages and the
+/// portal (<see cref="BrowserAuthenticationHandler"/>). Only endpoints whose policy names the browser scheme read it: MCP
+/// requests authenticate with tokens only. Both cookies are <c>__Host-</c> cookies (Secure, Path=/, no Domain), so a
+/// sibling host cannot set or shadow them. The cookie is random; the store keeps its SHA-256, so any
 /// instance recognises it. Every form carries a CSRF token bound to this browser: Data Protection seals the
 /// hash of its session cookie (before sign-in: of a random pre-session cookie), and a post is accepted only
 /// when the token opens to the cookie the browser sends. A token and cookie minted in another browser and
@@ -18,12 +19,9 @@ namespace Portico.Identity;
 /// </summary>
 internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IOptions<IdentityOptions> options, IDataProtectionProvider protection)
 {
-    public const string SessionCookie = "portico_session";
-    public const string CsrfCookie = "portico_csrf";
+    public const string SessionCookie = "__Host-portico_session";
+    public const string CsrfCookie = "__Host-portico_csrf";
     public const string CsrfField = "csrf_token";
-
-    /// <summary>Where the browser sends the cookies: the authorization server's pages and the gateway's connect links and OAuth callback.</summary>
-    public static readonly string[] CookiePaths = ["/oauth", "/gateway"];
 
     private readonly IDataProtector _csrf = protection.CreateProtector("Portico.Identity.Csrf.v1");
 
@@ -52,6 +50,18 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
         await db.SaveChangesAsync(cancellationToken);
         Append(context, SessionCookie, cookie, options.Value.BrowserSessionLifetime);
         _issued = cookie;
+    }
+
+    /// <summary>Ends this browser's session in the store (so no instance accepts the cookie again) and drops the cookie.</summary>
+    public async Task SignOutAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (SessionCookieOf(context) is { } cookie)
+        {
+            var id = Secrets.HashHex(cookie);
+            await db.Set<BrowserSessionRecord>().Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        context.Response.Cookies.Delete(SessionCookie, CookieOptions(null));
     }
 
     /// <summary>The CSRF token for the forms of this page, bound to this browser; sets the pre-session cookie if the browser has none yet.</summary>
@@ -94,20 +104,19 @@ internal sealed class BrowserSessions(PorticoDbContext db, TimeProvider time, IO
     private static string Binding(string? session, string nonce) => session is not null ? "session:" + Secrets.HashHex(session) : "browser:" + Secrets.HashHex(nonce);
 
     private static void Append(HttpContext context, string name, string value, TimeSpan? lifetime)
-    {
-        foreach (var path in CookiePaths)
-        {
-            context.Response.Cookies.Append(name, value, CookieOptions(context, lifetime, path));
-        }
-    }
+        => context.Response.Cookies.Append(name, value, CookieOptions(lifetime));
 
-    private static CookieOptions CookieOptions(HttpContext context, TimeSpan? lifetime, string path) => new()
+    /// <summary>
+    /// The <c>__Host-</c> prefix requires Secure and Path=/. Browsers keep Secure cookies from HTTPS and from
+    /// http://localhost (a secure context), so the portal works in development and needs TLS (at Portico or its proxy) elsewhere.
+    /// </summary>
+    private static CookieOptions CookieOptions(TimeSpan? lifetime) => new()
     {
         HttpOnly = true,
-        Secure = context.Request.IsHttps,
+        Secure = true,
         // Lax, not Strict: the first GET /oauth/authorize arrives by a redirect from the client's site and must see the session.
         SameSite = SameSiteMode.Lax,
-        Path = path,
+        Path = "/",
         MaxAge = lifetime,
     };
 }

@@ -4,7 +4,7 @@ namespace Portico.Identity;
 
 internal static class IdentityEndpoints
 {
-    /// <summary>The authorization server. Every answer under <c>/oauth</c> and <c>/.well-known</c> is JSON except the three browser pages.</summary>
+    /// <summary>The authorization server. Every answer under <c>/oauth</c> and <c>/.well-known</c> is JSON except the browser pages (sign-in, consent, device, sign-out).</summary>
     public static IEndpointRouteBuilder MapPorticoIdentity(this IEndpointRouteBuilder app)
     {
         var wellKnown = app.MapGroup("/.well-known").AddEndpointFilter(OAuthErrorFilter).AllowAnonymousListed();
@@ -22,6 +22,9 @@ internal static class IdentityEndpoints
         oauth.MapPost(DeviceFlow.AuthorizationPath["/oauth".Length..], DeviceAuthorizationEndpoint.HandleAsync);
         oauth.MapGet(DeviceFlow.VerificationPath["/oauth".Length..], DevicePage.GetAsync);
         oauth.MapPost(DeviceFlow.VerificationPath["/oauth".Length..], DevicePage.PostAsync);
+        oauth.MapGet(LoginPage.Path["/oauth".Length..], LoginPage.GetAsync);
+        oauth.MapPost(LoginPage.Path["/oauth".Length..], LoginPage.PostAsync);
+        oauth.MapPost(LoginPage.LogoutPath["/oauth".Length..], LoginPage.LogoutAsync);
         oauth.MapPost("/token", TokenEndpoint.HandleAsync);
         oauth.MapPost("/revoke", RevocationEndpoint.HandleAsync);
         oauth.MapPost("/introspect", IntrospectionEndpoint.HandleAsync);

@@ -24,7 +24,9 @@ internal static class IdentityServiceCollectionExtensions
         // A single registered scheme would become the default, and WebApplication would then authenticate every request
         // before routing (no endpoint, so no audience to check). Schemes run only where an endpoint's policy names them.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(Access.AccessPolicies.BearerScheme, null);
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(Access.AccessPolicies.BearerScheme, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BrowserAuthenticationHandler>(Access.AccessPolicies.BrowserScheme, null);
         return services.AddIdentityStoreTopics();
     }
 

@@ -267,7 +267,7 @@ public sealed class UpstreamOAuthTests
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
-    private static HttpClient Browser() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() });
+    private static HttpClient Browser() => BrowserCookies.Client();
 
     private static string ConnectUrl(JsonObject result)
         => (string?)result["structuredContent"]?["error"]?["details"]?["connectUrl"] ?? throw new InvalidOperationException("no connect link: " + result.ToJsonString());

@@ -20,7 +20,7 @@ internal sealed partial class OAuthFlow : IDisposable
     public OAuthFlow(PorticoTestServer server)
     {
         _server = server;
-        Browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
+        Browser = BrowserCookies.Client(server.BaseAddress);
         Http = new HttpClient { BaseAddress = server.BaseAddress };
     }
 

@@ -62,7 +62,10 @@ public sealed class EndpointAccessTests
                         // Ask for the transport, not the public metadata that a plain GET of an MCP path gets.
                         ["Accept"] = "application/json, text/event-stream",
                     });
-                    if (status is not (401 or 403 or 404 or 405 or 400))
+                    // A portal page refuses a browser without a session by sending it to the sign-in page, and shows nothing.
+                    var toSignIn = status == 303 && endpoint.Metadata.GetMetadata<Portico.Hosting.BrowserPage>() is not null
+                        && response.Contains("\r\nLocation: /oauth/login?return_to=", StringComparison.Ordinal) && response.EndsWith("\r\n\r\n", StringComparison.Ordinal);
+                    if (status is not (401 or 403 or 404 or 405 or 400) && !toSignIn)
                     {
                         failures.Add($"{method} {spelling} → {status}: {response[..Math.Min(200, response.Length)]}");
                     }

@@ -5,4 +5,4 @@ namespace Portico.Access;
 [JsonSerializable(typeof(Dictionary<string, object>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSourceGenerationOptions(WriteIndented = true)]
-internal sealed partial class DemoSeedJsonContext : JsonSerializerContext;
+internal sealed partial class ClientConfigurationJsonContext : JsonSerializerContext;

@@ -1,13 +1,15 @@
-using System.Text.Json;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Portico.Access;
+using Portico.Identity;
 using Portico.Storage;
 
-namespace Portico.Access;
+namespace Portico.Portal;
 
 /// <summary>
-/// On an empty store, creates a demo user, a demo tenant (plan basic) and an API key, and prints
-/// the key and a ready-to-paste client configuration once — the key is not shown again.
+/// On an empty store, creates a demo administrator with a password, a demo tenant (plan basic) and an API key, and prints
+/// the portal URL, the sign-in, the key and a ready-to-paste client configuration once — none of it is shown again.
 /// </summary>
 internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<AccessOptions> options, StoreConnection store, ILogger<DemoSeed> logger) : IHostedService
 {
@@ -30,29 +32,22 @@ internal sealed partial class DemoSeed(IServiceScopeFactory scopes, IOptions<Acc
         }
 
         var admin = scope.ServiceProvider.GetRequiredService<AccessAdmin>();
+        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var tenant = await admin.CreateTenantAsync("Demo", "basic", cancellationToken);
         await admin.AddMemberAsync(tenant.Id, DemoEmail, "owner", cancellationToken);
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+        await accounts.AddAsync(DemoEmail, password, "Demo", cancellationToken);
+        await accounts.SetAdminAsync(DemoEmail, true, cancellationToken);
         var key = await admin.CreateKeyAsync(DemoEmail, "demo", null, new HashSet<string>(Scopes.AllAreaScopes), null, test: false, cancellationToken);
         LogSeeded(logger, DemoEmail, tenant.Id, key.Record.Id);
 
-        var urls = scope.ServiceProvider.GetRequiredService<IConfiguration>()["urls"]?.Split(';')[0] ?? "http://127.0.0.1:8080";
-        var config = new Dictionary<string, object>
-        {
-            ["mcpServers"] = new Dictionary<string, object>
-            {
-                ["portico"] = new Dictionary<string, object>
-                {
-                    ["type"] = "http",
-                    ["url"] = $"{urls.TrimEnd('/')}/mcp",
-                    ["headers"] = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key.Plaintext}" },
-                },
-            },
-        };
+        var url = (scope.ServiceProvider.GetRequiredService<IConfiguration>()["urls"]?.Split(';')[0] ?? "http://127.0.0.1:8080").TrimEnd('/');
         Console.WriteLine();
-        Console.WriteLine($"Created demo user {DemoEmail}, tenant 'Demo' ({tenant.Id}, plan basic) and an API key.");
+        Console.WriteLine($"Created demo user {DemoEmail} (a Portico administrator), tenant 'Demo' ({tenant.Id}, plan basic) and an API key.");
+        Console.WriteLine($"Portal:   {url}/portal  (sign in as {DemoEmail} with password {password}; shown once)");
         Console.WriteLine($"API key (shown once, store it now): {key.Plaintext}");
         Console.WriteLine("Client configuration:");
-        Console.WriteLine(JsonSerializer.Serialize(config, DemoSeedJsonContext.Default.DictionaryStringObject));
+        Console.WriteLine(ClientConfiguration.Json($"{url}/mcp", key.Plaintext));
         Console.WriteLine();
     }
 
