@@ -26,6 +26,11 @@ internal static class AccessPolicies
 
     public const string TenantVendorsWrite = "portico.tenant.vendors.write";
 
+    /// <summary><c>portico/integrations.read|write</c> and an owner or admin role in the route's tenant (or <c>portico/admin</c>): a tenant's integration secrets.</summary>
+    public const string TenantIntegrationsRead = "portico.tenant.integrations.read";
+
+    public const string TenantIntegrationsWrite = "portico.tenant.integrations.write";
+
     public const string TenantRouteValue = "tenantId";
 
     public static IServiceCollection AddPorticoAuthorization(this IServiceCollection services)
@@ -39,7 +44,9 @@ internal static class AccessPolicies
             .AddPolicy(VendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors"))))
             .AddPolicy(VendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors"))))
             .AddPolicy(TenantVendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
-            .AddPolicy(TenantVendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
+            .AddPolicy(TenantVendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(TenantIntegrationsRead, Policy(new ScopeRequirement(Scopes.Read("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(TenantIntegrationsWrite, Policy(new ScopeRequirement(Scopes.Write("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
         return services;
     }
 
