@@ -76,6 +76,6 @@ internal sealed class AccessRequirementsHandler(AccessDirectory directory) : IAu
         return memberships.FirstOrDefault(m => m.TenantId == tenantId) is { } membership && requirement.Roles.Contains(membership.Role)
             ? null
             : new AccessRefusal(this, $"Only an {string.Join(" or ", requirement.Roles)} of tenant '{tenantId}' may manage this.",
-                "Ask an owner or admin of the tenant, or an operator (the 'portico upstreams' commands take --tenant).");
+                "Ask an owner or admin of the tenant, or an operator (the CLI's commands take --tenant: 'portico upstreams …', 'portico integrations …').");
     }
 }
