@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portico.Catalog;
 using Portico.Integrations;
 
@@ -44,7 +45,7 @@ public sealed class IntegrationDeclarationTests
     [Fact]
     public async Task A_tool_that_needs_an_undeclared_integration_stops_the_start()
     {
-        var catalog = McpCatalog.Build([new IntegrationTestPack(new IntegrationTestTarget(new Uri("http://127.0.0.1:9/")))]);
+        var catalog = McpCatalog.Build([new IntegrationTestPack(new IntegrationTestTarget(new Uri("http://127.0.0.1:9/")), new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>())]);
         var declarations = new IntegrationDeclarations(new IntegrationRegistry([Definition(IntegrationTestPack.Mail)]), catalog);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => declarations.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("'charge_test_payment' needs 'test-payments'", error.Message, StringComparison.Ordinal);

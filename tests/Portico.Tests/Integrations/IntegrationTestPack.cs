@@ -11,9 +11,10 @@ namespace Portico.Tests.Integrations;
 /// <summary>
 /// Loaded only by tests: declares the integrations <c>test-payments</c> and <c>test-mail</c>, and tools that use them the
 /// way a real pack would. <c>charge_test_payment</c> calls the payments service (a fake host, <see cref="IntegrationTestTarget"/>)
-/// with the tenant's secret as a bearer token; <c>peek_other_integration</c> declares payments but tries to read mail's secret.
+/// with the tenant's secret as a bearer token; <c>peek_other_integration</c> declares payments but tries to read mail's secret;
+/// <c>charge_after_clear</c> clears the secret after the pipeline's check passed, then reads it (a clear racing a call).
 /// </summary>
-internal sealed class IntegrationTestPack(IntegrationTestTarget target) : IMcpPack
+internal sealed class IntegrationTestPack(IntegrationTestTarget target, IServiceScopeFactory scopes) : IMcpPack
 {
     public const string Payments = "test-payments";
     public const string Mail = "test-mail";
@@ -62,6 +63,23 @@ internal sealed class IntegrationTestPack(IntegrationTestTarget target) : IMcpPa
             Owner = Name,
             Integration = Payments,
         });
+        catalog.AddTool(new ToolDefinition
+        {
+            Tool = new Tool { Name = "charge_after_clear", Description = "Clears the payments secret, then charges.", InputSchema = Schema },
+            Handler = ChargeAfterClearAsync,
+            Owner = Name,
+            Integration = Payments,
+        });
+    }
+
+    private async ValueTask<CallToolResult> ChargeAfterClearAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TenantIntegrationStore>().ClearAsync(invocation.Tenant.Tenant!.TenantId, Payments, cancellationToken);
+        }
+
+        return await ChargeAsync(invocation, cancellationToken);
     }
 
     private async ValueTask<CallToolResult> ChargeAsync(ToolInvocation invocation, CancellationToken cancellationToken)

@@ -103,4 +103,23 @@ public sealed class IntegrationTests
         Assert.Equal("INTERNAL_ERROR", CredentialUser.ErrorCode(peek));
         Assert.Empty(service.Requests);
     }
+
+    [Fact]
+    public async Task A_secret_cleared_after_the_check_gets_the_same_answer_as_the_check()
+    {
+        await using var service = await FakeHttpHost.StartAsync(context => context.Response.WriteAsync("ok"));
+        await using var server = await PorticoTestServer.StartAsync(services: IntegrationTestServices.Pack(service.Url("/charges")));
+        using var owner = CredentialUser.Owner(server);
+        using (var set = await owner.PutSecretAsync($"/admin/api/tenants/{server.TenantId}/integrations/{IntegrationTestPack.Payments}", Secret))
+        {
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        }
+
+        var raced = await owner.CallWithAsync("charge_after_clear", Charge());
+        var error = raced["structuredContent"]!["error"]!;
+        Assert.Equal("INTEGRATION_NOT_CONFIGURED", (string?)error["code"]);
+        Assert.Equal("No Test Payments integration is configured for tenant 'Test team'.", (string?)error["message"]);
+        Assert.Contains($"/portal/tenants/{server.TenantId}/integrations", (string?)error["hint"], StringComparison.Ordinal);
+        Assert.Empty(service.Requests);
+    }
 }
