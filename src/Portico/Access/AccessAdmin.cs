@@ -33,16 +33,28 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
             ?? throw new AccessException($"No user '{normalized}'.", "Create one with 'portico members add' or 'portico keys create --user EMAIL'.");
     }
 
-    public async Task<TenantRecord> CreateTenantAsync(string name, string planKey, CancellationToken cancellationToken)
+    public Task<TenantRecord> CreateTenantAsync(string name, string planKey, CancellationToken cancellationToken)
+        => CreateTenantAsync(name, planKey, ownerEmail: null, cancellationToken);
+
+    /// <summary>Creates a tenant and, when <paramref name="ownerEmail"/> is given, makes that user (created if new) its owner; everything is checked before anything is written.</summary>
+    public async Task<TenantRecord> CreateTenantAsync(string name, string planKey, string? ownerEmail, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new AccessException("A tenant needs a name.", "Pass --name \"Team name\".");
         }
 
+        ValidateTenantName(name);
         ValidatePlan(planKey);
+        var owner = ownerEmail is null ? null : NormalizeEmail(ownerEmail);
         var tenant = new TenantRecord { Id = Ids.New(), Name = name.Trim(), PlanKey = planKey, CreatedAt = time.GetUtcNow() };
         db.Set<TenantRecord>().Add(tenant);
+        if (owner is not null)
+        {
+            var user = await EnsureUserAsync(owner, cancellationToken);
+            db.Set<MembershipRecord>().Add(new MembershipRecord { TenantId = tenant.Id, UserId = user.Id, Role = "owner", CreatedAt = time.GetUtcNow() });
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return tenant;
     }
@@ -52,11 +64,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
 
     public async Task<TenantRecord> RenameTenantAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100 || name.Any(char.IsControl))
-        {
-            throw new AccessException("A tenant name is 1 to 100 characters on one line.", "Type a name such as \"Support team\".");
-        }
-
+        ValidateTenantName(name);
         var tenant = await GetTenantAsync(tenantId, cancellationToken);
         tenant.Name = name.Trim();
         await db.SaveChangesAsync(cancellationToken);
@@ -72,7 +80,16 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
         return tenant;
     }
 
-    public async Task<MembershipRecord> AddMemberAsync(string tenantId, string email, string role, CancellationToken cancellationToken)
+    /// <summary>Adds a member or changes a member's role, as an operator.</summary>
+    public Task<MembershipRecord> AddMemberAsync(string tenantId, string email, string role, CancellationToken cancellationToken)
+        => AddMemberAsync(tenantId, email, role, actingUserId: null, cancellationToken);
+
+    /// <summary>Adds a member or changes a member's role.</summary>
+    /// <param name="actingUserId">
+    /// The tenant member making the change (the portal's tenant owners and admins); null for an operator (the CLI, a Portico
+    /// administrator). Only an owner grants, changes or removes the owner role.
+    /// </param>
+    public async Task<MembershipRecord> AddMemberAsync(string tenantId, string email, string role, string? actingUserId, CancellationToken cancellationToken)
     {
         if (Array.IndexOf(Roles, role) < 0)
         {
@@ -80,8 +97,16 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
         }
 
         var tenant = await GetTenantAsync(tenantId, cancellationToken);
-        var user = await EnsureUserAsync(email, cancellationToken);
-        var membership = await db.Set<MembershipRecord>().FirstOrDefaultAsync(m => m.TenantId == tenant.Id && m.UserId == user.Id, cancellationToken);
+        var normalized = NormalizeEmail(email);
+        var membership = await (
+                from m in db.Set<MembershipRecord>()
+                join u in db.Set<UserRecord>() on m.UserId equals u.Id
+                where m.TenantId == tenant.Id && u.Email == normalized
+                select m)
+            .FirstOrDefaultAsync(cancellationToken);
+        // Before anything is written: a refused change creates no user either.
+        await CheckActorAsync(tenant.Id, actingUserId, touchesOwner: role == "owner" || membership?.Role == "owner", cancellationToken);
+        var user = await EnsureUserAsync(normalized, cancellationToken);
         if (membership is null)
         {
             membership = new MembershipRecord { TenantId = tenant.Id, UserId = user.Id, Role = role, CreatedAt = time.GetUtcNow() };
@@ -89,6 +114,11 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
         }
         else
         {
+            if (membership.Role == "owner" && role != "owner")
+            {
+                await RefuseLastOwnerAsync(membership, $"'{user.Email}' is the last owner of tenant '{tenant.Id}', so their role cannot change to {role}.", cancellationToken);
+            }
+
             membership.Role = role;
         }
 
@@ -96,18 +126,46 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
         return membership;
     }
 
-    public async Task RemoveMemberAsync(string tenantId, string email, CancellationToken cancellationToken)
+    public Task RemoveMemberAsync(string tenantId, string email, CancellationToken cancellationToken)
+        => RemoveMemberAsync(tenantId, email, actingUserId: null, cancellationToken);
+
+    /// <param name="actingUserId">As for <see cref="AddMemberAsync(string, string, string, string?, CancellationToken)"/>.</param>
+    public async Task RemoveMemberAsync(string tenantId, string email, string? actingUserId, CancellationToken cancellationToken)
     {
         var user = await GetUserAsync(email, cancellationToken);
         var membership = await db.Set<MembershipRecord>().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
             ?? throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}'.", "List members with 'portico tenants list --json'.");
+        await CheckActorAsync(tenantId, actingUserId, touchesOwner: membership.Role == "owner", cancellationToken);
+        if (membership.Role == "owner")
+        {
+            await RefuseLastOwnerAsync(membership, $"'{user.Email}' is the last owner of tenant '{tenantId}' and cannot be removed.", cancellationToken);
+        }
+
         db.Set<MembershipRecord>().Remove(membership);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The members of a tenant with their emails, owners first.</summary>
+    public async Task<List<(MembershipRecord Membership, string Email)>> ListMembersAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var rows = await (
+                from m in db.Set<MembershipRecord>()
+                join u in db.Set<UserRecord>() on m.UserId equals u.Id
+                where m.TenantId == tenantId
+                select new { m, u.Email })
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return [.. rows.OrderBy(r => Array.IndexOf(Roles, r.m.Role)).ThenBy(r => r.Email, StringComparer.Ordinal).Select(r => (r.m, r.Email))];
     }
 
     public async Task<CreatedApiKey> CreateKeyAsync(string email, string name, string? tenantId, IReadOnlySet<string> scopes, DateTimeOffset? expiresAt,
         bool test, CancellationToken cancellationToken)
     {
+        if (name.Trim().Length > 100 || name.Any(char.IsControl))
+        {
+            throw new AccessException("A key name is at most 100 characters on one line.", "Use a short label such as \"laptop\" or \"ci\".");
+        }
+
         var user = await EnsureUserAsync(email, cancellationToken);
         if (tenantId is not null)
         {
@@ -157,6 +215,42 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
         key.Scopes = string.Join(' ', scopes);
         await db.SaveChangesAsync(cancellationToken);
         return key;
+    }
+
+    /// <summary>A tenant left without an owner has no one to manage it but a Portico administrator.</summary>
+    private async Task RefuseLastOwnerAsync(MembershipRecord owner, string message, CancellationToken cancellationToken)
+    {
+        if (!await db.Set<MembershipRecord>().AnyAsync(m => m.TenantId == owner.TenantId && m.Role == "owner" && m.UserId != owner.UserId, cancellationToken))
+        {
+            throw new AccessException(message, "Make another member an owner first, then change or remove this one.");
+        }
+    }
+
+    private async Task CheckActorAsync(string tenantId, string? actingUserId, bool touchesOwner, CancellationToken cancellationToken)
+    {
+        if (actingUserId is null)
+        {
+            return;
+        }
+
+        var role = await db.Set<MembershipRecord>().Where(m => m.TenantId == tenantId && m.UserId == actingUserId).Select(m => m.Role).FirstOrDefaultAsync(cancellationToken);
+        if (role is not ("owner" or "admin"))
+        {
+            throw new AccessException("Only an owner or admin of the tenant changes its members.", "Ask an owner of the tenant.", forbidden: true);
+        }
+
+        if (touchesOwner && role != "owner")
+        {
+            throw new AccessException("Only an owner grants, changes or removes the owner role.", "Ask an owner of the tenant, or a Portico administrator.", forbidden: true);
+        }
+    }
+
+    private static void ValidateTenantName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100 || name.Any(char.IsControl))
+        {
+            throw new AccessException("A tenant name is 1 to 100 characters on one line.", "Type a name such as \"Support team\".");
+        }
     }
 
     private async Task<TenantRecord> GetTenantAsync(string tenantId, CancellationToken cancellationToken)

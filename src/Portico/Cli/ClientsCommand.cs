@@ -142,12 +142,6 @@ internal static class ClientsCommand
         return AdminCommand.Create("remove", "Remove an OAuth client; its grants are revoked and running servers refuse its tokens.", [id], async (parse, cli, cancellationToken) =>
         {
             var clientId = parse.GetValue(id)!;
-            if (clientId == DeviceFlow.SessionClientId)
-            {
-                throw new AccessException($"'{clientId}' is Portico's own client for the authenticate tool of MCP sessions and cannot be removed.",
-                    "Remove the clients you added or that registered themselves; see 'portico clients list'.");
-            }
-
             var removed = await new ClientAdmin(cli.Db, cli.Services.GetRequiredService<GrantTypes>(), cli.Time).RemoveAsync(clientId, cancellationToken)
                 ?? throw new AccessException($"No OAuth client '{clientId}'.", "List the clients with: portico clients list");
             if (cli.Json)

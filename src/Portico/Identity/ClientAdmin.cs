@@ -17,6 +17,12 @@ internal sealed class ClientAdmin(PorticoDbContext db, GrantTypes grants, TimePr
     public async Task<(OAuthClientRecord Client, string? Secret)> AddAsync(string? name, string authMethod, IReadOnlyCollection<string> redirectUris,
         IReadOnlyCollection<string> grantTypes, string? scope, string? servicePrincipal, string? tenantId, bool mayIntrospect, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100 || name.Any(char.IsControl))
+        {
+            throw new AccessException("A client's name is 1 to 100 characters on one line: users see it on the consent page.", "Pass --name \"My app\".");
+        }
+
+        name = name.Trim();
         ClientRegistrations.CheckGrants(grants, authMethod, grantTypes, byOperator: true, mayIntrospect);
         var machine = grantTypes.Contains("client_credentials");
         if (machine != (servicePrincipal is not null) || machine != (tenantId is not null))
@@ -55,9 +61,15 @@ internal sealed class ClientAdmin(PorticoDbContext db, GrantTypes grants, TimePr
     public Task<List<OAuthClientRecord>> ListAsync(CancellationToken cancellationToken)
         => db.Set<OAuthClientRecord>().AsNoTracking().Where(c => c.Id != DeviceFlow.SessionClientId).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken);
 
-    /// <summary>Null when there is no such client.</summary>
+    /// <summary>Null when there is no such client; Portico's own session client cannot be removed.</summary>
     public async Task<OAuthClientRecord?> RemoveAsync(string id, CancellationToken cancellationToken)
     {
+        if (id == DeviceFlow.SessionClientId)
+        {
+            throw new AccessException($"'{id}' is Portico's own client for the authenticate tool of MCP sessions and cannot be removed.",
+                "Remove the clients you added or that registered themselves; see 'portico clients list'.");
+        }
+
         var client = await db.Set<OAuthClientRecord>().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (client is null)
         {
