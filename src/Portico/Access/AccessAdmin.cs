@@ -7,7 +7,7 @@ namespace Portico.Access;
 /// Users, tenants, memberships and API keys: the one place that changes them (CLI, admin API and
 /// tests all come here); the saves tell the caches (<see cref="AccessServiceCollectionExtensions.AddAccessStoreTopics"/>).
 /// </summary>
-internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
+internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time, StoreConnection store)
 {
     public static readonly string[] Roles = ["owner", "admin", "member"];
 
@@ -91,6 +91,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
     /// </param>
     public async Task<MembershipRecord> AddMemberAsync(string tenantId, string email, string role, string? actingUserId, CancellationToken cancellationToken)
     {
+        await using var members = await LockMembersAsync(tenantId, cancellationToken);
         if (Array.IndexOf(Roles, role) < 0)
         {
             throw new AccessException($"Unknown role '{role}'.", $"Use one of: {string.Join(", ", Roles)}.");
@@ -132,6 +133,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
     /// <param name="actingUserId">As for <see cref="AddMemberAsync(string, string, string, string?, CancellationToken)"/>.</param>
     public async Task RemoveMemberAsync(string tenantId, string email, string? actingUserId, CancellationToken cancellationToken)
     {
+        await using var members = await LockMembersAsync(tenantId, cancellationToken);
         var user = await GetUserAsync(email, cancellationToken);
         var membership = await db.Set<MembershipRecord>().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == user.Id, cancellationToken)
             ?? throw new AccessException($"'{user.Email}' is not a member of tenant '{tenantId}'.", "List members with 'portico tenants list --json'.");
@@ -216,6 +218,13 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
         return key;
     }
+
+    /// <summary>
+    /// Member changes of one tenant run one at a time across every instance and the CLI: two owners demoting each other
+    /// at the same moment would otherwise each see the other still an owner, and leave the tenant with none.
+    /// </summary>
+    private Task<IAsyncDisposable> LockMembersAsync(string tenantId, CancellationToken cancellationToken)
+        => StoreLock.AcquireAsync(store, "members-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenantId)))[..16], cancellationToken);
 
     /// <summary>A tenant left without an owner has no one to manage it but a Portico administrator.</summary>
     private async Task RefuseLastOwnerAsync(MembershipRecord owner, string message, CancellationToken cancellationToken)
