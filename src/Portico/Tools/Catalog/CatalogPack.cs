@@ -13,7 +13,7 @@ namespace Portico.Tools.Catalog;
 /// Tools about tools: what this caller can use now and why the rest is hidden
 /// (<c>list_available_tools</c>), and everything about one tool (<c>get_tool_details</c>).
 /// </summary>
-internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, ToolAvailability availability) : IMcpPack
+internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, ToolAvailability availability, AvailableTools availableTools) : IMcpPack
 {
     private static readonly JsonElement ListSchema = JsonDocument.Parse("""
         {"type":"object","properties":{"tenantId":{"type":"string","description":"Evaluate for this group instead of the session's."}},"additionalProperties":false}
@@ -47,29 +47,10 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
 
     private async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        var available = new JsonArray();
-        var unavailable = new JsonArray();
-        foreach (var tool in catalog().Tools)
-        {
-            if (ToolGate.Check(tool, invocation.Call.Principal, invocation.Tenant.Tier) is { } denied)
-            {
-                unavailable.Add(new JsonObject { ["name"] = tool.Name, ["reason"] = denied.Code, ["message"] = denied.Message, ["hint"] = denied.Hint });
-            }
-            else if (await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) is { } refused)
-            {
-                unavailable.Add(Describe(refused));
-            }
-            else
-            {
-                available.Add(new JsonObject { ["name"] = tool.Name, ["description"] = tool.Tool.Description, ["write"] = tool.Write, ["destructive"] = tool.Destructive });
-            }
-        }
-
-        foreach (var tool in catalog().Unavailable)
-        {
-            unavailable.Add(Describe(tool));
-        }
-
+        var answer = await availableTools.ListAsync(invocation.Call.Principal, invocation.Tenant, cancellationToken);
+        var available = new JsonArray([.. answer.Available.Select(tool =>
+            new JsonObject { ["name"] = tool.Name, ["description"] = tool.Tool.Description, ["write"] = tool.Write, ["destructive"] = tool.Destructive })]);
+        var unavailable = new JsonArray([.. answer.Unavailable.Select(Describe)]);
         var structured = new JsonObject
         {
             ["groupId"] = invocation.Tenant.Tenant?.TenantId,
