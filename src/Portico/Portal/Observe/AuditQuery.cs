@@ -16,6 +16,9 @@ internal sealed record AuditQuery(string? Q, string? Session, string? Tenant, st
     /// <summary>The time inputs' format (an HTML datetime-local value), read as UTC.</summary>
     public const string TimeFormat = "yyyy-MM-ddTHH:mm";
 
+    /// <summary>Longest text the search box takes: an error message with its request id, pasted whole.</summary>
+    public const int MaxPastedLength = 2000;
+
     public static AuditQuery Read(IQueryCollection query)
     {
         string? Get(string name) => query[name].ToString().Trim() is { Length: > 0 } value ? value : null;
@@ -29,9 +32,10 @@ internal sealed record AuditQuery(string? Q, string? Session, string? Tenant, st
     {
         foreach (var (name, value) in Fields())
         {
-            if (value is { Length: > AuditSearch.MaxFilterLength })
+            // The search box takes a whole pasted error message; the other fields take one id or name.
+            if (value?.Length > (name == "q" ? MaxPastedLength : AuditSearch.MaxFilterLength))
             {
-                throw new AccessException($"The {name} filter is longer than {AuditSearch.MaxFilterLength} characters.",
+                throw new AccessException($"The {name} filter is longer than {(name == "q" ? MaxPastedLength : AuditSearch.MaxFilterLength)} characters.",
                     "Paste only the id or the name you are looking for (a request id is at most 128 characters).");
             }
         }
