@@ -84,6 +84,38 @@ public sealed class OverviewTests(HeadlessChromium chromium) : IClassFixture<Hea
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Administrators_see_an_upstreams_failures_and_last_error_and_everyone_else_its_name_and_status()
+    {
+        await using var site = await PortalSite.StartAsync(new Dictionary<string, string?>
+        {
+            ["Portico:Gateway:HealthCheckInterval"] = "00:00:00.200",
+            ["Portico:Gateway:FailureThreshold"] = "1",
+            ["Portico:Outbound:Upstreams:AllowPrivateNetworks"] = "true",
+            ["Portico:Outbound:Upstreams:AllowHttp"] = "true",
+        });
+        // Nothing listens there: every check fails with a connection error.
+        var closedPort = LoopbackPort.Free();
+        var adminKey = await site.Server.AdminAsync(a => a.CreateKeyAsync(PortalSite.AdminEmail, "admin", null, new HashSet<string> { Portico.Access.Scopes.Admin }, null, test: true, CancellationToken.None));
+        using (var api = site.Server.CreateClient(adminKey.Plaintext))
+        {
+            using var added = await api.PostAsync("/admin/api/upstreams", System.Net.Http.Json.JsonContent.Create(new { name = "faraway", url = $"http://127.0.0.1:{closedPort}/mcp" }));
+            Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        }
+
+        using var admin = await site.HttpBrowserAsync(PortalSite.AdminEmail);
+        using var member = await site.HttpBrowserAsync(PortalSite.MemberEmail);
+        var adminHtml = await Eventually.ReturnsAsync(() => admin.GetStringAsync("/portal"), html => html.Contains("badge bad\">down", StringComparison.Ordinal),
+            "the overview showing the unreachable upstream down");
+
+        Assert.Contains("<th scope=\"col\">Last error</th>", adminHtml, StringComparison.Ordinal);
+        Assert.Matches("(?s)<td>faraway</td>.*?<td>[1-9][0-9]*</td><td>2026-01-01 09:00 UTC</td><td>[^<—]+</td>", adminHtml);
+        var memberHtml = await member.GetStringAsync("/portal");
+        Assert.Contains("<td>faraway</td>", memberHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Last error", memberHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("Consecutive failures", memberHtml, StringComparison.Ordinal);
+    }
+
     private static async Task<string[]> RowsAsync(IPage page, string table)
         // The numbers sit in a closed <details>: read their text, not what is rendered.
         => await page.Locator($"{table} tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => Array.from(r.cells).map(c => c.textContent.trim()).join(' '))");
