@@ -11,42 +11,34 @@ internal static class AuditCommand
 {
     public static Command Create()
     {
-        var requestId = new Option<string?>("--request-id") { Description = "Only this request (the X-Request-Id a client or log shows)." };
+        var requestId = new Option<string?>("--request-id") { Description = "Only this request (the X-Request-Id a client or log shows, or an error text that carries it)." };
         var session = new Option<string?>("--session") { Description = "Only this Mcp-Session-Id." };
         var tenant = new Option<string?>("--tenant") { Description = "Only this tenant id." };
+        var user = new Option<string?>("--user") { Description = "Only calls of this user (email or id)." };
         var tool = new Option<string?>("--tool") { Description = "Only this tool." };
+        var errorCode = new Option<string?>("--error-code") { Description = "Only calls that ended with this error code (e.g. RATE_LIMITED)." };
         var since = new Option<string?>("--since") { Description = "Only records newer than this: 30m, 12h, 7d ago, or an ISO-8601 time." };
         var limit = new Option<int>("--limit") { Description = "At most this many records, newest first (default 100).", DefaultValueFactory = _ => 100 };
-        return AdminCommand.Create("audit", "Search the audit trail of tool calls.", [requestId, session, tenant, tool, since, limit], async (parse, cli, cancellationToken) =>
+        return AdminCommand.Create("audit", "Search the audit trail of tool calls.", [requestId, session, tenant, user, tool, errorCode, since, limit], async (parse, cli, cancellationToken) =>
         {
-            var query = cli.Db.Set<AuditRecord>().AsNoTracking();
-            if (parse.GetValue(requestId) is { } r)
+            string? userId = null;
+            if (parse.GetValue(user)?.Trim() is { Length: > 0 } who)
             {
-                query = query.Where(a => a.RequestId == r);
+                var email = who.ToLowerInvariant();
+                userId = await cli.Db.Set<UserRecord>().AsNoTracking().Where(u => u.Email == email || u.Id == who).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken)
+                    ?? throw new AccessException($"No user '{who}'.", "Pass the email or id of an existing user (portico users list).");
             }
 
-            if (parse.GetValue(session) is { } s)
-            {
-                query = query.Where(a => a.SessionId == s);
-            }
-
-            if (parse.GetValue(tenant) is { } t)
-            {
-                query = query.Where(a => a.TenantId == t);
-            }
-
-            if (parse.GetValue(tool) is { } name)
-            {
-                query = query.Where(a => a.Tool == name);
-            }
-
-            if (Since(parse.GetValue(since), cli.Time.GetUtcNow()) is { } from)
-            {
-                query = query.Where(a => a.At >= from);
-            }
-
+            var filter = new AuditFilter(
+                RequestId: parse.GetValue(requestId) is { } r ? AuditSearch.RequestIdFrom(r) ?? r : null,
+                SessionId: parse.GetValue(session),
+                TenantId: parse.GetValue(tenant),
+                UserId: userId,
+                Tool: parse.GetValue(tool),
+                ErrorCode: parse.GetValue(errorCode),
+                From: Since(parse.GetValue(since), cli.Time.GetUtcNow()));
             var take = Math.Clamp(parse.GetValue(limit), 1, 10_000);
-            var records = await query.OrderByDescending(a => a.Id).Take(take).ToListAsync(cancellationToken);
+            var records = await new AuditSearch(cli.Db).Newest(filter, AuditScope.Everything, take).ToListAsync(cancellationToken);
             if (cli.Json)
             {
                 await cli.WriteJsonAsync(records.Select(a => new AuditOutput(a.At, a.RequestId, a.SessionId, a.UserId, a.CredentialId, a.TenantId,

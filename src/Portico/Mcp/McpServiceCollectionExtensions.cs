@@ -21,6 +21,7 @@ internal static class McpServiceCollectionExtensions
         services.AddSingleton<McpSessionManager>();
         services.AddSingleton<SessionRequestRelay>();
         services.AddSingleton<SessionRecords>();
+        services.AddScoped<SessionAdmin>();
         services.AddSingleton<SessionAuthorizations>();
         services.AddSingleton<SessionContextBuilder>();
         services.AddSingleton<McpHttpHandler>();

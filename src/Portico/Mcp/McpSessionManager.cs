@@ -193,16 +193,40 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
     /// <summary>Ends a session for good (DELETE): it is closed in the store so no instance restores it.</summary>
     public async Task CloseAsync(LiveSession session, CancellationToken cancellationToken)
     {
-        await using (var scope = _scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            var now = _time.GetUtcNow();
-            await db.ExecuteRecordedAsync(token => db.Set<SessionRecord>().Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), token),
-                McpTopics.Sessions, [session.Id], cancellationToken);
-        }
-
+        await MarkClosedAsync(session.Id, cancellationToken);
         await EvictAsync(session);
         LogClosed(_logger, session.Id);
+    }
+
+    /// <summary>
+    /// Ends a session by id the way its client's DELETE does, wherever it is served: closed in the store (the change reaches
+    /// every instance holding it, which drops it) and dropped here. Its id then answers 404 everywhere. False when it was
+    /// not open.
+    /// </summary>
+    public async Task<bool> EndAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var ended = await MarkClosedAsync(sessionId, cancellationToken) > 0;
+        if (_live.TryGetValue(sessionId, out var session))
+        {
+            await EvictAsync(session);
+        }
+
+        if (ended)
+        {
+            LogEnded(_logger, sessionId);
+        }
+
+        return ended;
+    }
+
+    private async Task<int> MarkClosedAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        var now = _time.GetUtcNow();
+        return await db.ExecuteRecordedAsync(
+            token => db.Set<SessionRecord>().Where(s => s.Id == sessionId && s.ClosedAt == null).ExecuteUpdateAsync(s => s.SetProperty(r => r.ClosedAt, now), token),
+            McpTopics.Sessions, [sessionId], cancellationToken);
     }
 
     /// <summary>Drops idle sessions from memory and expires them in the store.</summary>
@@ -379,6 +403,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Session {SessionId} closed by the client")]
     private static partial void LogClosed(ILogger logger, string sessionId);
+
+    [LoggerMessage(EventId = 208, Level = LogLevel.Information, Message = "Session {SessionId} ended from the portal")]
+    private static partial void LogEnded(ILogger logger, string sessionId);
 
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "Could not notify session {SessionId}: {Reason}")]
     private static partial void LogNotifyFailed(ILogger logger, string sessionId, string reason);

@@ -14,6 +14,8 @@ internal static class PolicyServiceCollectionExtensions
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
         services.AddSingleton<ToolRateLimiter>();
         services.AddSingleton<AuditTrail>();
+        services.AddScoped<AuditSearch>();
+        services.AddSingleton<AvailableTools>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());
         services.AddSingleton<ToolAvailability>();
         services.AddSingleton<InputRounds>();

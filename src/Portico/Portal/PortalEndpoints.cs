@@ -1,5 +1,6 @@
 using Portico.Access;
 using Portico.Hosting;
+using Portico.Portal.Observe;
 using Portico.Portal.Shell;
 
 namespace Portico.Portal;
@@ -22,6 +23,7 @@ internal static class PortalEndpoints
         var assets = app.MapGroup("/portal/assets").RequireAuthorization(AccessPolicies.PortalUser).WithMetadata(BrowserPage.Instance);
         assets.MapGet("/portal.css", PortalAssets.Css);
         assets.MapGet("/portal.js", PortalAssets.Js);
+        app.MapPorticoAuditExport();
         app.MapRazorComponents<PortalApp>().RequireAuthorization(AccessPolicies.PortalUser).WithMetadata(BrowserPage.Instance);
         return app;
     }

@@ -102,6 +102,33 @@ internal sealed partial class StoreMigrator(PorticoDbContext db, StoreConnection
         }
     }
 
+    /// <summary>The steps recorded as applied, in order (what the portal's overview shows; never the connection string).</summary>
+    public async Task<IReadOnlyList<AppliedMigration>> ListAppliedAsync(CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version, name, applied_at FROM schema_migrations ORDER BY version";
+            var steps = new List<AppliedMigration>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                steps.Add(new AppliedMigration(
+                    Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                    reader.GetString(1),
+                    DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture))));
+            }
+
+            return steps;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static async Task<HashSet<int>> GetAppliedAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

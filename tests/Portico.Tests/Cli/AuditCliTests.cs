@@ -33,6 +33,29 @@ public sealed class AuditCliTests
     }
 
     [Fact]
+    public async Task Audit_finds_calls_by_error_code_and_user_and_a_pasted_error_text()
+    {
+        await using var server = await PorticoTestServer.StartAsync();
+        using var client = server.CreateClient();
+        var mcp = new McpHttp(client);
+        var session = await mcp.InitializeAsync();
+        await mcp.CallToolAsync(session, "ping");
+        var refused = await mcp.CallToolAsync(session, "ping", new JsonObject { ["nope"] = 1 }, id: 3);
+        var errorText = (string)refused.Final["result"]!["content"]![0]!["text"]!;
+
+        var byCode = await CliSandbox.RunOnStoreAsync(server.Settings.Store, "audit", "--error-code", "VALIDATION_FAILED", "--json");
+        var byUser = await CliSandbox.RunOnStoreAsync(server.Settings.Store, "audit", "--user", PorticoTestServer.UserEmail, "--json");
+        var byPastedText = await CliSandbox.RunOnStoreAsync(server.Settings.Store, "audit", "--request-id", errorText, "--json");
+        var unknownUser = await CliSandbox.RunOnStoreAsync(server.Settings.Store, "audit", "--user", "nobody@portico.test");
+
+        Assert.Equal(refused.RequestId, (string?)Assert.Single(JsonNode.Parse(byCode.Output)!.AsArray())!["requestId"]);
+        Assert.Equal(2, JsonNode.Parse(byUser.Output)!.AsArray().Count);
+        Assert.Equal(refused.RequestId, (string?)Assert.Single(JsonNode.Parse(byPastedText.Output)!.AsArray())!["requestId"]);
+        Assert.Equal(2, unknownUser.ExitCode);
+        Assert.Contains("No user 'nobody@portico.test'", unknownUser.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Audit_with_a_bad_since_explains_the_format()
     {
         using var sandbox = new CliSandbox();

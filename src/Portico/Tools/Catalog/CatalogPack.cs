@@ -14,7 +14,7 @@ namespace Portico.Tools.Catalog;
 /// Tools about tools: what this caller can use now and why the rest is hidden
 /// (<c>list_available_tools</c>), and everything about one tool (<c>get_tool_details</c>).
 /// </summary>
-internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, ToolAvailability availability, IntegrationGate integrations) : IMcpPack
+internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, AvailableTools availableTools) : IMcpPack
 {
     private static readonly JsonElement ListSchema = JsonDocument.Parse("""
         {"type":"object","properties":{"tenantId":{"type":"string","description":"Evaluate for this group instead of the session's."}},"additionalProperties":false}
@@ -48,34 +48,10 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
 
     private async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
-        var available = new JsonArray();
-        var unavailable = new JsonArray();
-        foreach (var tool in catalog().Tools)
-        {
-            if (ToolGate.Check(tool, invocation.Call.Principal, invocation.Tenant.Tier) is { } denied)
-            {
-                unavailable.Add(new JsonObject { ["name"] = tool.Name, ["reason"] = denied.Code, ["message"] = denied.Message, ["hint"] = denied.Hint });
-            }
-            else if (await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) is { } refused)
-            {
-                unavailable.Add(Describe(refused));
-            }
-            else if (await integrations.CheckAsync(tool, invocation.Tenant, invocation.Call.Issuer, cancellationToken) is { } notConfigured)
-            {
-                // Listed by tools/list (so a model learns it exists), but not callable until the tenant connects the integration.
-                unavailable.Add(Describe(notConfigured));
-            }
-            else
-            {
-                available.Add(new JsonObject { ["name"] = tool.Name, ["description"] = tool.Tool.Description, ["write"] = tool.Write, ["destructive"] = tool.Destructive });
-            }
-        }
-
-        foreach (var tool in catalog().Unavailable)
-        {
-            unavailable.Add(Describe(tool));
-        }
-
+        var answer = await availableTools.ListAsync(invocation.Call.Principal, invocation.Tenant, invocation.Call.Issuer, cancellationToken);
+        var available = new JsonArray([.. answer.Available.Select(tool =>
+            new JsonObject { ["name"] = tool.Name, ["description"] = tool.Tool.Description, ["write"] = tool.Write, ["destructive"] = tool.Destructive })]);
+        var unavailable = new JsonArray([.. answer.Unavailable.Select(Describe)]);
         var structured = new JsonObject
         {
             ["groupId"] = invocation.Tenant.Tenant?.TenantId,
@@ -103,11 +79,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
                 invocation.Call.RequestId);
         }
 
-        var denied = ToolGate.Check(tool, invocation.Call.Principal, invocation.Tenant.Tier);
-        var refused = denied is null
-            ? await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken)
-                ?? await integrations.CheckAsync(tool, invocation.Tenant, invocation.Call.Issuer, cancellationToken)
-            : null;
+        var refused = await availableTools.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, invocation.Call.Issuer, cancellationToken);
         var budget = await rateLimiter.PeekAsync(tool, invocation.Call.Principal, invocation.Tenant.Tier, cancellationToken);
         var structured = new JsonObject
         {
@@ -121,10 +93,8 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             ["integration"] = tool.Integration,
             ["write"] = tool.Write,
             ["destructive"] = tool.Destructive,
-            ["available"] = denied is null && refused is null,
-            ["unavailableReason"] = denied is { } d ? new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint }
-                : refused is { } why ? new JsonObject { ["code"] = why.Code, ["message"] = why.Message, ["hint"] = why.Hint, ["details"] = why.Details?.DeepClone() }
-                : null,
+            ["available"] = refused is null,
+            ["unavailableReason"] = refused is { } why ? new JsonObject { ["code"] = why.Code, ["message"] = why.Message, ["hint"] = why.Hint, ["details"] = why.Details?.DeepClone() } : null,
             ["rateLimit"] = budget is { } b
                 ? new JsonObject { ["limit"] = b.Limit, ["windowSeconds"] = (int)b.Window.TotalSeconds, ["remaining"] = b.Remaining }
                 : new JsonObject { ["limited"] = false },
