@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portico.Access;
-using Portico.Storage;
 using Portico.Gateway;
+using Portico.Storage;
 using Portico.Tests.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
