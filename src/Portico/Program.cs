@@ -4,6 +4,7 @@ using Portico.Gateway;
 using Portico.Health;
 using Portico.Hosting;
 using Portico.Identity;
+using Portico.Integrations;
 using Portico.Mcp;
 using Portico.Policy;
 using Portico.Portal;
@@ -58,20 +59,13 @@ public static class Program
         builder.Services.AddPorticoDataProtection(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);
         builder.Services.AddPorticoIdentity(builder.Configuration);
+        builder.Services.AddPorticoIntegrations();
         builder.Services.AddPorticoPolicy(builder.Configuration);
         builder.Services.AddPorticoTasks(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
         builder.Services.AddPorticoPortal();
-        builder.Services.AddMcpPack<DiagnosticsPack>();
-        builder.Services.AddMcpPack<SessionPack>();
-        builder.Services.AddMcpPack<CatalogPack>();
-        builder.Services.AddMcpPack<RecordsPack>();
-        if (settings.Conformance)
-        {
-            builder.Services.AddMcpPack<ConformancePack>();
-        }
-
+        AddPacks(builder.Services, settings.Conformance);
         overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
         // The client's address behind a reverse proxy on this machine (deploy/'s nginx): X-Forwarded-For is
@@ -93,9 +87,23 @@ public static class Program
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
         app.MapPorticoGateway();
+        app.MapPorticoIntegrations();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;
+    }
+
+    /// <summary>The native packs; the CLI reads the integrations they declare from the same list.</summary>
+    internal static void AddPacks(IServiceCollection services, bool conformance)
+    {
+        services.AddMcpPack<DiagnosticsPack>();
+        services.AddMcpPack<SessionPack>();
+        services.AddMcpPack<CatalogPack>();
+        services.AddMcpPack<RecordsPack>();
+        if (conformance)
+        {
+            services.AddMcpPack<ConformancePack>();
+        }
     }
 
     internal static bool AreLoopbackOnly(string urls)

@@ -41,6 +41,11 @@ internal static class AccessPolicies
 
     public const string TenantVendorsWrite = "portico.tenant.vendors.write";
 
+    /// <summary><c>portico/integrations.read|write</c> and an owner or admin role in the route's tenant (or <c>portico/admin</c>): a tenant's integration secrets.</summary>
+    public const string TenantIntegrationsRead = "portico.tenant.integrations.read";
+
+    public const string TenantIntegrationsWrite = "portico.tenant.integrations.write";
+
     public const string TenantRouteValue = "tenantId";
 
     public static IServiceCollection AddPorticoAuthorization(this IServiceCollection services)
@@ -58,7 +63,9 @@ internal static class AccessPolicies
             .AddPolicy(PortalUser, BrowserPolicy())
             .AddPolicy(PortalAdmin, BrowserPolicy(new ScopeRequirement(Scopes.Admin)))
             .AddPolicy(PortalTenantManager, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
-            .AddPolicy(PortalTenantMember, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, AccessAdmin.Roles)));
+            .AddPolicy(PortalTenantMember, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, AccessAdmin.Roles)))
+            .AddPolicy(TenantIntegrationsRead, Policy(new ScopeRequirement(Scopes.Read("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(TenantIntegrationsWrite, Policy(new ScopeRequirement(Scopes.Write("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
         return services;
     }
 

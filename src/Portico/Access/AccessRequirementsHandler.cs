@@ -87,6 +87,6 @@ internal sealed class AccessRequirementsHandler(AccessDirectory directory) : IAu
                         : $"Only an {string.Join(" or ", requirement.Roles)} of tenant '{tenantId}' may open this page.",
                     "Ask an owner of that tenant to add you (or to give you the role), or open one of your own tenants from the menu.")
                 : new AccessRefusal(this, $"Only an {string.Join(" or ", requirement.Roles)} of tenant '{tenantId}' may manage this.",
-                    "Ask an owner or admin of the tenant, or an operator (the 'portico upstreams' commands take --tenant).");
+                    "Ask an owner or admin of the tenant, or an operator (the CLI's commands take --tenant: 'portico upstreams …', 'portico integrations …').");
     }
 }

@@ -9,7 +9,7 @@ internal static class Scopes
 {
     public const string Admin = "portico/admin";
 
-    public static readonly string[] Areas = ["content", "records", "workflows", "files", "vendors"];
+    public static readonly string[] Areas = ["content", "records", "workflows", "files", "vendors", "integrations"];
 
     public static string Read(string area) => $"portico/{area}.read";
 

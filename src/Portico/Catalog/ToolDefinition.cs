@@ -25,6 +25,14 @@ internal sealed class ToolDefinition
     /// <summary>The tool acts on a tenant's data, so a tenant must be resolved before it runs.</summary>
     public bool NeedsTenant { get; init; }
 
+    /// <summary>
+    /// The integration (a per-tenant secret, declared with <c>services.AddIntegration</c>) the tool needs, e.g. <c>payments</c>;
+    /// null when it needs none. The tool stays listed; a call in a tenant that has not configured it is answered
+    /// <c>INTEGRATION_NOT_CONFIGURED</c> with the link to configure it, and the handler reads the secret from
+    /// <see cref="ToolInvocation.Integrations"/>. Implies <see cref="NeedsTenant"/>.
+    /// </summary>
+    public string? Integration { get; init; }
+
     /// <summary>Example argument documents shown by <c>get_tool_details</c>.</summary>
     public IReadOnlyList<System.Text.Json.Nodes.JsonObject> Examples { get; init; } = [];
 

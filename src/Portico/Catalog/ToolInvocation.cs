@@ -6,7 +6,8 @@ using Portico.Mcp;
 namespace Portico.Catalog;
 
 /// <summary>Everything a tool handler may use: its arguments, the calling session's server and who called.</summary>
-internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant, JsonElement arguments)
+internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> request, McpCallContext call, Access.TenantResolution tenant, JsonElement arguments,
+    IToolIntegrations? integrations = null)
 {
     public RequestContext<CallToolRequestParams> Request { get; } = request;
 
@@ -23,6 +24,9 @@ internal sealed class ToolInvocation(RequestContext<CallToolRequestParams> reque
 
     /// <summary>The client's answers to what this tool asked last round, and its own state (see <see cref="InputRequired"/>).</summary>
     public ClientInput Input => Call.Input;
+
+    /// <summary>The secret of the integration the tool declared, for the resolved tenant (see <see cref="ToolDefinition.Integration"/>).</summary>
+    public IToolIntegrations Integrations { get; } = integrations ?? new NoToolIntegrations(request.Params?.Name ?? "");
 
     public ProgressToken? ProgressToken => Request.Params?.ProgressToken;
 

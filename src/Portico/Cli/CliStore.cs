@@ -1,6 +1,7 @@
 using Portico.Access;
 using Portico.Gateway;
 using Portico.Identity;
+using Portico.Integrations;
 using Portico.Mcp;
 using Portico.Policy;
 using Portico.Security;
@@ -31,9 +32,9 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
         collection.AddPorticoDataProtection(configuration);
-        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities();
+        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities();
         // Running servers must hear of what a command changes.
-        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics();
+        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics();
         collection.AddScoped<AccessAdmin>();
         GrantTypes.AddBuiltIn(collection);
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));

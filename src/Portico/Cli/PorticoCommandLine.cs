@@ -8,7 +8,11 @@ internal static class PorticoCommandLine
     /// <summary>The entry point: every run of <c>portico</c> is a command (<c>serve</c> builds the server with <see cref="Program.BuildServer"/>).</summary>
     public static Task<int> Main(string[] args) => Create().Parse(args).InvokeAsync();
 
-    public static RootCommand Create()
+    /// <param name="packs">
+    /// Registers the packs whose declared integrations <c>portico integrations</c> knows; the server's own list when null
+    /// (a test adds its test pack here, as it does to the server it starts).
+    /// </param>
+    public static RootCommand Create(Action<IServiceCollection>? packs = null)
     {
         var root = new RootCommand("Portico: one authenticated, multi-tenant MCP endpoint for your own tools and upstream MCP servers.");
         root.Subcommands.Add(ServeCommand.Create());
@@ -19,6 +23,7 @@ internal static class PorticoCommandLine
         root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(ClientsCommand.Create());
         root.Subcommands.Add(UpstreamsCommand.Create());
+        root.Subcommands.Add(IntegrationsCommand.Create(packs ?? (services => Program.AddPacks(services, conformance: true))));
         return root;
     }
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portico.Access;
+using Portico.Security;
 using Portico.Storage;
 
 namespace Portico.Gateway;
@@ -15,7 +15,7 @@ namespace Portico.Gateway;
 /// </summary>
 internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtectionProvider protection, TimeProvider time)
 {
-    public const int MaxSecretLength = 8192;
+    public const int MaxSecretLength = StoredSecrets.MaxLength;
     private const string Purpose = "Portico.Gateway.UpstreamCredentials.v1";
 
     public static string Subject(string upstream, string ownerKind, string ownerId) => $"{upstream}|{ownerKind}|{ownerId}";
@@ -23,7 +23,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
     public async Task<UpstreamCredentialRecord> SetAsync(string upstream, string ownerKind, string ownerId, string secret, string updatedBy, CancellationToken cancellationToken)
     {
         var definition = await RequireUpstreamAsync(upstream, ownerKind, cancellationToken);
-        if (SecretProblem(secret) is { } problem)
+        if (StoredSecrets.Problem(secret) is { } problem)
         {
             throw new AccessException(problem, "Send the secret exactly as the upstream expects it, on one line (the CLI reads it from stdin when --secret is left out).");
         }
@@ -37,7 +37,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
             db.Set<UpstreamCredentialRecord>().Add(record);
         }
 
-        record.Secret = Protector(upstream, ownerKind, ownerId).Protect(Encoding.UTF8.GetBytes(secret));
+        record.Secret = StoredSecrets.Protect(protection, Purpose, secret, upstream, ownerKind, ownerId);
         record.Stamp = stamp;
         record.UpdatedAt = now;
         record.UpdatedBy = updatedBy;
@@ -83,7 +83,7 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
 
     private UpstreamCredential Decrypt(UpstreamCredentialRecord record)
     {
-        var secret = Encoding.UTF8.GetString(Protector(record.Upstream, record.OwnerKind, record.OwnerId).Unprotect(record.Secret));
+        var secret = StoredSecrets.Unprotect(protection, Purpose, record.Secret, record.Upstream, record.OwnerKind, record.OwnerId);
         return new UpstreamCredential(record.Upstream, record.OwnerKind, record.OwnerId, secret, record.Stamp, record.UpdatedAt, record.InvalidAt, record.InvalidReason);
     }
 
@@ -113,9 +113,6 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
             GatewayTopics.Credentials, [Subject(credential.Upstream, credential.OwnerKind, credential.OwnerId)], cancellationToken) > 0;
     }
 
-    private IDataProtector Protector(string upstream, string ownerKind, string ownerId)
-        => protection.CreateProtector(Purpose, upstream, ownerKind, ownerId);
-
     private async Task<UpstreamDefinition> RequireUpstreamAsync(string upstream, string ownerKind, CancellationToken cancellationToken)
     {
         var definition = await GetUpstreamAsync(upstream, cancellationToken);
@@ -139,10 +136,4 @@ internal sealed class UpstreamCredentialStore(PorticoDbContext db, IDataProtecti
         => await db.Set<UpstreamRecord>().AsNoTracking().FirstOrDefaultAsync(u => u.Name == upstream, cancellationToken) is { } record
             ? UpstreamDefinition.FromRecord(record)
             : throw new AccessException($"No upstream named '{upstream}'.", "List the upstreams with 'portico upstreams list'.");
-
-    private static string? SecretProblem(string secret)
-        => secret.Length == 0 ? "The secret is empty."
-            : secret.Length > MaxSecretLength ? $"The secret is longer than {MaxSecretLength} characters."
-            : secret.Any(char.IsControl) ? "The secret contains a line break or another control character, which cannot travel in a request header."
-            : null;
 }

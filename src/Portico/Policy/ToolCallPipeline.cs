@@ -9,6 +9,7 @@ using ModelContextProtocol.Server;
 using Portico.Access;
 using Portico.Catalog;
 using Portico.Hosting;
+using Portico.Integrations;
 using Portico.Mcp;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
@@ -19,7 +20,7 @@ namespace Portico.Policy;
 
 /// <summary>
 /// Every <c>tools/call</c> goes through here, in the order of ARCHITECTURE.md: resolve the tool,
-/// scope, tenant, tier, input schema, destructive confirmation, rate limit, invoke (timeout,
+/// scope, tenant, tier, availability, integration, input schema, destructive confirmation, rate limit, invoke (timeout,
 /// cancellation), audit. Every refusal and failure comes back in the one error envelope; a tool never throws
 /// to the client.
 /// </summary>
@@ -29,6 +30,7 @@ internal sealed partial class ToolCallPipeline(
     ToolRateLimiter rateLimiter,
     AuditTrail audit,
     ToolAvailability availability,
+    IntegrationGate integrations,
     InputRounds rounds,
     IOptionsMonitor<PolicyOptions> policy,
     IOptionsMonitor<AuditOptions> auditOptions,
@@ -136,7 +138,7 @@ internal sealed partial class ToolCallPipeline(
             ? value.GetString()
             : null;
         var resolution = resolved.Value = await tenants.ResolveAsync(call.Principal, argumentTenant, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
-        if (!resolution.Succeeded && (tool.NeedsTenant || argumentTenant is not null || resolution.ErrorCode == TenantResolution.GroupNotAvailable))
+        if (!resolution.Succeeded && (tool.NeedsTenant || tool.Integration is not null || argumentTenant is not null || resolution.ErrorCode == TenantResolution.GroupNotAvailable))
         {
             return (ToolError.Result(resolution.ErrorCode!, resolution.ErrorMessage!, resolution.Hint, call.RequestId, AvailableGroups(resolution)), resolution);
         }
@@ -149,6 +151,11 @@ internal sealed partial class ToolCallPipeline(
         if (await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is { } unavailable)
         {
             return (await AnswerAsync(unavailable, call, cancellationToken), resolution);
+        }
+
+        if (await integrations.CheckAsync(tool, resolution, call.Issuer, cancellationToken) is { } notConfigured)
+        {
+            return (await AnswerAsync(notConfigured, call, cancellationToken), resolution);
         }
 
         if (Validate(tool, document, call) is { } invalid)
@@ -172,7 +179,7 @@ internal sealed partial class ToolCallPipeline(
 
         // Every round passes the gates above; then the retry's answers and sealed state are opened for the tool.
         call.Input = rounds.Open(call, RequestMethods.ToolsCall, tool.Name, document, request.Params, request.Server.ClientCapabilities);
-        var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution, document), cancellationToken);
+        var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution, document, integrations.For(tool, resolution, call.Issuer)), cancellationToken);
         if (resolution.Source == "argument" && call.UrlTenantId is { } urlTenant && urlTenant != resolution.Tenant!.TenantId)
         {
             result.Content.Add(new TextContentBlock
@@ -206,6 +213,11 @@ internal sealed partial class ToolCallPipeline(
         catch (McpProtocolException)
         {
             throw;
+        }
+        catch (IntegrationNotConfiguredException cleared)
+        {
+            // Cleared between the check and the handler's read: the same answer the check gives.
+            return await AnswerAsync(cleared.Answer, invocation.Call, cancellationToken);
         }
         catch (InputRequired asked)
         {

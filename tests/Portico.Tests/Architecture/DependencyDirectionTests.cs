@@ -17,6 +17,7 @@ public sealed class DependencyDirectionTests
         "Identity",
         "Health",
         "Catalog",
+        "Integrations",
         "Policy",
         "Tasks",
         "Mcp",

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
+using Portico.Integrations;
 using Portico.Mcp;
 using Portico.Policy;
 using Portico.Policy.RateLimiting;
@@ -13,7 +14,7 @@ namespace Portico.Tools.Catalog;
 /// Tools about tools: what this caller can use now and why the rest is hidden
 /// (<c>list_available_tools</c>), and everything about one tool (<c>get_tool_details</c>).
 /// </summary>
-internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, ToolAvailability availability) : IMcpPack
+internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rateLimiter, ToolAvailability availability, IntegrationGate integrations) : IMcpPack
 {
     private static readonly JsonElement ListSchema = JsonDocument.Parse("""
         {"type":"object","properties":{"tenantId":{"type":"string","description":"Evaluate for this group instead of the session's."}},"additionalProperties":false}
@@ -31,7 +32,7 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         {
             Name = "list_available_tools",
             Title = "List available tools",
-            Description = "Lists the tools you can call now and, for each hidden one, why (tier, scope, upstream down, credentials missing) and what would unlock it.",
+            Description = "Lists the tools you can call now and, for each one you cannot, why (tier, scope, upstream down, credentials missing, integration not configured) and what would unlock it.",
             InputSchema = ListSchema,
             Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
         }, ListAsync);
@@ -58,6 +59,11 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             else if (await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) is { } refused)
             {
                 unavailable.Add(Describe(refused));
+            }
+            else if (await integrations.CheckAsync(tool, invocation.Tenant, invocation.Call.Issuer, cancellationToken) is { } notConfigured)
+            {
+                // Listed by tools/list (so a model learns it exists), but not callable until the tenant connects the integration.
+                unavailable.Add(Describe(notConfigured));
             }
             else
             {
@@ -98,7 +104,10 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
         }
 
         var denied = ToolGate.Check(tool, invocation.Call.Principal, invocation.Tenant.Tier);
-        var refused = denied is null ? await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken) : null;
+        var refused = denied is null
+            ? await availability.CheckAsync(tool, invocation.Call.Principal, invocation.Tenant, cancellationToken)
+                ?? await integrations.CheckAsync(tool, invocation.Tenant, invocation.Call.Issuer, cancellationToken)
+            : null;
         var budget = await rateLimiter.PeekAsync(tool, invocation.Call.Principal, invocation.Tenant.Tier, cancellationToken);
         var structured = new JsonObject
         {
@@ -108,12 +117,13 @@ internal sealed class CatalogPack(Func<McpCatalog> catalog, ToolRateLimiter rate
             ["examples"] = new JsonArray([.. tool.Examples.Select(e => e.DeepClone())]),
             ["requiredScope"] = tool.RequiredScope,
             ["minimumTier"] = Plans.Name(tool.MinimumTier),
-            ["needsTenant"] = tool.NeedsTenant,
+            ["needsTenant"] = tool.NeedsTenant || tool.Integration is not null,
+            ["integration"] = tool.Integration,
             ["write"] = tool.Write,
             ["destructive"] = tool.Destructive,
             ["available"] = denied is null && refused is null,
             ["unavailableReason"] = denied is { } d ? new JsonObject { ["code"] = d.Code, ["message"] = d.Message, ["hint"] = d.Hint }
-                : refused is { } why ? new JsonObject { ["code"] = why.Code, ["message"] = why.Message, ["hint"] = why.Hint }
+                : refused is { } why ? new JsonObject { ["code"] = why.Code, ["message"] = why.Message, ["hint"] = why.Hint, ["details"] = why.Details?.DeepClone() }
                 : null,
             ["rateLimit"] = budget is { } b
                 ? new JsonObject { ["limit"] = b.Limit, ["windowSeconds"] = (int)b.Window.TotalSeconds, ["remaining"] = b.Remaining }
