@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json;
 using Portico.Access;
 using Portico.Gateway;
@@ -16,6 +15,8 @@ internal static class UpstreamsCommand
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Remove());
+        command.Subcommands.Add(Enable(true));
+        command.Subcommands.Add(Enable(false));
         command.Subcommands.Add(Test());
         command.Subcommands.Add(UpstreamCredentialsCommand.Create());
         command.Subcommands.Add(Allow());
@@ -152,35 +153,30 @@ internal static class UpstreamsCommand
         });
     }
 
+    /// <summary><c>portico upstreams enable|disable --name NAME</c>: every running server serves it again, or stops serving it, within a second.</summary>
+    private static Command Enable(bool enabled)
+    {
+        var name = NameOption();
+        return AdminCommand.Create(enabled ? "enable" : "disable",
+            enabled ? "Serve a disabled upstream again (its tools come back on every running server)." : "Stop serving an upstream without removing it (its tools leave every running server; it is not health-checked).",
+            [name], async (parse, cli, cancellationToken) =>
+            {
+                var upstream = parse.GetValue(name)!;
+                var changed = await Admin(cli).SetEnabledAsync(upstream, enabled, cancellationToken);
+                var state = enabled ? "enabled" : "disabled";
+                await (cli.Json
+                    ? cli.Output.WriteLineAsync(new System.Text.Json.Nodes.JsonObject { ["name"] = upstream, ["enabled"] = enabled, ["changed"] = changed }.ToJsonString())
+                    : cli.Output.WriteLineAsync(changed ? $"Upstream '{upstream}' is now {state}." : $"Upstream '{upstream}' was already {state}."));
+            });
+    }
+
     private static Command Test()
     {
         var name = NameOption();
         return AdminCommand.Create("test", "Connect to an upstream as Portico would and list its tools.", [name], async (parse, cli, cancellationToken) =>
         {
             var upstream = await Admin(cli).GetAsync(parse.GetValue(name)!, cancellationToken);
-            var started = Stopwatch.GetTimestamp();
-            UpstreamTestOutput output;
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(upstream.Timeout);
-                await using var session = await UpstreamConnector.ConnectAsync(upstream, null, null,
-                    Security.OutboundHttpPolicy.Unrestricted("the CLI's upstream test"), null, timeout.Token);
-                var tools = await session.Client.ListToolsAsync(cancellationToken: timeout.Token);
-                output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                    session.Client.ServerInfo?.Name, session.Client.ServerInfo?.Version, [.. tools.Select(t => t.Name).Where(upstream.Offers)], null);
-            }
-            catch (Exception ex) when (upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth && UpstreamUnauthorizedException.Find(ex) is not null)
-            {
-                // Without a user's token this is all that can be checked: the upstream answers, with its OAuth challenge.
-                output = new UpstreamTestOutput(upstream.Name, true, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [],
-                    "reachable; it answered 401 with its OAuth challenge, so its tools are listed once a user connects (a call of its tools answers with the connect link)");
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                output = new UpstreamTestOutput(upstream.Name, false, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, null, [], ex.Message);
-            }
-
+            var output = await UpstreamTester.TestAsync(upstream, Security.OutboundHttpPolicy.Unrestricted("the CLI's upstream test"), upstream.Timeout, cancellationToken);
             if (cli.Json)
             {
                 await cli.Output.WriteLineAsync(JsonSerializer.Serialize(output, GatewayJsonContext.Relaxed.UpstreamTestOutput));

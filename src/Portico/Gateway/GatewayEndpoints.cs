@@ -7,7 +7,8 @@ using Portico.Hosting;
 namespace Portico.Gateway;
 
 /// <summary>
-/// <c>/health/vendors</c> (status public, details for <c>portico/admin</c>), the admin API <c>/admin/api/upstreams</c> (scope <c>portico/admin</c>)
+/// <c>/health/vendors</c> (status public, details for <c>portico/admin</c>), the admin API <c>/admin/api/upstreams</c> (scope <c>portico/admin</c>:
+/// list, add, remove, <c>POST /{name}/enable</c> and <c>/disable</c>)
 /// and the upstream credentials beneath it (see <see cref="UpstreamCredentialEndpoints"/>).
 /// </summary>
 internal static class GatewayEndpoints
@@ -21,6 +22,8 @@ internal static class GatewayEndpoints
             => TypedResults.Json((await upstreams.ListAsync(cancellationToken)).Select(UpstreamOutput.From).ToList(), GatewayJsonContext.Default.ListUpstreamOutput));
         admin.MapPost("", AddAsync);
         admin.MapDelete("/{name}", RemoveAsync);
+        admin.MapPost("/{name}/enable", (string name, UpstreamAdmin upstreams, CancellationToken cancellationToken) => SetEnabledAsync(name, true, upstreams, cancellationToken));
+        admin.MapPost("/{name}/disable", (string name, UpstreamAdmin upstreams, CancellationToken cancellationToken) => SetEnabledAsync(name, false, upstreams, cancellationToken));
         endpoints.MapPorticoUpstreamCredentials();
         endpoints.MapPorticoUpstreamOAuth();
         endpoints.MapPorticoTenantToolAllowlists();
@@ -116,6 +119,20 @@ internal static class GatewayEndpoints
         {
             await upstreams.RemoveAsync(name, cancellationToken);
             return TypedResults.NoContent();
+        }
+        catch (AccessException ex)
+        {
+            return Refused(StatusCodes.Status404NotFound, ex.Message, ex.Hint);
+        }
+    }
+
+    /// <summary>Serves the upstream again, or stops serving it, on every instance; answers the upstream as it is now.</summary>
+    private static async Task<IResult> SetEnabledAsync(string name, bool enabled, UpstreamAdmin upstreams, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await upstreams.SetEnabledAsync(name, enabled, cancellationToken);
+            return TypedResults.Json(UpstreamOutput.From(await upstreams.GetAsync(name, cancellationToken)), GatewayJsonContext.Default.UpstreamOutput);
         }
         catch (AccessException ex)
         {

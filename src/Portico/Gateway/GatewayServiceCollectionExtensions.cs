@@ -28,6 +28,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<IToolAvailability>(sp => sp.GetRequiredService<TenantToolAllowlist>());
         services.AddScoped<TenantToolAllowlistStore>();
         services.AddScoped<UpstreamAdmin>();
+        services.AddScoped<UpstreamHealthHistory>();
         services.AddScoped<UpstreamCredentialStore>();
         services.AddHostedService<UpstreamHealthMonitor>();
         return services.AddGatewayStoreTopics();
@@ -42,7 +43,8 @@ internal static class GatewayServiceCollectionExtensions
             .AddStoreEntity(new UpstreamOAuthStateRecordConfiguration())
             .AddStoreEntity(new UpstreamOAuthSpentLinkRecordConfiguration())
             .AddStoreEntity(new TenantToolAllowlistRecordConfiguration())
-            .AddStoreEntity(new UpstreamRoundMessageRecordConfiguration());
+            .AddStoreEntity(new UpstreamRoundMessageRecordConfiguration())
+            .AddStoreEntity(new UpstreamHealthCheckRecordConfiguration());
     /// <summary>The saves the gateway's caches must hear of (also registered by the CLI).</summary>
     public static IServiceCollection AddGatewayStoreTopics(this IServiceCollection services)
         => services.AddStoreChangeTopic<UpstreamRecord>(GatewayTopics.Upstreams, u => u.Name)

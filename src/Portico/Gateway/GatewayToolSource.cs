@@ -107,6 +107,15 @@ internal sealed partial class GatewayToolSource(
         }
     }
 
+    /// <summary>The tools of <paramref name="name"/> as served here; null when this instance does not serve it (unknown or disabled).</summary>
+    public UpstreamTools? ToolsOf(string name)
+    {
+        lock (_lock)
+        {
+            return _states.TryGetValue(name, out var state) ? new UpstreamTools(state.Tools, state.Refused) : null;
+        }
+    }
+
     public bool NeedsToolList(string name)
     {
         lock (_lock)

@@ -5,7 +5,7 @@ namespace Portico.Gateway;
 /// <summary>The store changes the gateway raises and its caches follow.</summary>
 internal static class GatewayTopics
 {
-    /// <summary>An upstream was added or removed; subject: its name.</summary>
+    /// <summary>An upstream was added, enabled, disabled or removed; subject: its name.</summary>
     public static readonly StoreTopic Upstreams = new("gateway.upstreams");
 
     /// <summary>A stored upstream credential changed; subject: <see cref="UpstreamCredentialStore.Subject"/>.</summary>

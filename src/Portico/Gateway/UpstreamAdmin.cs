@@ -38,6 +38,23 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, TimeProvider time)
             ? UpstreamDefinition.FromRecord(record)
             : throw NotFound(name);
 
+    /// <summary>
+    /// Serves (<paramref name="enabled"/>) or stops serving the upstream on every instance: a disabled one keeps its
+    /// definition and credentials, offers no tools and is not health-checked. Returns whether anything changed.
+    /// </summary>
+    public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken)
+    {
+        var record = await db.Set<UpstreamRecord>().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) ?? throw NotFound(name);
+        if (record.Enabled == enabled)
+        {
+            return false;
+        }
+
+        record.Enabled = enabled;
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         var record = await db.Set<UpstreamRecord>().FirstOrDefaultAsync(u => u.Name == name, cancellationToken) ?? throw NotFound(name);

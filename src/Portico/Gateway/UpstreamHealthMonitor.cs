@@ -29,6 +29,7 @@ internal sealed partial class UpstreamHealthMonitor(
     ILogger<UpstreamHealthMonitor> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly string _instance = UpstreamHealthHistory.Instance();
     private volatile bool _reload = true;
     private IDisposable? _subscription;
 
@@ -123,8 +124,10 @@ internal sealed partial class UpstreamHealthMonitor(
 
                     return (UpstreamListing?)null;
                 }, timeout.Token);
-            source.RecordSuccess(upstream, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, listed);
+            var latency = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            source.RecordSuccess(upstream, latency, listed);
             Subscribe(connection, upstream);
+            await RecordAsync(upstream, true, latency, null, stoppingToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -133,8 +136,10 @@ internal sealed partial class UpstreamHealthMonitor(
             {
                 // An OAuth challenge is the answer of a live upstream: reachable, its tools wait for a user's
                 // token. The token is not marked: it may merely have expired, and its owner's next call refreshes it.
-                source.RecordSuccess(upstream, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null);
+                var reachedIn = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                source.RecordSuccess(upstream, reachedIn, null);
                 await connection.ResetAsync(CancellationToken.None);
+                await RecordAsync(upstream, true, reachedIn, "reachable; answered 401 with its OAuth challenge (tools are listed with a user's token)", stoppingToken);
                 return;
             }
 
@@ -147,6 +152,23 @@ internal sealed partial class UpstreamHealthMonitor(
             source.RecordFailure(upstream, error);
             // The next check starts from a fresh session rather than a half-dead one.
             await connection.ResetAsync(CancellationToken.None);
+            await RecordAsync(upstream, false, null, error, stoppingToken);
+        }
+    }
+
+    /// <summary>Adds the check to the upstream's history in the store; a failure to write it is logged, never the check's outcome.</summary>
+    private async Task RecordAsync(UpstreamDefinition upstream, bool ok, long? latencyMs, string? error, CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var background = StoreMetrics.Background();
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<UpstreamHealthHistory>().RecordAsync(upstream.Name, _instance, ok, latencyMs, error, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Most often the upstream was removed meanwhile (its history went with it).
+            LogHistoryNotWritten(logger, ex, upstream.Name);
         }
     }
 
@@ -191,6 +213,9 @@ internal sealed partial class UpstreamHealthMonitor(
 
     [LoggerMessage(EventId = 1221, Level = LogLevel.Warning, Message = "Upstream {Upstream}: no stored credential could be read for its health check")]
     private static partial void LogCredentialUnreadable(ILogger logger, Exception exception, string upstream);
+
+    [LoggerMessage(EventId = 1222, Level = LogLevel.Debug, Message = "Upstream {Upstream}: its health check could not be added to the history")]
+    private static partial void LogHistoryNotWritten(ILogger logger, Exception exception, string upstream);
 
     [LoggerMessage(EventId = 1220, Level = LogLevel.Error, Message = "Upstream health cycle failed; retrying next interval")]
     private static partial void LogCycleFailed(ILogger logger, Exception exception);

@@ -7,7 +7,7 @@ internal static class PortalFormat
 {
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-    public static string Time(DateTimeOffset? at) => at is { } value ? Time(value) : "—";
+    public static string Time(DateTimeOffset? at, string none = "—") => at is { } value ? Time(value) : none;
 
     /// <summary>To the second, where calls a few seconds apart must be told apart (the audit trail).</summary>
     public static string Precise(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
