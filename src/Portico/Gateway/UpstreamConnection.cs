@@ -95,6 +95,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
         var token = $"portico-{Interlocked.Increment(ref _nextCall)}";
         var relay = new UpstreamCallRelay(token, invocation) { Round = round, PassInputThrough = round is not null && Upstream.IsStateless };
         _calls[token] = relay;
+        StdioCallCounter.Register(relay);
         UpstreamCallRelay.Current = relay;
         try
         {
@@ -133,6 +134,7 @@ internal sealed partial class UpstreamConnection(UpstreamDefinition upstream, Ke
             // Progress and log messages go out before the result, so the client sees all of its call.
             await relay.DrainAsync(invocation.ProgressToken is not null, RelayGrace);
             _calls.TryRemove(token, out _);
+            StdioCallCounter.Unregister(relay);
         }
     }
 

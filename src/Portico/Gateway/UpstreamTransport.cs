@@ -88,7 +88,7 @@ internal abstract class UpstreamTransport
         public override string? AdminApiRefusal(UpstreamDefinition upstream, GatewayOptions options) => options.AdminApiStdio.Refusal(upstream.Command!);
 
         public override IClientTransport Connect(UpstreamDefinition upstream, Dictionary<string, string> headers, OutboundHttpPolicy policy, ILoggerFactory? loggers)
-            => new StdioClientTransport(new StdioClientTransportOptions
+            => new StdioCallCounter(new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = upstream.Command!,
                 Name = upstream.Name,
@@ -97,6 +97,6 @@ internal abstract class UpstreamTransport
                 InheritEnvironmentVariables = false,
                 EnvironmentVariables = UpstreamConnector.ChildEnvironment(upstream),
                 WorkingDirectory = upstream.WorkingDirectory,
-            }, loggers);
+            }, loggers));
     }
 }

@@ -28,9 +28,9 @@ public sealed class HeadlessChromium : IAsyncLifetime
     }
 
     /// <summary>A fresh context (no cookies) with a 15 s timeout on every wait; dispose it to close its pages.</summary>
-    internal async Task<IBrowserContext> NewContextAsync()
+    internal async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
     {
-        var context = await _browser!.NewContextAsync();
+        var context = await _browser!.NewContextAsync(options);
         context.SetDefaultTimeout(15_000);
         return context;
     }
