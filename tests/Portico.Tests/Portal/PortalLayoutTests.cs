@@ -24,7 +24,14 @@ public sealed class PortalLayoutTests(HeadlessChromium chromium) : IClassFixture
             var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
             if (widths[0] > widths[1])
             {
-                wide.Add($"{path}: {widths[0]}px wide in a {widths[1]}px viewport");
+                // The outermost elements that run past the screen's edge, to say what to fix.
+                var culprits = await page.EvaluateAsync<string[]>("""
+                    () => [...document.querySelectorAll('main *')]
+                      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                      .filter((e, _, all) => !all.includes(e.parentElement))
+                      .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')
+                    """);
+                wide.Add($"{path}: {widths[0]}px wide in a {widths[1]}px viewport: {string.Join(", ", culprits)}");
             }
         }
 
