@@ -27,11 +27,12 @@ public sealed class HeadlessChromium : IAsyncLifetime
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ExecutablePath, Headless = true });
     }
 
-    /// <summary>A fresh context (no cookies) with a 15 s timeout on every wait; dispose it to close its pages.</summary>
+    /// <summary>A fresh context (no cookies) whose every wait has the suite's one default timeout (<see cref="Eventually.DefaultTimeout"/>); dispose it to close its pages.</summary>
     internal async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
     {
         var context = await _browser!.NewContextAsync(options);
-        context.SetDefaultTimeout(15_000);
+        // The suite's one timeout: a page that renders slowly on a loaded machine is not a failure.
+        context.SetDefaultTimeout((float)Eventually.DefaultTimeout.TotalMilliseconds);
         return context;
     }
 
