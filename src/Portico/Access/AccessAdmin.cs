@@ -30,7 +30,7 @@ internal sealed class AccessAdmin(PorticoDbContext db, TimeProvider time, StoreC
     {
         var normalized = NormalizeEmail(email);
         return await db.Set<UserRecord>().FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken)
-            ?? throw new AccessException($"No user '{normalized}'.", "Create one with 'portico members add' or 'portico keys create --user EMAIL'.");
+            ?? throw new AccessException($"No user '{normalized}'.", "Create one with 'portico members add --tenant ID --user EMAIL'.");
     }
 
     public Task<TenantRecord> CreateTenantAsync(string name, string planKey, CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ internal static class AdminCommand
         var error = parse.InvocationConfiguration.Error;
         try
         {
+            await AnnounceNewStoreAsync(store, error);
             await using var cli = await CliStore.OpenAsync(store, cancellationToken);
             await using var scope = cli.Services.CreateAsyncScope();
             var services = scope.ServiceProvider;
@@ -58,6 +59,20 @@ internal static class AdminCommand
         {
             return await FailAsync(output, error, json, $"The store '{StoreConnection.Redact(store)}' cannot be used: {storeError.Message}",
                 "Check that --store names a SQLite file Portico may write (in a directory that exists) or a reachable PostgreSQL database.", StoreFailed);
+        }
+    }
+
+    /// <summary>
+    /// Run from another directory without <c>--store</c>, a command would quietly create and use an empty <c>portico.db</c> there,
+    /// and its changes would never reach the server: say so, with the full path.
+    /// </summary>
+    private static async Task AnnounceNewStoreAsync(string store, TextWriter error)
+    {
+        var connection = StoreConnection.Parse(store);
+        if (connection.Provider == StoreProvider.Sqlite && !File.Exists(connection.Display))
+        {
+            await error.WriteLineAsync($"note: no store at {connection.Display}; creating a new, empty one there. "
+                + "To use a server's store, pass --store PATH (or postgres://…) or set PORTICO_STORE.");
         }
     }
 

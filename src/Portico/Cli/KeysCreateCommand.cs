@@ -10,7 +10,7 @@ internal static class KeysCreateCommand
 
     public static Command Create()
     {
-        var user = new Option<string>("--user") { Description = "The key owner's email; the user is created if new.", Required = true };
+        var user = new Option<string>("--user") { Description = "The key owner's email: a user already in the store (add one with 'portico members add').", Required = true };
         var name = new Option<string>("--name") { Description = "A label to tell the user's keys apart.", DefaultValueFactory = _ => "default" };
         var tenant = new Option<string?>("--tenant") { Description = "Bind the key to one tenant the user is a member of (default: any of them)." };
         var scopes = new Option<string?>("--scopes")
@@ -22,6 +22,7 @@ internal static class KeysCreateCommand
         return AdminCommand.Create("create", "Create an API key and print it once.", [user, name, tenant, scopes, expires, test], async (parse, cli, cancellationToken) =>
         {
             var granted = ParseScopes(parse.GetValue(scopes));
+            await RequireUserAsync(cli, parse.GetValue(user)!, parse.GetValue(tenant), cancellationToken);
             var expiresAt = CliExpiry.Parse(parse.GetValue(expires), cli.Time.GetUtcNow());
             var created = await cli.Admin.CreateKeyAsync(parse.GetValue(user)!, parse.GetValue(name)!, parse.GetValue(tenant), granted, expiresAt,
                 parse.GetValue(test), cancellationToken);
@@ -42,6 +43,23 @@ internal static class KeysCreateCommand
             await cli.Output.WriteLineAsync();
             await cli.Output.WriteLineAsync($"{StoreItNow} Clients send it as 'Authorization: Bearer <key>'.");
         });
+    }
+
+    /// <summary>
+    /// A mistyped email would otherwise create a new user with a working key and no tenant: the key is refused at every call and
+    /// nothing says why. Users come from <c>members add</c> (or <c>users add</c>), which also gives them a tenant.
+    /// </summary>
+    private static async Task RequireUserAsync(AdminContext cli, string email, string? tenant, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cli.Admin.GetUserAsync(email, cancellationToken);
+        }
+        catch (AccessException ex) when (ex.Message.StartsWith("No user", StringComparison.Ordinal))
+        {
+            throw new AccessException(ex.Message.TrimEnd('.') + ", so no key was created.",
+                $"Add the user to a tenant first: portico members add --tenant {tenant ?? "ID"} --user {email.Trim()} (see 'portico tenants list' for the ids).");
+        }
     }
 
     private static IReadOnlySet<string> ParseScopes(string? list)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
 using Portico.Access;
 
 namespace Portico.Cli;
@@ -18,10 +19,24 @@ internal static class MembersCommand
     {
         var tenantId = TenantOption();
         var user = UserOption("The member's email; the user is created if new.");
-        var role = new Option<string>("--role") { Description = $"The member's role: {string.Join(", ", AccessAdmin.Roles)}.", DefaultValueFactory = _ => "member" };
-        return AdminCommand.Create("add", "Add a user to a tenant, or change the role of a member.", [tenantId, user, role], async (parse, cli, cancellationToken) =>
+        var role = new Option<string>("--role")
         {
-            var membership = await cli.Admin.AddMemberAsync(parse.GetValue(tenantId)!, parse.GetValue(user)!, parse.GetValue(role)!, cancellationToken);
+            Description = $"The member's role: {string.Join(", ", AccessAdmin.Roles)} (default member for a new member; pass it to change an existing member's role).",
+            DefaultValueFactory = _ => "member",
+        };
+        return AdminCommand.Create("add", "Add a user to a tenant, or change the role of a member with an explicit --role.", [tenantId, user, role], async (parse, cli, cancellationToken) =>
+        {
+            var tenant = parse.GetValue(tenantId)!;
+            var requested = parse.GetValue(role)!;
+            var previous = await ExistingRoleAsync(cli, tenant, parse.GetValue(user)!, cancellationToken);
+            // Only a role typed on the command line changes an existing member's: re-running an "add" must not demote an owner to the default.
+            if (previous is not null && previous != requested && parse.GetResult(role) is not { Implicit: false })
+            {
+                throw new AccessException($"'{parse.GetValue(user)!.Trim()}' is already a member of tenant '{tenant}' with role {previous}; nothing was changed.",
+                    $"To change the role, say which: portico members add --tenant {tenant} --user {parse.GetValue(user)!.Trim()} --role ROLE.");
+            }
+
+            var membership = await cli.Admin.AddMemberAsync(tenant, parse.GetValue(user)!, requested, cancellationToken);
             var email = (await cli.Db.Set<UserRecord>().FindAsync([membership.UserId], cancellationToken))!.Email;
             if (cli.Json)
             {
@@ -29,7 +44,8 @@ internal static class MembersCommand
                 return;
             }
 
-            await cli.Output.WriteLineAsync($"{email} is a member of tenant {membership.TenantId} with role {membership.Role}.");
+            var change = previous is null ? "" : previous == membership.Role ? " (unchanged)" : $" (was {previous})";
+            await cli.Output.WriteLineAsync($"{email} is a member of tenant {membership.TenantId} with role {membership.Role}{change}.");
         });
     }
 
@@ -50,6 +66,13 @@ internal static class MembersCommand
 
             await cli.Output.WriteLineAsync($"{member.Email} is no longer a member of tenant {tenant}.");
         });
+    }
+
+    private static async Task<string?> ExistingRoleAsync(AdminContext cli, string tenantId, string email, CancellationToken cancellationToken)
+    {
+        var normalized = email.Trim().ToLowerInvariant();
+        var tenantExists = await cli.Db.Set<TenantRecord>().AnyAsync(t => t.Id == tenantId, cancellationToken);
+        return tenantExists ? (await cli.Admin.ListMembersAsync(tenantId, cancellationToken)).FirstOrDefault(m => m.Email == normalized).Membership?.Role : null;
     }
 
     private static Option<string> TenantOption() => new("--tenant") { Description = "The tenant's id (see 'portico tenants list').", Required = true };

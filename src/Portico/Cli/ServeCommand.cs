@@ -52,6 +52,12 @@ internal static class ServeCommand
             return 2;
         }
 
+        // Said before the migrations create it: a new SQLite file next to the wrong working directory is the usual reason for "my keys are gone".
+        var store = StoreConnection.Parse(settings.Store);
+        var storeLine = store.Provider == StoreProvider.Sqlite
+            ? $"Store: SQLite {store.Display}{(File.Exists(store.Display) ? "" : " (new and empty: created now; pass --store or set PORTICO_STORE to use another)")}"
+            : $"Store: PostgreSQL {store.Display}";
+
         if (settings.Conformance)
         {
             await Console.Error.WriteLineAsync("WARNING: conformance mode — fixture tools are enabled and anonymous loopback callers are accepted. Never use this in production.");
@@ -81,6 +87,7 @@ internal static class ServeCommand
             return 1;
         }
 
+        Console.WriteLine(storeLine);
         foreach (var url in app.Urls)
         {
             Console.WriteLine($"Portico is listening on {url} — MCP endpoint {url.TrimEnd('/')}/mcp, health {url.TrimEnd('/')}/health");

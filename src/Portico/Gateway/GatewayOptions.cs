@@ -11,6 +11,13 @@ internal sealed class GatewayOptions
     /// <summary>How long one check may take before it counts as a failure.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the first check of an upstream may take, until it has answered once: a stdio upstream started with
+    /// <c>npx</c> or <c>uvx</c> first downloads its package, and a check cut off at <see cref="HealthCheckTimeout"/> would
+    /// reset the connection, kill the starting process and never let it finish.
+    /// </summary>
+    public TimeSpan FirstConnectTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
     /// <summary>Consecutive failed checks after which an upstream is down and its tools leave the list.</summary>
     public int FailureThreshold { get; set; } = 3;
 

@@ -124,6 +124,15 @@ internal sealed partial class GatewayToolSource(
         }
     }
 
+    /// <summary>Whether a check of this upstream definition has succeeded since it was loaded (then its checks get the normal timeout).</summary>
+    public bool HasAnswered(string name)
+    {
+        lock (_lock)
+        {
+            return _states.TryGetValue(name, out var state) && state.LastSuccessAt is not null;
+        }
+    }
+
     public void MarkToolsStale(string name)
     {
         lock (_lock)

@@ -30,6 +30,7 @@ internal sealed partial class UpstreamHealthMonitor(
 {
     private readonly SemaphoreSlim _wake = new(0);
     private readonly string _instance = UpstreamHealthHistory.Instance();
+    private readonly Dictionary<string, (UpstreamDefinition Definition, Task Task)> _firstChecks = new(StringComparer.Ordinal);
     private volatile bool _reload = true;
     private IDisposable? _subscription;
 
@@ -62,7 +63,7 @@ internal sealed partial class UpstreamHealthMonitor(
                     await ReloadAsync(stoppingToken);
                 }
 
-                await Task.WhenAll(source.Upstreams().Select(u => CheckAsync(u, stoppingToken)));
+                await Task.WhenAll(source.Upstreams().Select(u => CheckOrStartFirstAsync(u, stoppingToken)));
                 await pool.CloseIdleAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -93,9 +94,38 @@ internal sealed partial class UpstreamHealthMonitor(
         await source.ApplyAsync(await admin.ListAsync(cancellationToken));
     }
 
-    private async Task CheckAsync(UpstreamDefinition upstream, CancellationToken stoppingToken)
+    /// <summary>
+    /// An upstream that has answered is checked within the cycle. Until it has, its check gets
+    /// <see cref="GatewayOptions.FirstConnectTimeout"/> and runs on its own, so a slow first start (npx downloading) neither
+    /// holds the other upstreams' checks nor is cut off and restarted; later cycles skip it while it is still running.
+    /// </summary>
+    private Task CheckOrStartFirstAsync(UpstreamDefinition upstream, CancellationToken stoppingToken)
     {
         var settings = options.CurrentValue;
+        if (source.HasAnswered(upstream.Name))
+        {
+            return CheckAsync(upstream, settings.HealthCheckTimeout, stoppingToken);
+        }
+
+        lock (_firstChecks)
+        {
+            foreach (var done in _firstChecks.Where(c => c.Value.Task.IsCompleted).Select(c => c.Key).ToList())
+            {
+                _firstChecks.Remove(done);
+            }
+
+            if (!_firstChecks.TryGetValue(upstream.Name, out var running) || !ReferenceEquals(running.Definition, upstream))
+            {
+                var limit = TimeSpan.FromTicks(Math.Max(settings.FirstConnectTimeout.Ticks, settings.HealthCheckTimeout.Ticks));
+                _firstChecks[upstream.Name] = (upstream, Task.Run(() => CheckAsync(upstream, limit, stoppingToken), stoppingToken));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task CheckAsync(UpstreamDefinition upstream, TimeSpan limit, CancellationToken stoppingToken)
+    {
         var credential = upstream.NeedsCredential ? await FindCredentialAsync(upstream, stoppingToken) : null;
         // The session callers use: the shared one, or the one carrying this credential (its owner's), so a check costs no session of its own.
         using var lease = credential is null
@@ -103,7 +133,7 @@ internal sealed partial class UpstreamHealthMonitor(
             : pool.Rent(upstream, UpstreamClientPool.CredentialIdentity(credential), upstream.CredentialHeaderFor(credential), health: true);
         var connection = lease.Connection;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(settings.HealthCheckTimeout);
+        timeout.CancelAfter(limit);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -131,7 +161,7 @@ internal sealed partial class UpstreamHealthMonitor(
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            var error = ex is OperationCanceledException ? $"no answer within {settings.HealthCheckTimeout.TotalSeconds:0.#} s" : ex.Message;
+            var error = ex is OperationCanceledException ? $"no answer within {limit.TotalSeconds:0.#} s" : ex.Message;
             if (upstream.CredentialMode == UpstreamDefinition.CredentialsOAuth && UpstreamUnauthorizedException.Find(ex) is not null)
             {
                 // An OAuth challenge is the answer of a live upstream: reachable, its tools wait for a user's

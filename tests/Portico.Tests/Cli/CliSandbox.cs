@@ -20,8 +20,8 @@ internal sealed class CliSandbox : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await PorticoCommandLine.Create().Parse([.. args, "--store", store])
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
+        var exitCode = await PorticoCommandLine.InvokeAsync(PorticoCommandLine.Create(), [.. args, "--store", store],
+            new InvocationConfiguration { Output = output, Error = error }, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 
@@ -31,6 +31,13 @@ internal sealed class CliSandbox : IDisposable
         var created = await RunAsync("tenants", "create", "--name", name, "--plan", plan);
         Assert.Equal(0, created.ExitCode);
         return created.Output.Trim();
+    }
+
+    /// <summary>Makes <paramref name="email"/> a user (a member of a tenant of its own), as keys are only created for users.</summary>
+    public async Task AddMemberAsync(string email)
+    {
+        var added = await RunAsync("members", "add", "--tenant", await CreateTenantAsync("Home of " + email), "--user", email);
+        Assert.Equal(0, added.ExitCode);
     }
 
     public void Dispose()

@@ -44,6 +44,7 @@ public sealed class KeysCreateCliTests : IDisposable
     [Fact]
     public async Task Keys_create_as_text_says_to_store_the_key_now()
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com");
 
         Assert.Equal(0, created.ExitCode);
@@ -54,6 +55,7 @@ public sealed class KeysCreateCliTests : IDisposable
     [Fact]
     public async Task Keys_create_with_test_makes_a_ptk_test_key()
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", "--test", "--json");
 
         Assert.Equal(0, created.ExitCode);
@@ -63,6 +65,7 @@ public sealed class KeysCreateCliTests : IDisposable
     [Fact]
     public async Task Keys_create_with_expires_30d_expires_30_days_from_now()
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", "--expires", "30d", "--json");
 
         Assert.Equal(0, created.ExitCode);
@@ -75,6 +78,7 @@ public sealed class KeysCreateCliTests : IDisposable
     [InlineData("90m", 90)]
     public async Task Keys_create_accepts_hours_and_minutes(string expires, int minutes)
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", "--expires", expires, "--json");
 
         var expiresAt = created.Json["expiresAt"]!.GetValue<DateTimeOffset>();
@@ -84,6 +88,7 @@ public sealed class KeysCreateCliTests : IDisposable
     [Fact]
     public async Task Keys_create_accepts_an_iso_date_as_midnight_utc()
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", "--expires", "2099-12-31", "--json");
 
         Assert.Equal(new DateTimeOffset(2099, 12, 31, 0, 0, 0, TimeSpan.Zero), created.Json["expiresAt"]!.GetValue<DateTimeOffset>());
@@ -95,6 +100,7 @@ public sealed class KeysCreateCliTests : IDisposable
     [InlineData("--expires", "2001-01-01", "is not in the future")]
     public async Task Keys_create_with_a_bad_argument_exits_2_with_a_hint(string option, string value, string message)
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var refused = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", option, value, "--json");
 
         Assert.Equal(2, refused.ExitCode);
@@ -109,6 +115,7 @@ public sealed class KeysCreateCliTests : IDisposable
     public async Task Key_bound_to_a_tenant_the_user_is_not_a_member_of_exits_2_with_the_hint()
     {
         var tenantId = await _cli.CreateTenantAsync();
+        await _cli.AddMemberAsync("carol@example.com");
 
         var refused = await _cli.RunAsync("keys", "create", "--user", "carol@example.com", "--tenant", tenantId);
 

@@ -9,6 +9,7 @@ public sealed class KeysRevokeCliTests : IDisposable
     [Fact]
     public async Task Keys_revoke_marks_the_key_revoked_in_the_list()
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", "--json");
         var id = (string)created.Json["id"]!;
 
@@ -23,6 +24,7 @@ public sealed class KeysRevokeCliTests : IDisposable
     [Fact]
     public async Task Keys_revoke_accepts_the_whole_key()
     {
+        await _cli.AddMemberAsync("alice@example.com");
         var created = await _cli.RunAsync("keys", "create", "--user", "alice@example.com", "--json");
 
         var revoked = await _cli.RunAsync("keys", "revoke", "--id", (string)created.Json["key"]!, "--json");
