@@ -187,6 +187,23 @@ public sealed class DoctorTests
     }
 
     [Fact]
+    public async Task A_non_portico_server_everything_over_streamable_http_passes_without_failures()
+    {
+        await using var everything = await HttpUpstreamProcess.StartAsync();
+
+        var (result, checks) = await DoctorCli.RunAsync(everything.Url.ToString());
+
+        Assert.True(result.ExitCode == 0, checks.Problems());
+        Assert.Equal("SKIP", checks.Status("challenge"));
+        Assert.Equal("SKIP", checks.Status("credential"));
+        Assert.Equal("PASS", checks.Status("initialize 2025-11-25"));
+        Assert.Equal("PASS", checks.Status("tools/list"));
+        Assert.Contains("echo", (string?)checks.Check("tools/list")["detail"], StringComparison.Ordinal);
+        Assert.Equal("SKIP", checks.Status("session-context"));
+        Assert.Equal("PASS", checks.Status("call"));
+    }
+
+    [Fact]
     public async Task A_url_that_is_not_http_is_refused_with_a_hint_and_exit_2()
     {
         using var output = new StringWriter();

@@ -154,6 +154,13 @@ internal sealed partial class DoctorRun(DoctorHttp http, TimeProvider time, stri
     {
         var url = advertised ?? new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/.well-known/oauth-protected-resource" + endpoint.AbsolutePath.TrimEnd('/'));
         var reply = await http.GetAsync(url, cancellationToken);
+        if (!_requiresCredential && reply.Status is 404 or 405)
+        {
+            // An open server has nothing to protect, so no metadata (its framework's 404 page is often HTML: not a fault here).
+            Checks.Add(DoctorCheck.Skip("protected-resource", $"GET {url} answers {reply.Summary}; the endpoint needs no credential"));
+            return null;
+        }
+
         if (reply.IsHtml)
         {
             Checks.Add(DoctorCheck.Fail("protected-resource", $"GET {url} answers {reply.Summary}", Html, HtmlFix));
