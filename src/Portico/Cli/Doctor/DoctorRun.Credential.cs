@@ -60,7 +60,7 @@ internal sealed partial class DoctorRun
         {
             _authorization = DoctorHttp.Authorization(bare, raw: true);
             Checks.Add(DoctorCheck.Warn("credential", "refused as 'Authorization: Bearer <token>', accepted as the raw header value",
-                "This server accepts the key only without the Bearer prefix; most MCP clients send Bearer.",
+                $"This server accepts the key only without the Bearer prefix; most MCP clients send Bearer.{(problems.Count == 0 ? "" : $" The token as given: {string.Join("; ", problems)}.")}",
                 "Configure the client to send the raw value as the Authorization header, or ask the operator to accept the Bearer form."));
             return raw;
         }

@@ -154,10 +154,11 @@ internal sealed partial class DoctorRun(DoctorHttp http, TimeProvider time, stri
     {
         var url = advertised ?? new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/.well-known/oauth-protected-resource" + endpoint.AbsolutePath.TrimEnd('/'));
         var reply = await http.GetAsync(url, cancellationToken);
-        if (!_requiresCredential && reply.Status is 404 or 405)
+        if (advertised is null && reply.Status is 404 or 405)
         {
-            // An open server has nothing to protect, so no metadata (its framework's 404 page is often HTML: not a fault here).
-            Checks.Add(DoctorCheck.Skip("protected-resource", $"GET {url} answers {reply.Summary}; the endpoint needs no credential"));
+            // An open server has nothing to protect, and an API-key-only server no OAuth to discover (the challenge check
+            // already says what OAuth clients miss); its framework's 404 page is often HTML, which is no fault here.
+            Checks.Add(DoctorCheck.Skip("protected-resource", $"GET {url} answers {reply.Summary}; {(_requiresCredential ? "no OAuth discovery (header-configured clients only)" : "the endpoint needs no credential")}"));
             return null;
         }
 
