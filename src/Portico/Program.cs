@@ -11,6 +11,7 @@ using Portico.Portal;
 using Portico.Security;
 using Portico.Storage;
 using Portico.Tasks;
+using Portico.Telemetry;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
@@ -55,6 +56,7 @@ public static class Program
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodies.GlobalLimit(builder.Configuration));
 
         builder.Services.AddPorticoHosting(builder.Configuration);
+        builder.Services.AddPorticoTelemetry(builder.Configuration);
         builder.Services.AddPorticoStorage(builder.Configuration);
         builder.Services.AddPorticoDataProtection(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);
