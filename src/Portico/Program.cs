@@ -52,6 +52,8 @@ public static class Program
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
+        // Every line written during a request names its trace (the scope "TraceId:…"), so a log line leads to the trace and back.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId);
         // On for every request, small by default; the endpoints that take more (MCP POST) raise it for their own request.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodies.GlobalLimit(builder.Configuration));
 
