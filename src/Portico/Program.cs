@@ -11,6 +11,7 @@ using Portico.Portal;
 using Portico.Security;
 using Portico.Storage;
 using Portico.Tasks;
+using Portico.Telemetry;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
@@ -51,10 +52,13 @@ public static class Program
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
+        // Every line written during a request names its trace (the scope "TraceId:…"), so a log line leads to the trace and back.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId);
         // On for every request, small by default; the endpoints that take more (MCP POST) raise it for their own request.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodies.GlobalLimit(builder.Configuration));
 
         builder.Services.AddPorticoHosting(builder.Configuration);
+        builder.Services.AddPorticoTelemetry(builder.Configuration);
         builder.Services.AddPorticoStorage(builder.Configuration);
         builder.Services.AddPorticoDataProtection(builder.Configuration);
         builder.Services.AddPorticoAccess(builder.Configuration);

@@ -88,7 +88,15 @@ internal sealed partial class UpstreamCalls(
             try
             {
                 using var lease = Rent(upstream, identity, credential);
+                // The upstream's part of the trace: its HTTP requests (with traceparent) are this span's children.
+                using var span = Telemetry.McpSpans.StartClient(ModelContextProtocol.Protocol.RequestMethods.ToolsCall, tool, upstream.Url);
+                span?.SetTag("portico.upstream", upstream.Name);
                 result = await lease.Connection.CallToolAsync(tool, arguments, invocation, round, retry, deadline.Token);
+                if (result.IsError == true)
+                {
+                    Telemetry.McpSpans.RecordToolError(span, Telemetry.McpSpans.ToolError);
+                }
+
                 break;
             }
             catch (InputRequired)

@@ -9,6 +9,7 @@ using Portico.Access;
 using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Identity;
+using Portico.Telemetry;
 
 namespace Portico.Mcp;
 
@@ -86,6 +87,9 @@ internal sealed partial class McpHttpHandler(
         }
 
         var protocolVersion = request.Headers[McpProtocol.ProtocolVersionHeader].ToString();
+        using var span = parsed.Method is { } method
+            ? McpSpans.StartServer(method, SpanTarget(message), parsed.Id, request.Headers[McpProtocol.SessionIdHeader].ToString(), protocolVersion)
+            : null;
         if (protocolVersion.Length > 0 && !McpProtocol.IsSupported(protocolVersion))
         {
             await McpHttpMessages.UnsupportedVersionAsync(context, protocolVersion, message, parsed.Id);
@@ -272,6 +276,7 @@ internal sealed partial class McpHttpHandler(
     {
         context.Response.Headers[McpProtocol.SessionIdHeader] = session.Id;
         using var scope = BeginSessionScope(session.Id);
+        McpSpans.SetSession(session.Id);
         if (parsed.Method != RequestMethods.Initialize)
         {
             // The session's version was negotiated by initialize (replayed on restore); a supported
@@ -361,7 +366,8 @@ internal sealed partial class McpHttpHandler(
         }
 
         callContext.AttachTo(message);
-        var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true };
+        // The request's execution context flows into the handlers: its span is their parent, its log scope theirs.
+        var transport = new StreamableHttpServerTransport(servers.LoggerFactory) { Stateless = true, FlowExecutionContextFromRequests = true };
         await using var server = servers.Create(transport, PerRequestLogLevel.For(message));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var run = server.RunAsync(stop.Token);
@@ -395,6 +401,13 @@ internal sealed partial class McpHttpHandler(
             }
         }
     }
+
+    /// <summary>The tool or prompt a message names (the span's low-cardinality target); an implausibly long name is left out.</summary>
+    private static string? SpanTarget(JsonRpcMessage message)
+        => message is JsonRpcRequest { Method: RequestMethods.ToolsCall or RequestMethods.PromptsGet, Params: System.Text.Json.Nodes.JsonObject parameters }
+            && parameters["name"] is System.Text.Json.Nodes.JsonValue name && name.TryGetValue<string>(out var text) && text.Length is > 0 and <= 128
+                ? text
+                : null;
 
     private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
 

@@ -278,6 +278,9 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         {
             SessionId = id,
             EventStreamStore = _events,
+            // Each request's execution context flows into its handlers (the SDK's default for ASP.NET Core): the
+            // message's span is their parent and its request id their log scope, not those of the request that started the session.
+            FlowExecutionContextFromRequests = true,
             OnSessionInitialized = persistOnInitialize
                 ? (initialize, cancellationToken) => PersistAsync(id, ownerId, initialize, cancellationToken)
                 : null,

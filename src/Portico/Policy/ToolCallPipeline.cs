@@ -15,6 +15,7 @@ using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
 using Portico.Schema;
 using Portico.Storage;
+using Portico.Telemetry;
 
 namespace Portico.Policy;
 
@@ -61,6 +62,7 @@ internal sealed partial class ToolCallPipeline(
 
         if (!found)
         {
+            McpSpans.RecordProtocolError(Activity.Current, (int)McpErrorCode.InvalidParams, "UNKNOWN_TOOL");
             await AuditAsync(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document, cancellationToken);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
@@ -95,9 +97,20 @@ internal sealed partial class ToolCallPipeline(
                 McpProtocolException protocol when call.TaskId is not null => $"PROTOCOL_ERROR_{(int)protocol.ErrorCode}",
                 _ => "PROTOCOL_ERROR",
             };
+            if (ex is McpProtocolException error)
+            {
+                McpSpans.RecordProtocolError(Activity.Current, (int)error.ErrorCode, outcome);
+            }
+
             await AuditAsync(call, tool!.Name, tool, resolved.Value, outcome, started, request.Params?.Arguments, document, cancellationToken);
             throw;
         }
+        if (ErrorCodeOf(result) is { } failed)
+        {
+            McpSpans.RecordToolError(Activity.Current, failed);
+        }
+
+        McpSpans.Stage("audit");
         // Durable before acknowledged (Portico:Audit:Durability): the result waits for its record's batch to commit.
         await AuditAsync(call, tool!.Name, tool, resolution, ErrorCodeOf(result), started, request.Params?.Arguments, document, cancellationToken);
         return result;
@@ -128,6 +141,7 @@ internal sealed partial class ToolCallPipeline(
     private async ValueTask<(CallToolResult, TenantResolution?)> RunAsync(ToolDefinition tool, RequestContext<CallToolRequestParams> request, McpCallContext call,
         JsonElement document, StrongBox<TenantResolution?> resolved, CancellationToken cancellationToken)
     {
+        McpSpans.Stage("scope");
         if (ToolGate.CheckScope(tool, call.Principal) is { } scopeDenied)
         {
             return (ToolError.Result(scopeDenied.Code, scopeDenied.Message, scopeDenied.Hint, call.RequestId), null);
@@ -137,38 +151,45 @@ internal sealed partial class ToolCallPipeline(
         var argumentTenant = arguments is not null && arguments.TryGetValue("tenantId", out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
+        McpSpans.Stage("tenant");
         var resolution = resolved.Value = await tenants.ResolveAsync(call.Principal, argumentTenant, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
         if (!resolution.Succeeded && (tool.NeedsTenant || tool.Integration is not null || argumentTenant is not null || resolution.ErrorCode == TenantResolution.GroupNotAvailable))
         {
             return (ToolError.Result(resolution.ErrorCode!, resolution.ErrorMessage!, resolution.Hint, call.RequestId, AvailableGroups(resolution)), resolution);
         }
 
+        McpSpans.Stage("tier");
         if (ToolGate.CheckTier(tool, resolution.Tier) is { } tierDenied)
         {
             return (ToolError.Result(tierDenied.Code, tierDenied.Message, tierDenied.Hint, call.RequestId), resolution);
         }
 
+        McpSpans.Stage("availability");
         if (await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is { } unavailable)
         {
             return (await AnswerAsync(unavailable, call, cancellationToken), resolution);
         }
 
+        McpSpans.Stage("integration");
         if (await integrations.CheckAsync(tool, resolution, call.Issuer, cancellationToken) is { } notConfigured)
         {
             return (await AnswerAsync(notConfigured, call, cancellationToken), resolution);
         }
 
+        McpSpans.Stage("schema");
         if (Validate(tool, document, call) is { } invalid)
         {
             return (invalid, resolution);
         }
 
+        McpSpans.Stage("confirmation");
         if (tool.Destructive && !(arguments is not null && arguments.TryGetValue("confirm", out var confirm) && confirm.ValueKind == JsonValueKind.True))
         {
             return (ToolError.Result("CONFIRMATION_REQUIRED", $"Refusing to delete '{Target(tool, arguments)}' without confirm=true.",
                 "This cannot be undone. Check the target, then call again with \"confirm\": true.", call.RequestId), resolution);
         }
 
+        McpSpans.Stage("rate_limit");
         if (await rateLimiter.TryAcquireAsync(tool, call.Principal, resolution.Tier, cancellationToken) is { Allowed: false } limited)
         {
             return (ToolError.Result("RATE_LIMITED",
@@ -179,6 +200,7 @@ internal sealed partial class ToolCallPipeline(
 
         // Every round passes the gates above; then the retry's answers and sealed state are opened for the tool.
         call.Input = rounds.Open(call, RequestMethods.ToolsCall, tool.Name, document, request.Params, request.Server.ClientCapabilities);
+        McpSpans.Stage("invoke");
         var result = await InvokeWithTimeoutAsync(tool, new ToolInvocation(request, call, resolution, document, integrations.For(tool, resolution, call.Issuer)), cancellationToken);
         if (resolution.Source == "argument" && call.UrlTenantId is { } urlTenant && urlTenant != resolution.Tenant!.TenantId)
         {

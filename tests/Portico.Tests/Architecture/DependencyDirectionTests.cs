@@ -14,6 +14,7 @@ public sealed class DependencyDirectionTests
         "Storage",
         "Security",
         "Access",
+        "Telemetry",
         "Identity",
         "Health",
         "Catalog",

@@ -46,6 +46,9 @@ internal sealed class CredentialEchoUpstream : IAsyncDisposable
     /// <summary>The raw value of header <c>X-Api-Key</c> of each request that carried one.</summary>
     public IReadOnlyList<string> ApiKeyHeaders => [.. _host.Requests.Select(r => r.Headers.GetValueOrDefault("X-Api-Key")).OfType<string>()];
 
+    /// <summary>The W3C <c>traceparent</c> header of each request that carried one.</summary>
+    public IReadOnlyList<string> TraceParents => [.. _host.Requests.Select(r => r.Headers.GetValueOrDefault("traceparent")).OfType<string>()];
+
     /// <summary>Lets every waiting <c>hold</c> call answer.</summary>
     public void ReleaseHeld() => _release.TrySetResult();
 

@@ -21,7 +21,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public string AdminKey { get; }
 
-    public static async Task<GatewayHarness> StartAsync(TimeSpan? interval = null, int failureThreshold = 2, IReadOnlyDictionary<string, string?>? configuration = null)
+    public static async Task<GatewayHarness> StartAsync(TimeSpan? interval = null, int failureThreshold = 2, IReadOnlyDictionary<string, string?>? configuration = null,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -37,7 +38,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var server = await PorticoTestServer.StartAsync(configuration: settings);
+        var server = await PorticoTestServer.StartAsync(configuration: settings, services: services);
         var admin = await server.AdminAsync(a => a.CreateKeyAsync(PorticoTestServer.UserEmail, "admin", null, new HashSet<string> { Scopes.Admin }, null, test: true, CancellationToken.None));
         return new GatewayHarness(server, admin.Plaintext);
     }
