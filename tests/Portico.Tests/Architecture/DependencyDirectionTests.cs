@@ -10,11 +10,11 @@ public sealed class DependencyDirectionTests
     public static readonly string[] Layers =
     [
         "Hosting",
+        "Telemetry",
         "Schema",
         "Storage",
         "Security",
         "Access",
-        "Telemetry",
         "Identity",
         "Health",
         "Catalog",
