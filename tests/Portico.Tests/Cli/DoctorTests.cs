@@ -24,6 +24,8 @@ public sealed class DoctorTests
         }
 
         Assert.False(string.IsNullOrEmpty((string?)result.Json["sessionId"]));
+        // Portico's own method answered, not the tool.
+        Assert.StartsWith("session/get: tester@portico.test: active group", (string)checks.Check("session-context")["detail"]!, StringComparison.Ordinal);
         Assert.Contains("tier basic", (string)checks.Check("session-context")["detail"]!, StringComparison.Ordinal);
     }
 
@@ -157,10 +159,10 @@ public sealed class DoctorTests
         var (result, checks) = await DoctorCli.RunAsync(proxy.Url("/mcp").ToString(), "--token", "ptk_live_0123456789abcdef_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef");
 
         Assert.Equal(1, result.ExitCode);
-        var path = checks.Check("path");
-        Assert.Equal("FAIL", (string?)path["status"]);
-        Assert.Contains("Unexpected token '<'", (string?)path["cause"], StringComparison.Ordinal);
-        Assert.Contains("/health", (string?)path["fix"], StringComparison.Ordinal);
+        var endpoint = checks.Check("endpoint");
+        Assert.Equal("FAIL", (string?)endpoint["status"]);
+        Assert.Contains("Unexpected token '<'", (string?)endpoint["cause"], StringComparison.Ordinal);
+        Assert.Contains("/health", (string?)endpoint["fix"], StringComparison.Ordinal);
         Assert.Equal("FAIL", checks.Status("health"));
     }
 

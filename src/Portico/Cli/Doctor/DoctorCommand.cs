@@ -48,18 +48,25 @@ internal static class DoctorCommand
         var started = time.GetUtcNow();
         using var handler = new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(10), UseCookies = false };
         using var client = new HttpClient(handler) { Timeout = RequestTimeout };
-        var http = new DoctorHttp(client, time, token?.Trim());
+        var http = new DoctorHttp(client, time, token);
         var run = new DoctorRun(http, time, token, string.IsNullOrWhiteSpace(tool) ? null : tool.Trim());
         await run.RunAsync(endpoint, cancellationToken);
 
-        var report = Report(endpoint, run, started);
+        // What the server answered can echo the credential; details are redacted as the bundle's exchanges are.
+        List<DoctorCheck> checks = [.. run.Checks.Select(c => c with
+        {
+            Detail = DoctorRedaction.Text(c.Detail, http.Secrets),
+            Cause = c.Cause is null ? null : DoctorRedaction.Text(c.Cause, http.Secrets),
+            Fix = c.Fix is null ? null : DoctorRedaction.Text(c.Fix, http.Secrets),
+        })];
+        var report = Report(endpoint, run, checks, started);
         if (json)
         {
             await output.WriteLineAsync(report.ToJsonString(Indented));
         }
         else
         {
-            await WriteTextAsync(output, endpoint, run);
+            await WriteTextAsync(output, endpoint, run, checks);
         }
 
         if (bundle is not null)
@@ -82,16 +89,16 @@ internal static class DoctorCommand
         return run.Checks.Any(c => c.Status == DoctorStatus.Fail) ? Failed : 0;
     }
 
-    private static JsonObject Report(Uri endpoint, DoctorRun run, DateTimeOffset started)
+    private static JsonObject Report(Uri endpoint, DoctorRun run, List<DoctorCheck> checks, DateTimeOffset started)
     {
-        var checks = new JsonArray();
-        foreach (var check in run.Checks)
+        var list = new JsonArray();
+        foreach (var check in checks)
         {
-            checks.Add(new JsonObject
+            list.Add(new JsonObject
             {
                 ["name"] = check.Name,
                 ["status"] = Label(check.Status),
-                ["detail"] = DoctorRedaction.Text(check.Detail, null),
+                ["detail"] = check.Detail,
                 ["cause"] = check.Cause,
                 ["fix"] = check.Fix,
             });
@@ -103,18 +110,18 @@ internal static class DoctorCommand
             ["endpoint"] = run.Endpoint?.ToString(),
             ["sessionId"] = run.SessionId,
             ["startedAt"] = Timestamp(started),
-            ["passed"] = run.Checks.Count(c => c.Status == DoctorStatus.Pass),
-            ["warnings"] = run.Checks.Count(c => c.Status == DoctorStatus.Warn),
-            ["failed"] = run.Checks.Count(c => c.Status == DoctorStatus.Fail),
-            ["checks"] = checks,
+            ["passed"] = checks.Count(c => c.Status == DoctorStatus.Pass),
+            ["warnings"] = checks.Count(c => c.Status == DoctorStatus.Warn),
+            ["failed"] = checks.Count(c => c.Status == DoctorStatus.Fail),
+            ["checks"] = list,
         };
     }
 
-    private static async Task WriteTextAsync(TextWriter output, Uri endpoint, DoctorRun run)
+    private static async Task WriteTextAsync(TextWriter output, Uri endpoint, DoctorRun run, List<DoctorCheck> checks)
     {
         await output.WriteLineAsync($"portico doctor {endpoint}");
-        var width = run.Checks.Count == 0 ? 0 : run.Checks.Max(c => c.Name.Length);
-        foreach (var check in run.Checks)
+        var width = checks.Count == 0 ? 0 : checks.Max(c => c.Name.Length);
+        foreach (var check in checks)
         {
             await output.WriteLineAsync($"{Label(check.Status),-4}  {check.Name.PadRight(width)}  {check.Detail}");
             if (check.Cause is not null)

@@ -9,12 +9,15 @@ namespace Portico.Cli.Doctor;
 /// The doctor's HTTP client: every request and its answer are recorded (secrets redacted) for the support bundle, and a
 /// failure to connect is an answer with status 0, not an exception, so each check can say what went wrong.
 /// </summary>
-internal sealed class DoctorHttp(HttpClient client, TimeProvider time, string? secret)
+internal sealed class DoctorHttp(HttpClient client, TimeProvider time, string? token)
 {
     // A support bundle is read by a person; a huge tools/list or HTML page is cut rather than filling the file.
     private const int MaxRecordedBody = 64 * 1024;
 
     public JsonArray Exchanges { get; } = [];
+
+    /// <summary>The spellings of the given credential that are taken out of everything recorded or reported.</summary>
+    public IReadOnlyList<string> Secrets { get; } = DoctorRedaction.Forms(token);
 
     public Task<DoctorReply> GetAsync(Uri url, CancellationToken cancellationToken, string? authorization = null)
         => SendAsync(HttpMethod.Get, url, null, authorization is null ? [] : [new("Authorization", authorization)], cancellationToken);
@@ -55,13 +58,13 @@ internal sealed class DoctorHttp(HttpClient client, TimeProvider time, string? s
         var requestHeaders = new JsonObject();
         foreach (var (name, values) in request.Headers)
         {
-            requestHeaders[name] = DoctorRedaction.Header(name, string.Join(", ", values), secret);
+            requestHeaders[name] = DoctorRedaction.Header(name, string.Join(", ", values), Secrets);
         }
 
         var responseHeaders = new JsonObject();
         foreach (var (name, value) in reply.Headers)
         {
-            responseHeaders[name] = DoctorRedaction.Header(name, value, secret);
+            responseHeaders[name] = DoctorRedaction.Header(name, value, Secrets);
         }
 
         return new JsonObject
@@ -71,18 +74,18 @@ internal sealed class DoctorHttp(HttpClient client, TimeProvider time, string? s
             ["request"] = new JsonObject
             {
                 ["method"] = request.Method.Method,
-                ["url"] = DoctorRedaction.Text(request.RequestUri!.ToString(), secret),
+                ["url"] = DoctorRedaction.Text(request.RequestUri!.ToString(), Secrets),
                 ["headers"] = requestHeaders,
-                ["body"] = body is null ? null : Cut(DoctorRedaction.Body(body, secret)),
+                ["body"] = body is null ? null : Cut(DoctorRedaction.Body(body, Secrets)),
             },
             ["response"] = reply.Answered
                 ? new JsonObject
                 {
                     ["status"] = reply.Status,
                     ["headers"] = responseHeaders,
-                    ["body"] = Cut(DoctorRedaction.Body(reply.Body, secret)),
+                    ["body"] = Cut(DoctorRedaction.Body(reply.Body, Secrets)),
                 }
-                : new JsonObject { ["error"] = DoctorRedaction.Text(reply.Error ?? "", secret) },
+                : new JsonObject { ["error"] = DoctorRedaction.Text(reply.Error ?? "", Secrets) },
         };
     }
 

@@ -32,6 +32,15 @@ internal sealed partial class DoctorRun
             return null;
         }
 
+        if (bare.Any(c => c is < '!' or > '~'))
+        {
+            // Nothing is sent: an HTTP header carries only ASCII, so no client could send this token either.
+            Checks.Add(DoctorCheck.Fail("credential", "the token contains characters that are not printable ASCII",
+                "The token was changed when copied (smart quotes, an invisible character, another encoding): an HTTP header carries only ASCII, so no client can send it.",
+                "Copy the whole token again, as plain text on one line."));
+            return null;
+        }
+
         if (ApiKeyFormat.LooksLikeKey(bare) && !ApiKeyFormat.TryParse(bare, out _, out _, out _))
         {
             problems.Add($"it starts with ptk_ but is not shaped {ApiKeyFormat.ExpectedShape} (truncated when copied?)");
@@ -77,7 +86,7 @@ internal sealed partial class DoctorRun
 
     private static bool Accepted(DoctorReply reply) => reply.Status is >= 200 and < 300 && reply.RpcResult is not null;
 
-    private static (string Bare, List<string> Problems) Normalize(string given)
+    internal static (string Bare, List<string> Problems) Normalize(string given)
     {
         var problems = new List<string>();
         var value = given;

@@ -16,9 +16,10 @@ internal sealed partial class DoctorRun
 
         if (reply.IsHtml)
         {
-            Checks.Add(reply.Status == 404
-                ? DoctorCheck.Skip("health", $"GET {health} answers {reply.Summary}; not a gateway with /health")
-                : DoctorCheck.Fail("health", $"GET {health} answers {reply.Summary}", Html, HtmlFix));
+            // A 404 page or a site's page (a single-page app answers every path) means there is no /health here.
+            Checks.Add(reply.Status is 404 or (>= 200 and < 300)
+                ? DoctorCheck.Skip("health", $"GET {health} answers {reply.Summary} (HTML); not a gateway with /health")
+                : HtmlPage("health", $"GET {health}", reply, metadata: false));
             return;
         }
 
@@ -36,7 +37,7 @@ internal sealed partial class DoctorRun
     {
         var vendors = new Uri(url.GetLeftPart(UriPartial.Authority) + "/health/vendors");
         var reply = await http.GetAsync(vendors, cancellationToken, _authorization);
-        if (!reply.Answered || reply.Status is 404 or 405)
+        if (!reply.Answered || reply.Status is 404 or 405 || (reply.IsHtml && reply.Status is >= 200 and < 300))
         {
             if (reply.Answered)
             {
@@ -49,7 +50,7 @@ internal sealed partial class DoctorRun
         if (reply.IsHtml || reply.Json is not JsonArray list)
         {
             Checks.Add(reply.IsHtml
-                ? DoctorCheck.Fail("health/vendors", $"GET {vendors} answers {reply.Summary}", Html, HtmlFix)
+                ? HtmlPage("health/vendors", $"GET {vendors}", reply, metadata: false)
                 : DoctorCheck.Fail("health/vendors", $"GET {vendors} answers {reply.Summary}", "The upstream health list is not the expected JSON array.", "Read the server's logs."));
             return;
         }

@@ -33,7 +33,7 @@ internal sealed partial class DoctorRun
         const string Name = "initialize " + SessionRevision;
         if (reply.IsHtml)
         {
-            Checks.Add(DoctorCheck.Fail(Name, reply.Summary, Html, HtmlFix));
+            Checks.Add(HtmlPage(Name, "POST initialize", reply, metadata: false));
             return false;
         }
 
@@ -101,38 +101,56 @@ internal sealed partial class DoctorRun
         return true;
     }
 
-    /// <summary>Whose session this is, which group (tenant) its calls act on and at which tier; seed 000's "is an active group set".</summary>
+    /// <summary>
+    /// Whose session this is, which group (tenant) its calls act on and at which tier; seed 000's "is an active group
+    /// set" and "does the active group have the right tier". Asks Portico's own method <c>session/get</c>, else the
+    /// <c>get-session-context</c> tool; a server with neither has no groups, which is no fault.
+    /// </summary>
     private async Task SessionContextAsync(Uri endpoint, CancellationToken cancellationToken)
     {
         const string Name = "session-context";
-        if (!ToolNames().Contains("get-session-context"))
-        {
-            Checks.Add(DoctorCheck.Skip(Name, "the server has no get-session-context tool"));
-            return;
-        }
-
-        var (reply, context) = await CallToolAsync(endpoint, "get-session-context", cancellationToken);
+        var method = await PostAsync(endpoint, Request("session/get", []), McpHeaders(SessionRevision), cancellationToken);
+        // A server without the method may still answer an empty result: only an answer with groups is a session context.
+        JsonNode? context = method.RpcResult is JsonObject { } answer && answer["groups"] is JsonArray ? answer : null;
+        var source = "session/get";
         if (context is null)
         {
-            Checks.Add(DoctorCheck.Fail(Name, $"get-session-context failed: {reply.RpcError ?? ToolText(reply) ?? reply.Summary}", "The server could not tell who this session is.", "Check the server's logs for this request."));
-            return;
+            var refused = $"session/get: {method.RpcError ?? (method.RpcResult is null ? method.Summary : "no session context in its answer")}";
+            if (!ToolNames().Contains("get-session-context"))
+            {
+                Checks.Add(method.Json?["error"]?["code"] is { } code && (int?)code == -32601 || method.Status is 404 or 405
+                    ? DoctorCheck.Skip(Name, $"{refused}; no get-session-context tool either: the server has no groups to check")
+                    : DoctorCheck.Warn(Name, $"{refused}; no get-session-context tool", "The server could not say which group (tenant) this session acts on.",
+                        "Check the server's logs for this request; then look at activeGroupId in session/get's answer: if it is null, call set-active-group."));
+                return;
+            }
+
+            (var reply, context) = await CallToolAsync(endpoint, "get-session-context", cancellationToken);
+            source = "get-session-context";
+            if (context is null)
+            {
+                Checks.Add(DoctorCheck.Fail(Name, $"{refused}; get-session-context failed: {reply.RpcError ?? ToolText(reply) ?? reply.Summary}",
+                    "The server could not tell who this session is or which group it acts on.", "Check the server's logs for this request (the session id is in the report)."));
+                return;
+            }
         }
 
-        var groups = context["groups"]?.AsArray() ?? [];
+        var groups = context["groups"] as JsonArray ?? [];
         var who = (string?)context["user"]?["email"] ?? (string?)context["user"]?["id"] ?? "anonymous";
         var resolved = context["resolvedGroup"];
         if (resolved?["groupId"] is not null)
         {
-            Checks.Add(DoctorCheck.Pass(Name, $"{who}: active group {(string?)resolved["groupId"]} (tier {(string?)resolved["tier"]}, {(string?)resolved["source"]}), {groups.Count} group(s)"));
+            Checks.Add(DoctorCheck.Pass(Name, $"{source}: {who}: active group {(string?)resolved["groupId"]} (tier {(string?)resolved["tier"]}, {(string?)resolved["source"]}), {groups.Count} group(s)"));
             return;
         }
 
-        var message = (string?)resolved?["message"] ?? "No group resolved.";
+        var message = (string?)resolved?["message"] ?? "No active group set.";
         var hint = (string?)resolved?["hint"] ?? "Call set-active-group with one of get-session-context.groups[].groupId.";
         Checks.Add(groups.Count > 0
-            ? DoctorCheck.Warn(Name, $"{who}: {groups.Count} groups ({string.Join(", ", groups.Select(g => $"{(string?)g?["groupId"]} tier {(string?)g?["tier"]}"))}), none active",
+            ? DoctorCheck.Warn(Name, $"{source}: {who}: {groups.Count} groups ({string.Join(", ", groups.Select(g => $"{(string?)g?["groupId"]} tier {(string?)g?["tier"]}"))}), activeGroupId null",
                 $"{message} Every tool that needs a group is refused until one is active.", hint)
-            : DoctorCheck.Fail(Name, $"{who}: no groups", message, hint));
+            : DoctorCheck.Fail(Name, $"{source}: {who}: no groups", $"{message} The user belongs to no group, so every tool that needs one is refused.",
+                (string?)resolved?["hint"] ?? "Ask an owner of the group to add you (Portico: portico members add), then call set-active-group."));
     }
 
     /// <summary>Tools the caller cannot use and why (tier, scope, credentials, upstream down), when the server explains them with <c>list_available_tools</c>.</summary>

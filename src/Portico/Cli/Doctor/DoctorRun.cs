@@ -12,8 +12,6 @@ internal sealed partial class DoctorRun(DoctorHttp http, TimeProvider time, stri
 {
     public const string SessionRevision = "2025-11-25";
     public const string StatelessRevision = "2026-07-28";
-    private const string Html = "The server answered an HTML page instead of JSON: a client shows \"Unexpected token '<'\".";
-    private const string HtmlFix = "Typically a proxy's or CDN's error page (404, 502, 520) rather than the server's own answer: the server is being deployed or is down behind the proxy. Wait 1-2 minutes and retry; check /health (it answers {\"status\":\"ok\"} when the server runs) and /health/vendors.";
 
     private static readonly string[] RequiredServerFields = ["issuer", "authorization_endpoint", "token_endpoint"];
 
@@ -97,11 +95,16 @@ internal sealed partial class DoctorRun(DoctorHttp http, TimeProvider time, stri
             }
         }
 
+        // A 5xx is no verdict on the path: the server behind the URL did not answer (the "endpoint" check says so).
+        var check = reply.Status is >= 500 ? "endpoint" : "path";
         Checks.Add(reply.IsHtml
-            ? DoctorCheck.Fail("path", $"POST {url} answers {reply.Summary}", Html, HtmlFix)
-            : DoctorCheck.Fail("path", $"POST {url} answers {reply.Summary}{(reply.RpcError is { } e ? $": {e}" : "")}",
-                reply.Status is >= 500 ? "The server (or a proxy in front of it) failed: the MCP handshake failed." : "Wrong path: nothing answers MCP there.",
-                reply.Status is >= 500 ? "Retry in a moment; check /health and /health/vendors, and the server's logs." : $"The URL must end with the MCP endpoint's path, usually {url.GetLeftPart(UriPartial.Authority)}/mcp (Portico: /mcp or /{{tenantId}}/mcp)."));
+            ? HtmlPage(check, $"POST {url} (initialize)", reply, metadata: false)
+            : reply.Status is >= 500
+                ? DoctorCheck.Fail(check, $"POST {url} (initialize) answers {reply.Summary}{(reply.RpcError is { } e ? $": {e}" : "")}",
+                    "The server (or a proxy in front of it) failed: the MCP handshake failed.", "Retry in a moment; check /health and /health/vendors, and the server's logs.")
+                : DoctorCheck.Fail(check, $"POST {url} (initialize) answers {reply.Summary}{(reply.RpcError is { } e2 ? $": {e2}" : "")}",
+                    "Wrong path: the MCP handshake failed because nothing answers MCP there (just the host without a path returns 404).",
+                    $"The URL must end with the MCP endpoint's path exactly, usually {url.GetLeftPart(UriPartial.Authority)}/mcp (Portico: /mcp or /{{tenantId}}/mcp), with no trailing-slash variations."));
         return (null, null);
     }
 
@@ -164,7 +167,7 @@ internal sealed partial class DoctorRun(DoctorHttp http, TimeProvider time, stri
 
         if (reply.IsHtml)
         {
-            Checks.Add(DoctorCheck.Fail("protected-resource", $"GET {url} answers {reply.Summary}", Html, HtmlFix));
+            Checks.Add(HtmlPage("protected-resource", $"GET {url}", reply, metadata: true));
             return null;
         }
 
@@ -221,7 +224,7 @@ internal sealed partial class DoctorRun(DoctorHttp http, TimeProvider time, stri
 
         if (reply!.IsHtml)
         {
-            Checks.Add(DoctorCheck.Fail("authorization-server", $"GET {url} answers {reply.Summary}", Html, HtmlFix));
+            Checks.Add(HtmlPage("authorization-server", $"GET {url}", reply, metadata: true));
             return;
         }
 
