@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Portico.Tests.TestSupport;
@@ -21,6 +22,9 @@ internal sealed class DoctorFakeServer
 
     /// <summary>Paths answered entirely by the test (any method), ahead of the MCP endpoint at /mcp.</summary>
     public Dictionary<string, Func<HttpContext, Task>> Routes { get; } = [];
+
+    /// <summary>The JSON-RPC methods received in order ("tools/call NAME" for calls).</summary>
+    public ConcurrentQueue<string> Received { get; } = new();
 
     public static JsonObject Result(JsonNode result) => new() { ["result"] = result };
 
@@ -50,6 +54,7 @@ internal sealed class DoctorFakeServer
         var request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
         var method = (string?)request?["method"] ?? "";
         var id = request?["id"]?.DeepClone();
+        Received.Enqueue(method == "tools/call" ? $"{method} {(string?)request?["params"]?["name"]}" : method);
         if (id is null)
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;
