@@ -16,6 +16,8 @@
 #   ts-gateway   tests/e2e/ts-gateway.sh (the TypeScript SDK client through the gateway: server-everything
 #                over stdio and Streamable HTTP and server-memory added with the CLI; tools, progress,
 #                sampling and elicitation relayed)
+#   prometheus   tests/e2e/prometheus.sh (Debian's Prometheus scrapes /metrics with a portico/metrics key;
+#                the tool calls and error codes it stored equal what was sent)
 #   scale-out    tests/e2e/scale-out.sh (3 instances on PostgreSQL behind nginx: SIGKILL under
 #                load, global rate limit, revocation; deploy/cluster.sh starts the cluster)
 #
@@ -30,7 +32,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth ts-gateway scale-out)
+ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth ts-gateway prometheus scale-out)
 read -r -a STAGES <<<"${PORTICO_STAGES:-${ALL_STAGES[*]}}"
 for s in "${STAGES[@]}"; do
   [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || {
@@ -55,6 +57,7 @@ declare -A STAGE_CMD=(
   [ts-client]="bash tests/e2e/ts-client.sh"
   [ts-oauth]="bash tests/e2e/ts-oauth.sh"
   [ts-gateway]="bash tests/e2e/ts-gateway.sh"
+  [prometheus]="bash tests/e2e/prometheus.sh"
   [scale-out]="bash tests/e2e/scale-out.sh"
 )
 
