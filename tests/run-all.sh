@@ -113,7 +113,7 @@ while read -r p f; do
 done < <(
   cat "$LOG_DIR"/*.log 2>/dev/null | sed -nE \
     -e 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' \
-    -e 's/^(conformance|ts-client|ts-oauth|ts-gateway|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
+    -e 's/^(conformance|ts-client|ts-oauth|ts-gateway|prometheus|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
 )
 echo
 echo "run-all: all ${#STAGES[@]} stage(s) passed"

@@ -13,7 +13,7 @@
 #   E2E_KEEP_WORK_DIR=1   keep the temp dir (store, logs, Prometheus config and data) after the run
 #   PROMETHEUS_BIN        the Prometheus server to run (default: prometheus on PATH)
 #
-# Exit status: 0 only if every count matched.
+# Output: "prometheus: N passed, N failed" (tests/run-all.sh adds it up). Exit status: 0 only if every count matched.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -94,7 +94,7 @@ expect() {
   local what="$1" promql="$2" expected="$3" seen="" deadline=$((SECONDS + POLL_SECONDS))
   while ((SECONDS < deadline)); do
     seen="$(query "$promql")"
-    [[ "$seen" == "$expected" ]] && { e2e_log "ok: $what = $seen"; return 0; }
+    [[ "$seen" == "$expected" ]] && { e2e_log "ok: $what = $seen"; CHECKS=$((CHECKS + 1)); return 0; }
     kill -0 "$PROM_PID" 2>/dev/null || { cat "$PROM_LOG" >&2; e2e_die "Prometheus exited"; }
     sleep 0.5
   done
@@ -102,8 +102,10 @@ expect() {
   e2e_log "the scrape target's state: $(curl -fsS --max-time 2 "$PROM_URL/api/v1/targets" 2>/dev/null | head -c 1000)"
   tail -n 20 "$PROM_LOG" >&2
   e2e_dump_server_log 60
+  echo "prometheus: $CHECKS passed, 1 failed"
   exit 1
 }
+CHECKS=0
 
 expect "the Portico target is up (scraped with the portico/metrics key)" 'up{job="portico"}' 1
 
@@ -149,3 +151,4 @@ expect "tool errors UNKNOWN_TOOL (no tool name)" 'sum(portico_tool_errors_total{
 expect "tool errors of any code" 'sum(portico_tool_errors_total{job="portico"})' $((INVALID_CALLS + UNKNOWN_CALLS))
 expect "live sessions" 'sum(portico_mcp_sessions_active{job="portico"})' 1
 e2e_log "prometheus passed"
+echo "prometheus: $CHECKS passed, 0 failed"
