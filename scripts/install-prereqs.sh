@@ -5,7 +5,7 @@
 # (so a second run installs nothing and takes well under 2 s), never reads stdin, and needs
 # only the package registries. Run as root (apt-get); as another user it can only verify.
 #
-# Ensures: curl, python3, ca-certificates, postgresql, nginx, chromium (the headless browser the
+# Ensures: curl, python3, ca-certificates, postgresql, nginx, prometheus, chromium (the headless browser the
 # identity page tests drive through Microsoft.Playwright at /usr/bin/chromium, so Playwright never
 # downloads a browser), and the coreutils/util-linux/procps tools the e2e
 # scripts use (setsid, timeout, sha256sum, mktemp, ps). Verifies: the .NET 10 SDK (present on
@@ -34,6 +34,8 @@ declare -A COMMAND_PACKAGES=(
   [sha256sum]=coreutils
   [mktemp]=coreutils
   [ps]=procps
+  # the Prometheus server of the prometheus e2e stage (tests/e2e/prometheus.sh runs its own, on a free port)
+  [prometheus]=prometheus
 )
 missing=()
 for cmd in "${!COMMAND_PACKAGES[@]}"; do

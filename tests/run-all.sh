@@ -16,6 +16,8 @@
 #   ts-gateway   tests/e2e/ts-gateway.sh (the TypeScript SDK client through the gateway: server-everything
 #                over stdio and Streamable HTTP and server-memory added with the CLI; tools, progress,
 #                sampling and elicitation relayed)
+#   prometheus   tests/e2e/prometheus.sh (Debian's Prometheus scrapes /metrics with a portico/metrics key;
+#                the tool calls and error codes it stored equal what was sent)
 #   scale-out    tests/e2e/scale-out.sh (3 instances on PostgreSQL behind nginx: SIGKILL under
 #                load, global rate limit, revocation; deploy/cluster.sh starts the cluster)
 #
@@ -30,7 +32,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth ts-gateway scale-out)
+ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth ts-gateway prometheus scale-out)
 read -r -a STAGES <<<"${PORTICO_STAGES:-${ALL_STAGES[*]}}"
 for s in "${STAGES[@]}"; do
   [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || {
@@ -55,6 +57,7 @@ declare -A STAGE_CMD=(
   [ts-client]="bash tests/e2e/ts-client.sh"
   [ts-oauth]="bash tests/e2e/ts-oauth.sh"
   [ts-gateway]="bash tests/e2e/ts-gateway.sh"
+  [prometheus]="bash tests/e2e/prometheus.sh"
   [scale-out]="bash tests/e2e/scale-out.sh"
 )
 
@@ -110,7 +113,7 @@ while read -r p f; do
 done < <(
   cat "$LOG_DIR"/*.log 2>/dev/null | sed -nE \
     -e 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' \
-    -e 's/^(conformance|ts-client|ts-oauth|ts-gateway|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
+    -e 's/^(conformance|ts-client|ts-oauth|ts-gateway|prometheus|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
 )
 echo
 echo "run-all: all ${#STAGES[@]} stage(s) passed"

@@ -88,6 +88,7 @@ public static class Program
         app.UsePorticoPortalForms();
         app.UsePorticoRateLimits();
         app.MapPorticoHealth();
+        app.MapPorticoMetrics();
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
         app.MapPorticoGateway();

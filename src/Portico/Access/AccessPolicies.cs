@@ -46,15 +46,20 @@ internal static class AccessPolicies
 
     public const string TenantIntegrationsWrite = "portico.tenant.integrations.write";
 
+    /// <summary>The Prometheus scrape: a connection from this host (unless <c>Portico:Metrics:Loopback=false</c>) or a credential with <c>portico/metrics</c> (or <c>portico/admin</c>).</summary>
+    public const string MetricsReader = "portico.metrics";
+
     public const string TenantRouteValue = "tenantId";
 
     public static IServiceCollection AddPorticoAuthorization(this IServiceCollection services)
     {
         services.AddSingleton<IAuthorizationHandler, AccessRequirementsHandler>();
+        services.AddSingleton<IAuthorizationHandler, MetricsReaderHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessRefusalWriter>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(Policy(new NoPolicyRequirement()))
             .AddPolicy(Caller, Policy())
+            .AddPolicy(MetricsReader, new AuthorizationPolicyBuilder(BearerScheme).AddRequirements(new MetricsReaderRequirement()).Build())
             .AddPolicy(Admin, Policy(new ScopeRequirement(Scopes.Admin)))
             .AddPolicy(VendorsRead, Policy(new ScopeRequirement(Scopes.Read("vendors"))))
             .AddPolicy(VendorsWrite, Policy(new ScopeRequirement(Scopes.Write("vendors"))))

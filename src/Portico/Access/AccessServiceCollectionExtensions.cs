@@ -9,6 +9,7 @@ internal static class AccessServiceCollectionExtensions
     {
         services.AddAccessEntities();
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.SectionName));
+        services.AddOptions<MetricsAccessOptions>().Bind(configuration.GetSection(MetricsAccessOptions.SectionName));
         services.AddSingleton<AccessDirectory>();
         services.AddSingleton<TenantResolver>();
         services.AddSingleton<ApiKeyUsage>();

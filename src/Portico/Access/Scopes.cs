@@ -9,6 +9,9 @@ internal static class Scopes
 {
     public const string Admin = "portico/admin";
 
+    /// <summary>Read <c>/metrics</c> (the Prometheus scrape). Server-wide, so never part of <c>all</c> nor offered to OAuth clients: an operator grants it to a scraper's key.</summary>
+    public const string Metrics = "portico/metrics";
+
     public static readonly string[] Areas = ["content", "records", "workflows", "files", "vendors", "integrations"];
 
     public static string Read(string area) => $"portico/{area}.read";
@@ -38,6 +41,10 @@ internal static class Scopes
             {
                 scopes.Add(Admin);
             }
+            else if (item == "metrics")
+            {
+                scopes.Add(Metrics);
+            }
             else if (Array.IndexOf(Areas, item) >= 0)
             {
                 scopes.Add(Read(item));
@@ -49,7 +56,7 @@ internal static class Scopes
             }
             else
             {
-                throw new ArgumentException($"Unknown scope '{raw}'. Use: all, admin, {string.Join(", ", Areas)}, or <area>.read / <area>.write.");
+                throw new ArgumentException($"Unknown scope '{raw}'. Use: all, admin, metrics, {string.Join(", ", Areas)}, or <area>.read / <area>.write.");
             }
         }
 

@@ -5,6 +5,7 @@ using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Policy;
 using Portico.Schema;
+using Portico.Telemetry;
 
 namespace Portico.Gateway;
 
@@ -156,6 +157,7 @@ internal sealed partial class GatewayToolSource(
 
             changed = state.Status(options.CurrentValue.FailureThreshold) != "up";
             state.ConsecutiveFailures = 0;
+            PorticoMetrics.RecordUpstreamHealth(upstream.Name, healthy: true, 0);
             state.LastCheckedAt = state.LastSuccessAt = time.GetUtcNow();
             state.LatencyMs = latencyMs;
             state.LastError = null;
@@ -197,6 +199,7 @@ internal sealed partial class GatewayToolSource(
             state.LatencyMs = null;
             failures = state.ConsecutiveFailures;
             wentDown = before != "down" && state.Status(threshold) == "down";
+            PorticoMetrics.RecordUpstreamHealth(upstream.Name, healthy: state.Status(threshold) != "down", failures);
         }
 
         LogCheckFailed(logger, upstream.Name, failures, error);

@@ -4,6 +4,7 @@ using ModelContextProtocol.Protocol;
 using Portico.Catalog;
 using Portico.Policy;
 using Portico.Storage;
+using Portico.Telemetry;
 
 namespace Portico.Gateway;
 
@@ -154,7 +155,9 @@ internal sealed partial class UpstreamHealthMonitor(
 
                     return (UpstreamListing?)null;
                 }, timeout.Token);
-            var latency = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            PorticoMetrics.RecordUpstreamCheck(upstream.Name, ok: true, elapsed);
+            var latency = (long)elapsed.TotalMilliseconds;
             source.RecordSuccess(upstream, latency, listed);
             Subscribe(connection, upstream);
             await RecordAsync(upstream, true, latency, null, stoppingToken);
@@ -179,6 +182,7 @@ internal sealed partial class UpstreamHealthMonitor(
                 await credentials.MarkInvalidAsync(credential, unauthorized.Message, CancellationToken.None);
             }
 
+            PorticoMetrics.RecordUpstreamCheck(upstream.Name, ok: false, Stopwatch.GetElapsedTime(started));
             source.RecordFailure(upstream, error);
             // The next check starts from a fresh session rather than a half-dead one.
             await connection.ResetAsync(CancellationToken.None);

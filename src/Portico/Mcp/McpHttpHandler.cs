@@ -90,6 +90,20 @@ internal sealed partial class McpHttpHandler(
         using var span = parsed.Method is { } method
             ? McpSpans.StartServer(method, SpanTarget(message), parsed.Id, request.Headers[McpProtocol.SessionIdHeader].ToString(), protocolVersion)
             : null;
+        var operation = parsed.Method is { } name ? McpOperation.Begin(name) : null;
+        try
+        {
+            await ServeMessageAsync(context, message, parsed, protocolVersion);
+        }
+        finally
+        {
+            operation?.End(context.Response.StatusCode);
+        }
+    }
+
+    private async Task ServeMessageAsync(HttpContext context, JsonRpcMessage message, JsonRpcReadResult parsed, string protocolVersion)
+    {
+        var request = context.Request;
         if (protocolVersion.Length > 0 && !McpProtocol.IsSupported(protocolVersion))
         {
             await McpHttpMessages.UnsupportedVersionAsync(context, protocolVersion, message, parsed.Id);

@@ -8,6 +8,7 @@ using ModelContextProtocol.Server;
 using Portico.Access;
 using Portico.Catalog;
 using Portico.Storage;
+using Portico.Telemetry;
 
 namespace Portico.Mcp;
 
@@ -88,6 +89,7 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         var id = McpProtocol.NewSessionId();
         var session = Start(id, ownerId, persistOnInitialize: true);
         _live[id] = session;
+        PorticoMetrics.SessionOpened();
         LogCreated(_logger, id, ownerId);
         return session;
     }
@@ -267,7 +269,10 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
 
     private async ValueTask EvictAsync(LiveSession session)
     {
-        _live.TryRemove(new KeyValuePair<string, LiveSession>(session.Id, session));
+        if (_live.TryRemove(new KeyValuePair<string, LiveSession>(session.Id, session)))
+        {
+            PorticoMetrics.SessionClosed();
+        }
         _events.RemoveSession(session.Id);
         await session.DisposeAsync();
     }
@@ -332,6 +337,10 @@ internal sealed partial class McpSessionManager : IAsyncDisposable
         if (!ReferenceEquals(live, session))
         {
             await session.DisposeAsync();
+        }
+        else
+        {
+            PorticoMetrics.SessionOpened();
         }
 
         LogRestored(_logger, id, record.ProtocolVersion);

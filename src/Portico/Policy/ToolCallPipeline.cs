@@ -52,6 +52,11 @@ internal sealed partial class ToolCallPipeline(
         var found = !string.IsNullOrEmpty(requested)
             && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, requested, out tool) : catalog.TryGetTool(requested, out tool));
         // Audited and explained under the catalog name, whichever endpoint the call came through.
+        if (found && McpOperation.Current is { } operation)
+        {
+            operation.ToolName = tool!.Name;
+        }
+
         var name = found ? tool!.Name : call.Vendor is { } v && !string.IsNullOrEmpty(requested) ? VendorToolNames.Build(v, requested) : requested;
         if (!found && !string.IsNullOrEmpty(name) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
         {
@@ -63,6 +68,7 @@ internal sealed partial class ToolCallPipeline(
         if (!found)
         {
             McpSpans.RecordProtocolError(Activity.Current, (int)McpErrorCode.InvalidParams, "UNKNOWN_TOOL");
+            MarkOperationError(((int)McpErrorCode.InvalidParams).ToString(System.Globalization.CultureInfo.InvariantCulture));
             await AuditAsync(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document, cancellationToken);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
@@ -100,6 +106,7 @@ internal sealed partial class ToolCallPipeline(
             if (ex is McpProtocolException error)
             {
                 McpSpans.RecordProtocolError(Activity.Current, (int)error.ErrorCode, outcome);
+                MarkOperationError(((int)error.ErrorCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             await AuditAsync(call, tool!.Name, tool, resolved.Value, outcome, started, request.Params?.Arguments, document, cancellationToken);
@@ -108,6 +115,7 @@ internal sealed partial class ToolCallPipeline(
         if (ErrorCodeOf(result) is { } failed)
         {
             McpSpans.RecordToolError(Activity.Current, failed);
+            MarkOperationError(McpSpans.ToolError);
         }
 
         McpSpans.Stage("audit");
@@ -192,6 +200,7 @@ internal sealed partial class ToolCallPipeline(
         McpSpans.Stage("rate_limit");
         if (await rateLimiter.TryAcquireAsync(tool, call.Principal, resolution.Tier, cancellationToken) is { Allowed: false } limited)
         {
+            PorticoMetrics.RecordToolRateLimited(tool.Name);
             return (ToolError.Result("RATE_LIMITED",
                 $"Rate limit reached for '{tool.Name}': {limited.Limit} calls per {(int)limited.Window.TotalSeconds} s.",
                 $"Retry after {limited.RetryAfterSeconds} s. Other tools are not affected.", call.RequestId,
@@ -299,6 +308,12 @@ internal sealed partial class ToolCallPipeline(
     private Task AuditAsync(McpCallContext call, string toolName, ToolDefinition? tool, TenantResolution? resolution, string? errorCode, long started,
         IDictionary<string, JsonElement>? arguments, JsonElement document, CancellationToken cancellationToken)
     {
+        if (errorCode is not null and not InputRequiredOutcome)
+        {
+            // Tagged with the tool only when the catalog has it: an unknown tool's name is the client's text.
+            PorticoMetrics.RecordToolError(catalog.TryGetTool(toolName, out var known) ? known.Name : null, errorCode);
+        }
+
         AuditRecord record;
         try
         {
@@ -333,6 +348,14 @@ internal sealed partial class ToolCallPipeline(
             Arguments = auditOptions.CurrentValue.RecordArguments && tool is not null ? AuditRedactor.Redact(arguments, tool.Tool.InputSchema) : null,
             TaskId = call.TaskId,
         };
+    }
+
+    private static void MarkOperationError(string errorType)
+    {
+        if (McpOperation.Current is { } operation)
+        {
+            operation.ErrorType = errorType;
+        }
     }
 
     private static string? ErrorCodeOf(CallToolResult result)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Portico.Telemetry;
 
 namespace Portico.Storage;
 
@@ -77,17 +78,20 @@ internal sealed partial class StoreChangeListener(IServiceScopeFactory scopes, S
                 var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
                 var from = last - LookBack;
                 var fresh = await db.Set<StoreChangeRecord>().TagWith(StoreMetrics.BackgroundTag).AsNoTracking().Where(c => c.Id > from).OrderBy(c => c.Id).Take(1000).ToListAsync(stoppingToken);
+                DateTimeOffset? oldestRaised = null;
                 foreach (var change in fresh)
                 {
                     if (change.Id > _last && seen.Add(change.Id))
                     {
                         changes.RaiseFromStore(change);
+                        oldestRaised = oldestRaised is { } o && o <= change.At ? o : change.At;
                     }
 
                     last = Math.Max(last, change.Id);
                 }
 
                 seen.RemoveWhere(id => id <= last - LookBack);
+                PorticoMetrics.RecordChangeLogLag(oldestRaised is { } at ? time.GetUtcNow() - at : TimeSpan.Zero);
 
                 // By the clock, whatever the ids: pruning once tied to round ids never ran when bursts skipped them.
                 var now = time.GetUtcNow();

@@ -9,7 +9,7 @@ internal static class TelemetryServiceCollectionExtensions
     /// <summary>
     /// Traces (HTTP in and out, one span per MCP message) and metrics. Spans are always made, so every log line and
     /// audit record has a trace id and HTTP upstreams get <c>traceparent</c>; they leave the process only when the
-    /// standard <c>OTEL_EXPORTER_OTLP_*</c> variables name a collector.
+    /// standard <c>OTEL_EXPORTER_OTLP_*</c> variables name a collector. Metrics are always readable at <c>/metrics</c>.
     /// </summary>
     public static IServiceCollection AddPorticoTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,7 +26,8 @@ internal static class TelemetryServiceCollectionExtensions
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(PorticoTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+                // The Prometheus exporter only answers the scrape endpoint (mapped, with its access policy, by MapPorticoMetrics).
+                metrics.AddMeter(PorticoTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter();
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();

@@ -61,6 +61,8 @@ public sealed class EndpointAccessTests
                     {
                         // Ask for the transport, not the public metadata that a plain GET of an MCP path gets.
                         ["Accept"] = "application/json, text/event-stream",
+                        // A remote attacker, relayed by a trusted proxy: a scraper on the server's own host may read /metrics.
+                        ["X-Forwarded-For"] = "203.0.113.9",
                     });
                     // A portal page refuses a browser without a session by sending it to the sign-in page, and shows nothing.
                     var toSignIn = status == 303 && endpoint.Metadata.GetMetadata<Portico.Hosting.BrowserPage>() is not null

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portico.Storage;
+using Portico.Telemetry;
 
 namespace Portico.Policy.Audit;
 
@@ -28,6 +29,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptionsMo
     /// </summary>
     public Task RecordAsync(AuditRecord record, CancellationToken cancellationToken)
     {
+        PorticoMetrics.AuditQueued(1);
         if (options.CurrentValue.Durability == AuditDurability.Async)
         {
             _pending.Writer.TryWrite(new Pending(record, null));
@@ -125,6 +127,7 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptionsMo
             throw;
         }
 
+        PorticoMetrics.AuditCommitted(batch.Count);
         foreach (var pending in batch)
         {
             pending.Committed?.TrySetResult();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Portico.Access;
 using Portico.Hosting;
 using Portico.Storage;
+using Portico.Telemetry;
 
 namespace Portico.Policy.RateLimiting;
 
@@ -30,6 +31,7 @@ internal sealed partial class HttpRateLimitMiddleware(RequestDelegate next, IRat
         }
 
         LogLimited(logger, principal.CredentialId ?? principal.Id, limit);
+        PorticoMetrics.RecordCredentialRateLimited();
         context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await JsonErrors.WriteJsonRpcAsync(context, StatusCodes.Status429TooManyRequests, JsonRpcErrorCodes.RateLimited,
             $"Rate limit exceeded: {limit} requests per minute for this credential.",
