@@ -16,7 +16,8 @@ public sealed class ConsoleLogTests
         var directory = Path.Combine(Path.GetTempPath(), "portico-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         await using var server = await PorticoProcess.StartInAsync(directory, Path.Combine(directory, "portico.db"),
-            new Dictionary<string, string?> { ["Portico__Logging__Format"] = "json" });
+            // A SQLite store with its own key file, as a fresh install has (PostgreSQL runs share a key through the environment).
+            new Dictionary<string, string?> { ["Portico__Logging__Format"] = "json", [TestStores.KeyEncryptionKeyVariable] = null });
         using var badKey = server.CreateClient("ptk_live_0123456789abcdef_notarealkeynotarealkeynotareal");
         var refused = await new McpHttp(badKey).PostAsync(McpHttp.Initialize(), cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.Status);
