@@ -36,6 +36,9 @@ public static class Program
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
                 ["Logging:LogLevel:ModelContextProtocol"] = "Warning",
+                // ASP.NET Core's chatter about each refused credential (Information, several lines); Portico writes one line of its own.
+                ["Logging:LogLevel:Portico.Identity.BearerAuthenticationHandler"] = "Warning",
+                ["Logging:LogLevel:Portico.Identity.BrowserAuthenticationHandler"] = "Warning",
             },
         });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -45,15 +48,7 @@ public static class Program
             [$"{AccessOptions.SectionName}:AllowAnonymousLoopback"] = settings.Conformance ? "true" : "false",
         });
         builder.Configuration.AddInMemoryCollection(settings.Configuration);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        // Every line written during a request names its trace (the scope "TraceId:…"), so a log line leads to the trace and back.
-        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId);
+        builder.Logging.AddPorticoConsole(builder.Configuration);
         // On for every request, small by default; the endpoints that take more (MCP POST) raise it for their own request.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodies.GlobalLimit(builder.Configuration));
 

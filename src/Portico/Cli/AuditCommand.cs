@@ -42,7 +42,7 @@ internal static class AuditCommand
             if (cli.Json)
             {
                 await cli.WriteJsonAsync(records.Select(a => new AuditOutput(a.At, a.RequestId, a.SessionId, a.UserId, a.CredentialId, a.TenantId,
-                    a.Tool, a.Outcome, a.ErrorCode, a.DurationMs, a.ArgumentBytes, a.Arguments)).ToList(), CliJsonContext.Relaxed.ListAuditOutput);
+                    a.Tool, a.Outcome, a.ErrorCode, a.DurationMs, a.ArgumentBytes, a.Arguments, a.TraceId)).ToList(), CliJsonContext.Relaxed.ListAuditOutput);
                 return;
             }
 
@@ -52,11 +52,11 @@ internal static class AuditCommand
                 return;
             }
 
-            var table = new CliTable("TIME", "REQUEST", "SESSION", "TENANT", "TOOL", "OUTCOME", "MS", "ARG BYTES");
+            var table = new CliTable("TIME", "REQUEST", "SESSION", "TENANT", "TOOL", "OUTCOME", "MS", "ARG BYTES", "TRACE");
             foreach (var a in records)
             {
                 table.Add(CliTable.When(a.At), a.RequestId, a.SessionId ?? "-", a.TenantId ?? "-", a.Tool, a.ErrorCode ?? a.Outcome,
-                    a.DurationMs.ToString(CultureInfo.InvariantCulture), a.ArgumentBytes.ToString(CultureInfo.InvariantCulture));
+                    a.DurationMs.ToString(CultureInfo.InvariantCulture), a.ArgumentBytes.ToString(CultureInfo.InvariantCulture), a.TraceId ?? "-");
             }
 
             await table.WriteAsync(cli.Output);

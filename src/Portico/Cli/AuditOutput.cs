@@ -12,4 +12,5 @@ internal sealed record AuditOutput(
     string? ErrorCode,
     long DurationMs,
     long ArgumentBytes,
-    string? Arguments);
+    string? Arguments,
+    string? TraceId);

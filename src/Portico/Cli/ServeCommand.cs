@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Portico.Hosting;
 using Portico.Storage;
 
 namespace Portico.Cli;
@@ -17,7 +18,12 @@ internal static class ServeCommand
         {
             Description = "Development mode for the MCP conformance suite: enables the fixture tools and accepts anonymous callers from loopback only.",
         };
-        var command = new Command("serve", "Run the Portico server.") { urls, store, conformance };
+        var logFormat = new Option<string?>("--log-format")
+        {
+            Description = "Console log format: 'simple' (readable lines, the default) or 'json' (one JSON object a line). Same as Portico__Logging__Format.",
+        };
+        logFormat.AcceptOnlyFromAmong(ConsoleLogs.Simple, ConsoleLogs.Json);
+        var command = new Command("serve", "Run the Portico server.") { urls, store, conformance, logFormat };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new ServeSettings
@@ -25,6 +31,9 @@ internal static class ServeCommand
                 Urls = parse.GetValue(urls)!,
                 Store = parse.GetValue(store)!,
                 Conformance = parse.GetValue(conformance),
+                Configuration = parse.GetValue(logFormat) is { } format
+                    ? new Dictionary<string, string?> { [ConsoleLogs.FormatKey] = format }
+                    : new Dictionary<string, string?>(),
             };
             return await RunAsync(settings, cancellationToken);
         });
@@ -46,6 +55,12 @@ internal static class ServeCommand
             app = Program.BuildServer(settings);
         }
         catch (StoreConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await Console.Error.WriteLineAsync($"hint: {ex.Hint}");
+            return 2;
+        }
+        catch (SettingException ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             await Console.Error.WriteLineAsync($"hint: {ex.Hint}");

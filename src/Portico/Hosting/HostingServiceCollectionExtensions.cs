@@ -10,6 +10,7 @@ internal static class HostingServiceCollectionExtensions
         services.AddOptions<ShutdownOptions>().Bind(configuration.GetSection(ShutdownOptions.SectionName));
         services.AddOptions<HostOriginOptions>().Bind(configuration.GetSection(HostOriginOptions.SectionName));
         services.AddSingleton<HostOriginPolicy>();
+        services.AddSingleton<IHttpContextFactory, RequestIdContextFactory>();
         return services;
     }
 }

@@ -1,16 +1,14 @@
 namespace Portico.Hosting;
 
-internal sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
+/// <summary>
+/// Every response names its request id (<see cref="RequestIdContextFactory"/> set it). The id reaches log lines through
+/// ASP.NET Core's own request scope (<c>RequestId</c>, <c>RequestPath</c>), so no second scope is added here.
+/// </summary>
+internal sealed class RequestIdMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
-        var incoming = context.Request.Headers[RequestIds.Header].ToString();
-        var requestId = RequestIds.IsWellFormed(incoming) ? incoming : RequestIds.New();
-        context.TraceIdentifier = requestId;
-        context.Response.Headers[RequestIds.Header] = requestId;
-        using (logger.BeginScope(new LogScope("RequestId", requestId)))
-        {
-            await next(context);
-        }
+        context.Response.Headers[RequestIds.Header] = context.TraceIdentifier;
+        return next(context);
     }
 }

@@ -24,7 +24,15 @@ internal sealed partial class BearerAuthenticationHandler(
     IdentityUrls urls,
     IOptionsMonitor<AccessOptions> accessOptions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
+    /// <summary>
+    /// The one line a refused credential gets. ASP.NET Core's own lines about it ("was not authenticated", "was challenged",
+    /// "was forbidden") come from the handler's category, which the server's defaults set to Warning (Program).
+    /// </summary>
+    public const string RefusalCategory = "Portico.Identity.Credentials";
+
     private const string HintKey = "hint";
+
+    private readonly ILogger _refusals = loggerFactory.CreateLogger(RefusalCategory);
 
     private const string MissingHint = "Send 'Authorization: Bearer <API key>' (a ptk_live_… key from 'portico keys create'), or follow the resource_metadata URL in WWW-Authenticate to sign in with OAuth.";
 
@@ -91,7 +99,7 @@ internal sealed partial class BearerAuthenticationHandler(
 
     private AuthenticateResult Refused(string message, string hint)
     {
-        LogRefused(Logger, message);
+        LogRefused(_refusals, message);
         return AuthenticateResult.Fail(message, new AuthenticationProperties(new Dictionary<string, string?> { [HintKey] = hint }));
     }
 

@@ -425,7 +425,7 @@ internal sealed partial class McpHttpHandler(
 
     private IDisposable? BeginSessionScope(string sessionId) => logger.BeginScope(new LogScope("SessionId", sessionId));
 
-    [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]
+    [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Refused session {SessionId} to {PrincipalId}: it belongs to another principal")]
     private static partial void LogForeignSession(ILogger logger, LogValue sessionId, string principalId);
 
     [LoggerMessage(EventId = 218, Level = LogLevel.Information, Message = "Refused a {Method} request before serving it ({Code}): {Reason}")]

@@ -20,7 +20,8 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
         Version = typeof(McpServerFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0",
     };
 
-    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+    /// <summary>What the SDK's servers and transports log through: a client's mistake is not logged as a server fault.</summary>
+    public ILoggerFactory LoggerFactory { get; } = new ClientErrorLogs(loggerFactory);
 
     public McpServer Create(StreamableHttpServerTransport transport) => Create(transport, null);
 

@@ -14,6 +14,7 @@ internal static class StorageServiceCollectionExtensions
             return StoreConnection.Parse(options.Store);
         });
         services.AddSingleton<StoreMetrics>();
+        services.AddSingleton<StoreSpans>();
         services.AddDbContextPool<PorticoDbContext>((sp, options) =>
         {
             var store = sp.GetRequiredService<StoreConnection>();
@@ -27,7 +28,7 @@ internal static class StorageServiceCollectionExtensions
             }
 
             ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new StoreModelExtension([.. sp.GetServices<StoreEntity>()]));
-            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<StoreChangeInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<StoreSpans>(), sp.GetRequiredService<StoreChangeInterceptor>());
         });
         services.AddStoreEntity(new StoreChangeRecordConfiguration());
         services.AddStoreEntity(new StoreLeaseRecordConfiguration());

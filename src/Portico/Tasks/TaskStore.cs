@@ -86,7 +86,7 @@ internal sealed partial class TaskStore(IServiceScopeFactory scopes, TimeProvide
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<TaskRecord>().TagWith(StoreMetrics.BackgroundTag)
             .Where(t => TaskStatuses.Active.Contains(t.Status) && t.LeaseUntil < now)
-            .Select(t => t.Id).Take(500).ToListAsync(cancellationToken);
+            .OrderBy(t => t.LeaseUntil).Select(t => t.Id).Take(500).ToListAsync(cancellationToken);
     }
 
     /// <summary>Deletes finished tasks past their expiry (and relayed ones, finished or not).</summary>

@@ -27,6 +27,9 @@ public sealed class AuditCliTests
         Assert.Equal(0, byRequest.ExitCode);
         var record = Assert.Single(JsonNode.Parse(byRequest.Output)!.AsArray())!;
         Assert.Equal(("ping", "ok", session), ((string?)record["tool"], (string?)record["outcome"], (string?)record["sessionId"]));
+        // The call's trace, to find its spans and log lines.
+        Assert.Matches("^[0-9a-f]{32}$", (string?)record["traceId"]);
+        Assert.Contains((string)record["traceId"]!, text.Output, StringComparison.Ordinal);
         Assert.Equal(2, JsonNode.Parse(bySession.Output)!.AsArray().Count);
         Assert.Single(JsonNode.Parse(byTool.Output)!.AsArray());
         Assert.Contains("get-session-context", text.Output, StringComparison.Ordinal);

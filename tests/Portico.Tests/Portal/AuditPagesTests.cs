@@ -37,6 +37,7 @@ public sealed partial class AuditPagesTests(HeadlessChromium chromium) : IClassF
         await Expect(page.Locator("#audit-results tbody tr")).ToHaveCountAsync(1);
         await page.ClickAsync(".audit-detail");
         await Expect(page.Locator("#call-request-id")).ToHaveTextAsync(requestId);
+        await Expect(page.Locator("#call-trace-id")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{32}$"));
         await Expect(page.Locator("#call-outcome")).ToHaveTextAsync("error (VALIDATION_FAILED)");
         await Expect(page.Locator("#call-arguments")).ToContainTextAsync("[redacted]");
         await Expect(page.Locator("#call-arguments")).Not.ToContainTextAsync("s3cret-value");
@@ -106,6 +107,7 @@ public sealed partial class AuditPagesTests(HeadlessChromium chromium) : IClassF
         var memberExport = await memberBrowser.GetStringAsync("/portal/audit/export?format=json");
         var exported = JsonNode.Parse(memberExport)!["calls"]!.AsArray();
         Assert.Equal([members.RequestId!], exported.Select(c => (string)c!["requestId"]!).ToArray());
+        Assert.Matches("^[0-9a-f]{32}$", (string?)exported.Single()!["traceId"]);
         var strangerCsv = await otherBrowser.GetStringAsync("/portal/audit/export?format=csv&q=" + first.RequestId);
         Assert.DoesNotContain(first.RequestId!, strangerCsv, StringComparison.Ordinal);
     }

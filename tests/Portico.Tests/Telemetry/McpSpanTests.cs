@@ -91,8 +91,9 @@ public sealed class McpSpanTests
         return (root.TraceId, response);
     }
 
+    /// <summary>Portico's MCP message spans of the trace (not its store-query spans).</summary>
     private static IEnumerable<Activity> PorticoSpans(SpanRecorder spans, ActivityTraceId trace)
-        => spans.Trace(trace).Where(s => s.Source.Name == PorticoTelemetry.Name);
+        => spans.Trace(trace).Where(s => s.Source.Name == PorticoTelemetry.Name && s.GetTagItem(McpSpans.MethodName) is not null);
 
     private static async Task<Activity> SpanAsync(Func<Activity?> find, string what)
         => (await Eventually.ReturnsAsync(() => Task.FromResult(find()), s => s is not null, what))!;

@@ -11,9 +11,13 @@ namespace Portico.Tests.TestSupport;
 internal sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>The same lines with their level, category and exception (whose stack a console line would print).</summary>
+    public IReadOnlyCollection<LogEntry> Entries => _entries;
 
     public long TotalChars => _lines.Sum(l => (long)l.Length);
 
@@ -44,6 +48,7 @@ internal sealed class LogCapture : ILoggerProvider, ISupportExternalScope
             }
 
             owner._lines.Enqueue(line.ToString());
+            owner._entries.Enqueue(new LogEntry(logLevel, category, eventId, line.ToString(), exception));
         }
     }
 }

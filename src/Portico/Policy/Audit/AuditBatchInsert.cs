@@ -12,7 +12,7 @@ namespace Portico.Policy.Audit;
 internal static class AuditBatchInsert
 {
     private static readonly string[] Columns =
-        ["at", "request_id", "session_id", "user_id", "credential_id", "tenant_id", "tool", "outcome", "error_code", "duration_ms", "argument_bytes", "arguments", "task_id"];
+        ["at", "request_id", "session_id", "user_id", "credential_id", "tenant_id", "tool", "outcome", "error_code", "duration_ms", "argument_bytes", "arguments", "task_id", "trace_id"];
 
     private static readonly string Sql =
         $"INSERT INTO audit_records ({string.Join(", ", Columns)}) VALUES ({string.Join(", ", Columns.Select(c => "@" + c))})";
@@ -43,6 +43,7 @@ internal static class AuditBatchInsert
                 parameters[10].Value = record.ArgumentBytes;
                 parameters[11].Value = (object?)record.Arguments ?? DBNull.Value;
                 parameters[12].Value = (object?)record.TaskId ?? DBNull.Value;
+                parameters[13].Value = (object?)record.TraceId ?? DBNull.Value;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 

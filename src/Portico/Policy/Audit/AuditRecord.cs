@@ -32,6 +32,9 @@ internal sealed class AuditRecord
     /// <summary>The task the call ran as (the tasks extension); null for a call answered in its own response.</summary>
     public string? TaskId { get; set; }
 
+    /// <summary>The W3C trace id of the call (32 hex digits), which its spans and log lines carry too; null when no trace was recorded.</summary>
+    public string? TraceId { get; set; }
+
     /// <summary>The arguments as JSON with secret fields redacted.</summary>
     public string? Arguments { get; set; }
 }

@@ -24,5 +24,6 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.Property(a => a.ArgumentBytes).HasColumnName("argument_bytes");
         builder.Property(a => a.Arguments).HasColumnName("arguments");
         builder.Property(a => a.TaskId).HasColumnName("task_id");
+        builder.Property(a => a.TraceId).HasColumnName("trace_id");
     }
 }

@@ -29,6 +29,12 @@ internal sealed partial class AuditTrail(IServiceScopeFactory scopes, IOptionsMo
     /// </summary>
     public Task RecordAsync(AuditRecord record, CancellationToken cancellationToken)
     {
+        // The call's trace, taken here where every record passes, while the call's span is still current.
+        if (record.TraceId is null && System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } span)
+        {
+            record.TraceId = span.TraceId.ToHexString();
+        }
+
         PorticoMetrics.AuditQueued(1);
         if (options.CurrentValue.Durability == AuditDurability.Async)
         {

@@ -20,7 +20,7 @@ internal static class AuditExport
     public const int Cap = 10_000;
 
     private static readonly string[] Columns =
-        ["id", "at", "request_id", "session_id", "user_id", "credential_id", "tenant_id", "tool", "outcome", "error_code", "duration_ms", "argument_bytes", "task_id", "arguments"];
+        ["id", "at", "request_id", "session_id", "user_id", "credential_id", "tenant_id", "tool", "outcome", "error_code", "duration_ms", "argument_bytes", "task_id", "arguments", "trace_id"];
 
     public static IEndpointRouteBuilder MapPorticoAuditExport(this IEndpointRouteBuilder app)
     {
@@ -115,6 +115,7 @@ internal static class AuditExport
             json.WriteNumber("durationMs", record.DurationMs);
             json.WriteNumber("argumentBytes", record.ArgumentBytes);
             json.WriteString("taskId", record.TaskId);
+            json.WriteString("traceId", record.TraceId);
             // Stored as JSON already (redacted); kept a string so a damaged row cannot break the file.
             json.WriteString("arguments", record.Arguments);
             json.WriteEndObject();
@@ -134,7 +135,7 @@ internal static class AuditExport
     [
         record.Id.ToString(CultureInfo.InvariantCulture), record.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         record.RequestId, record.SessionId, record.UserId, record.CredentialId, record.TenantId, record.Tool, record.Outcome, record.ErrorCode,
-        record.DurationMs.ToString(CultureInfo.InvariantCulture), record.ArgumentBytes.ToString(CultureInfo.InvariantCulture), record.TaskId, record.Arguments,
+        record.DurationMs.ToString(CultureInfo.InvariantCulture), record.ArgumentBytes.ToString(CultureInfo.InvariantCulture), record.TaskId, record.Arguments, record.TraceId,
     ];
 
     /// <summary>
