@@ -42,7 +42,8 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
     {
         ServerInfo = ServerInfo,
         // Client mistakes in params are -32602 with what is wrong, not the SDK's -32603 "An error occurred.".
-        Filters = { Message = { IncomingFilters = { McpParamsCheck.Filter } } },
+        // Errors the SDK answers itself still carry their error.type on the message's span and duration.
+        Filters = { Message = { IncomingFilters = { McpParamsCheck.Filter }, OutgoingFilters = { McpErrorTelemetry.Filter } } },
         ServerInstructions = "Portico serves native tools and upstream MCP servers behind one endpoint. Call list_available_tools to see what you may use.",
         Capabilities = new ServerCapabilities
         {

@@ -48,7 +48,20 @@ public sealed class PorticoMetricsTests
         Assert.False(unknownError.Tags.ContainsKey(McpSpans.ToolName));
 
         var invented = await SendInTraceAsync(mcp, session, new JsonObject { ["jsonrpc"] = "2.0", ["id"] = 9, ["method"] = "made/up-" + Guid.NewGuid().ToString("N") });
-        Assert.Equal(PorticoMetrics.Other, Assert.Single(metrics.Of(Duration, invented)).Tag(McpSpans.MethodName));
+        var inventedCall = Assert.Single(metrics.Of(Duration, invented));
+        Assert.Equal((PorticoMetrics.Other, "-32601"), (inventedCall.Tag(McpSpans.MethodName), inventedCall.Tag(McpSpans.ErrorType)));
+
+        // An error the SDK answers inside a 200 (here a protocol error of a resource handler) is an error too.
+        var missing = await SendInTraceAsync(mcp, session, new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = 10,
+            ["method"] = "resources/read",
+            ["params"] = new JsonObject { ["uri"] = "portico://no-such-resource" },
+        });
+        var missingCall = Assert.Single(metrics.Of(Duration, missing));
+        Assert.Equal("resources/read", missingCall.Tag(McpSpans.MethodName));
+        Assert.NotNull(missingCall.Tag(McpSpans.ErrorType));
     }
 
     [Fact]
