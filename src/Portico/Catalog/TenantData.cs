@@ -64,6 +64,13 @@ internal sealed class TenantData<TEntity>
         return await _db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The same tenant's rows of another table of the pack (a pack with several tables, such as the records pack's models
+    /// and entities): bound to this tenant, so the handler still cannot name another.
+    /// </summary>
+    public TenantData<TOther> Of<TOther>()
+        where TOther : class, ITenantOwned => new(_db, TenantId);
+
     /// <summary>For writes that must all happen or none.</summary>
     public Task<IDbContextTransaction> BeginTransactionAsync(CancellationToken cancellationToken) => _db.Database.BeginTransactionAsync(cancellationToken);
 

@@ -8,21 +8,30 @@ using Portico.Storage;
 namespace Portico.Tools.Records;
 
 /// <summary>
-/// JSON records owned by a tenant: list, get, create (idempotent with a key), update (with
-/// optimistic concurrency), delete (confirmed) and bulk create. A tenant pack: every tool needs a tenant and
-/// reaches records only through <see cref="TenantRecords"/> over that tenant's <see cref="TenantData{TEntity}"/>.
+/// A tenant's structured data (the data pack, grown from the first records pack): models — named, versioned types with a
+/// JSON Schema, from the built-in catalog or defined by the tenant — and JSON records (list, get, create idempotent with a
+/// key, update with optimistic concurrency, delete confirmed, bulk create). A tenant pack: every tool needs a tenant and
+/// reaches data only through <see cref="TenantModels"/> and <see cref="TenantRecords"/> over that tenant's
+/// <see cref="TenantData{TEntity}"/>.
 /// </summary>
-internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : TenantPack<RecordEntity, RecordEntityConfiguration>(scopes)
+internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : TenantPack<RecordEntity, RecordEntityConfiguration>(scopes), IMcpPack
 {
     private static readonly string ReadScope = Scopes.Read("records");
     private static readonly string WriteScope = Scopes.Write("records");
 
     public override string Name => "records";
 
+    /// <summary>The records table (registered by the tenant pack) and the models table beside it.</summary>
+    public static new void AddServices(IServiceCollection services)
+    {
+        TenantPack<RecordEntity, RecordEntityConfiguration>.AddServices(services);
+        services.AddStoreEntity(new ModelRowConfiguration());
+    }
+
     /// <summary>The records tools predate the snake_case rule; clients call them by these names.</summary>
     protected override bool KeepsLegacyToolNames => true;
 
-    protected override IEnumerable<TenantTool<RecordEntity>> Tools => Build();
+    protected override IEnumerable<TenantTool<RecordEntity>> Tools => Build().Concat(ModelTools());
 
     private IEnumerable<TenantTool<RecordEntity>> Build()
     {
@@ -92,6 +101,65 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
             }],
             Tier.ProPlus);
     }
+
+    private IEnumerable<TenantTool<RecordEntity>> ModelTools()
+    {
+        yield return Tool(new Tool
+        {
+            Name = "list_models",
+            Title = "List models",
+            Description = "Lists the models (typed, versioned entity types) of the active group, and the built-in catalog's models with whether each is imported. Read from the store on every call: a model imported or defined a moment ago on any instance is listed.",
+            InputSchema = ModelSchemas.List,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.ListAsync, ReadScope, [new JsonObject()]);
+
+        yield return Tool(new Tool
+        {
+            Name = "import_model",
+            Title = "Import model",
+            Description = "Imports a ready model from the built-in catalog (list_models shows them) into the active group. Usable the moment this returns. Importing a model the group already has succeeds and changes nothing. System.* models are service-managed and refused with SERVICE_MANAGED.",
+            InputSchema = ModelSchemas.Import,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.ImportAsync, WriteScope, [new JsonObject { ["modelId"] = "Basic.Contact-1" }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "define_model",
+            Title = "Define model",
+            Description = "Defines a model of the active group: its id (Name-Version, e.g. \"Acme.Machine-1\"), the JSON Schema (2020-12) of its entities' attributes, display hints and the attribute paths to index. A stored model never changes: publish a changed schema as the next version. Usable the moment this returns.",
+            InputSchema = ModelSchemas.Define,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.DefineAsync, WriteScope,
+            [new JsonObject
+            {
+                ["modelId"] = "Acme.Machine-1",
+                ["schema"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["properties"] = new JsonObject { ["serial"] = new JsonObject { ["type"] = "string" }, ["power"] = new JsonObject { ["type"] = "number" } },
+                    ["required"] = new JsonArray("serial"),
+                },
+                ["display"] = new JsonObject { ["title"] = "serial" },
+                ["indexes"] = new JsonArray("serial"),
+            }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "get_model_library_status",
+            Title = "Get model library status",
+            Description = "The state of each model of the active group (ready: stored and used by every instance for the next call), the version loaded, a newer catalog version if there is one, and the catalog models not imported yet.",
+            InputSchema = ModelSchemas.Status,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.StatusAsync, ReadScope, [new JsonObject()]);
+    }
+
+    private TenantTool<RecordEntity> Tool(Tool tool, ModelToolHandler handler, string scope, IReadOnlyList<JsonObject> examples)
+        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantModels(data.Of<ModelRow>(), time), cancellationToken))
+        {
+            RequiredScope = scope,
+            Write = scope == WriteScope,
+            Examples = examples,
+        };
 
     private TenantTool<RecordEntity> Tool(Tool tool, RecordsToolHandler handler, string scope, IReadOnlyList<JsonObject> examples, Tier minimumTier = Tier.Basic)
         => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantRecords(data, time), cancellationToken))
