@@ -52,6 +52,11 @@ internal static class EntityArguments
                 "Store large content as a file and keep a reference in the entity.");
         }
 
+        if (NulCharacter.IsIn(value))
+        {
+            return RecordArguments.Invalid(invocation, path, "a JSON object without NUL characters", "a value containing \\u0000", NulCharacter.Hint);
+        }
+
         attributes = value;
         return null;
     }

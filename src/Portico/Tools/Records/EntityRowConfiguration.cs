@@ -57,6 +57,12 @@ internal sealed class EntityRowConfiguration : IEntityTypeConfiguration<EntityRo
                 );
                 {MoveRecords}
                 """),
+
+        // Equality filters on PostgreSQL are jsonb containment (data::jsonb @> {"path": value}), which this index answers
+        // for any attribute. SQLite has no such index: its queries narrow by (tenant_id, model) first.
+        new(100202, "data_entities_jsonb_gin",
+            Sqlite: "SELECT 1;",
+            Postgres: "CREATE INDEX ix_data_entities_data_gin ON data_entities USING gin ((data::jsonb) jsonb_path_ops);"),
     ];
 
     public void Configure(EntityTypeBuilder<EntityRow> builder)

@@ -32,7 +32,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
     /// <summary>The records tools predate the snake_case rule; clients call them by these names.</summary>
     protected override bool KeepsLegacyToolNames => true;
 
-    protected override IEnumerable<TenantTool<EntityRow>> Tools => Build().Concat(ModelTools()).Concat(EntityTools());
+    protected override IEnumerable<TenantTool<EntityRow>> Tools => Build().Concat(ModelTools()).Concat(EntityTools()).Concat(QueryTools());
 
     private IEnumerable<TenantTool<EntityRow>> Build()
     {
@@ -215,6 +215,40 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, Records.EntityTools.BulkUpdateAsync, WriteScope,
             [new JsonObject { ["items"] = new JsonArray(new JsonObject { ["id"] = Id, ["attributes"] = contact.DeepClone(), ["expected_version"] = 2 }) }],
             Tier.ProPlus);
+    }
+
+    private IEnumerable<TenantTool<EntityRow>> QueryTools()
+    {
+        yield return Tool(new Tool
+        {
+            Name = "query_entities",
+            Title = "Query entities",
+            Description = "Finds entities of one model, filtered on attribute paths (eq, ne, lt, lte, gt, gte, in, contains, exists), sorted by an attribute or newest first, a page at a time (limit 1-100, nextCursor). Runs in the database.",
+            InputSchema = QuerySchemas.Query,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.QueryTools.QueryAsync, ReadScope,
+            [new JsonObject
+            {
+                ["modelId"] = "Industry.Meter-1",
+                ["filter"] = new JsonArray(new JsonObject { ["attributePath"] = "status", ["op"] = "eq", ["value"] = "online" }),
+                ["sort"] = new JsonObject { ["attributePath"] = "power", ["direction"] = "desc" },
+                ["limit"] = 20,
+            }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "aggregate_entities",
+            Title = "Aggregate entities",
+            Description = "Computes count, sum, avg, min, max or distinct over the entities of one model (optionally filtered), grouped by attribute paths. Aliases default to <function>_<sanitised-path> (e.g. avg_power). Runs in the database.",
+            InputSchema = QuerySchemas.Aggregate,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.QueryTools.AggregateAsync, ReadScope,
+            [new JsonObject
+            {
+                ["modelId"] = "Industry.Meter-1",
+                ["aggregations"] = new JsonArray(new JsonObject { ["function"] = "count" }, new JsonObject { ["function"] = "avg", ["attributePath"] = "power" }),
+                ["groupByAttributePaths"] = new JsonArray("site"),
+            }]);
     }
 
     private TenantTool<EntityRow> Tool(Tool tool, ModelToolHandler handler, string scope, IReadOnlyList<JsonObject> examples)

@@ -167,6 +167,13 @@ internal sealed class TenantEntities(TenantData<EntityRow> data, TimeProvider ti
         return (updated, -1, null);
     }
 
+    /// <summary>Which store the entities are in (the query tools write its SQL dialect).</summary>
+    public StoreProvider Provider => data.Provider;
+
+    /// <summary>Runs a read-only query over the tenant's entities only (see <see cref="TenantData{TEntity}.QueryAsync"/>).</summary>
+    public Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+        => data.QueryAsync(sql, parameters, cancellationToken);
+
     /// <summary>How many entities the tenant has per model (one grouped count in the database).</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountByModelAsync(CancellationToken cancellationToken)
         => await Owned.GroupBy(r => r.Model).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
