@@ -52,6 +52,6 @@ public sealed class DependencyDirectionTests
         Assert.Contains(("Program", "Gateway"), edges.Keys);
         Assert.Contains(("Cli", "Program"), edges.Keys);
         // The records gate queries the store inside async methods.
-        Assert.Contains(edges[("Tools", "Storage")], use => use.StartsWith("Portico.Tools.Records.TenantRecords uses Portico.Storage.", StringComparison.Ordinal));
+        Assert.Contains(edges[("Tools", "Storage")], use => use.StartsWith("Portico.Tools.Records.TenantEntities uses Portico.Storage.", StringComparison.Ordinal));
     }
 }

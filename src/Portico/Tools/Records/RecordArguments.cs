@@ -72,6 +72,11 @@ internal static class RecordArguments
                 "Store large content elsewhere (files) and keep a reference in the record.");
         }
 
+        if (NulCharacter.IsIn(value))
+        {
+            return Invalid(invocation, path, "a JSON object without NUL characters", "a value containing \\u0000", NulCharacter.Hint);
+        }
+
         data = text;
         return null;
     }

@@ -11,7 +11,7 @@ namespace Portico.Tools.Records;
 /// </summary>
 internal readonly record struct RecordCursor(DateTimeOffset CreatedAt, string Id)
 {
-    public static RecordCursor After(StoredRecord record) => new(record.CreatedAt, record.Id);
+    public static RecordCursor After(StoredEntity record) => new(record.CreatedAt, record.Id);
 
     public string Encode()
         => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.ToUnixTimeMilliseconds()}.{Id}")));

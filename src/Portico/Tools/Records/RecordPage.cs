@@ -1,4 +1,4 @@
 namespace Portico.Tools.Records;
 
 /// <summary>One page of <c>list-records</c>: newest first, with the cursor of the next page (null on the last).</summary>
-internal sealed record RecordPage(IReadOnlyList<StoredRecord> Items, RecordCursor? Next);
+internal sealed record RecordPage(IReadOnlyList<StoredEntity> Items, RecordCursor? Next);

@@ -15,11 +15,11 @@ internal static class RecordResults
 
     public static CallToolResult Success(string text, JsonObject structured) => ToolResults.Structured(text, structured);
 
-    public static JsonObject ToJson(StoredRecord record) => new()
+    public static JsonObject ToJson(StoredEntity record) => new()
     {
         ["id"] = record.Id,
         ["tenantId"] = record.TenantId,
-        ["collection"] = record.Collection,
+        ["collection"] = record.Model,
         ["data"] = JsonNode.Parse(record.Data),
         ["version"] = record.Version,
         ["createdBy"] = record.CreatedBy,
@@ -27,17 +27,17 @@ internal static class RecordResults
         ["updatedAt"] = Timestamp(record.UpdatedAt),
     };
 
-    public static JsonArray ToJson(IEnumerable<StoredRecord> records) => [.. records.Select(r => (JsonNode)ToJson(r))];
+    public static JsonArray ToJson(IEnumerable<StoredEntity> records) => [.. records.Select(r => (JsonNode)ToJson(r))];
 
     /// <summary>One line per record: id, collection, version and the start of its data.</summary>
-    public static string Line(StoredRecord record)
-        => string.Create(CultureInfo.InvariantCulture, $"- {record.Id} [{record.Collection}] v{record.Version}: {Preview(record.Data)}");
+    public static string Line(StoredEntity record)
+        => string.Create(CultureInfo.InvariantCulture, $"- {record.Id} [{record.Model}] v{record.Version}: {Preview(record.Data)}");
 
     /// <summary>
     /// The same answer whether the id exists in another tenant or nowhere, so the answer does not
     /// reveal other tenants' ids.
     /// </summary>
-    public static CallToolResult NotFound(ToolInvocation invocation, TenantRecords records, string id)
+    public static CallToolResult NotFound(ToolInvocation invocation, TenantEntities records, string id)
         => ToolError.Result("NOT_FOUND", $"No record '{id}' in group '{records.TenantId}'.",
             "Check the id with list-records, and the group this call uses with get-session-context (pass tenantId to act on another of your groups).",
             invocation.Call.RequestId, new JsonObject { ["id"] = id, ["tenantId"] = records.TenantId });

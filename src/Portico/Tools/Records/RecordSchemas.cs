@@ -71,7 +71,7 @@ internal static class RecordSchemas
         }
         """, "items");
 
-    private static JsonElement Schema(string properties, params string[] required)
+    public static JsonElement Schema(string properties, params string[] required)
     {
         var props = JsonNode.Parse(properties)!.AsObject();
         var schema = new JsonObject

@@ -9,14 +9,15 @@ using Portico.Policy;
 namespace Portico.Tools.Records;
 
 /// <summary>
-/// The records tools. Each handler is static and gets <see cref="TenantRecords"/> for the call's
+/// The record tools (the first records pack's, kept for their clients on the entities table: a record is an entity whose
+/// model is its collection; a collection that names one of the group's models is validated against it). Each handler is static and gets <see cref="TenantEntities"/> for the call's
 /// tenant: it has no store, no service provider and no tenant id of its own to reach other data with.
 /// </summary>
 internal static class RecordTools
 {
     private const int TextDataLength = 4000;
 
-    public static async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, TenantRecords records, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, TenantEntities records, CancellationToken cancellationToken)
     {
         if (RecordArguments.Collection(invocation, invocation.Arguments, "collection", "collection", required: false, out var collection) is { } invalid)
         {
@@ -58,7 +59,7 @@ internal static class RecordTools
         });
     }
 
-    public static async ValueTask<CallToolResult> GetAsync(ToolInvocation invocation, TenantRecords records, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> GetAsync(ToolInvocation invocation, TenantEntities records, CancellationToken cancellationToken)
     {
         if (RecordArguments.Id(invocation, out var id) is { } invalid)
         {
@@ -72,11 +73,11 @@ internal static class RecordTools
 
         var data = record.Data.Length <= TextDataLength ? record.Data : string.Concat(record.Data.AsSpan(0, TextDataLength), "… (truncated; the full data is in structuredContent)");
         return RecordResults.Success(
-            string.Create(CultureInfo.InvariantCulture, $"Record {record.Id} [{record.Collection}] version {record.Version}, updated {RecordResults.Timestamp(record.UpdatedAt)}:\n{data}"),
+            string.Create(CultureInfo.InvariantCulture, $"Record {record.Id} [{record.Model}] version {record.Version}, updated {RecordResults.Timestamp(record.UpdatedAt)}:\n{data}"),
             new JsonObject { ["record"] = RecordResults.ToJson(record) });
     }
 
-    public static async ValueTask<CallToolResult> CreateAsync(ToolInvocation invocation, TenantRecords records, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> CreateAsync(ToolInvocation invocation, TenantEntities records, CancellationToken cancellationToken)
     {
         if (RecordArguments.Collection(invocation, invocation.Arguments, "collection", "collection", required: true, out var collection) is { } invalid)
         {
@@ -93,15 +94,21 @@ internal static class RecordTools
             return invalidKey;
         }
 
-        var (record, duplicate) = await records.CreateAsync(new NewRecord(collection!, data), invocation.Call.Principal.Id, key, cancellationToken);
+        // A collection that names one of the group's models holds that model's entities: the data must fit its schema.
+        if (await new EntitySchemaCheck(records.Models).CheckAsync(invocation, collection!, invocation.Arguments.GetProperty("data"), "data", cancellationToken) is { } mismatch)
+        {
+            return mismatch;
+        }
+
+        var (record, duplicate) = await records.CreateAsync(new NewEntity(collection!, data), invocation.Call.Principal.Id, key, cancellationToken);
         var text = duplicate
             ? string.Create(CultureInfo.InvariantCulture,
-                $"Idempotency key '{key}' was used before: this is the record it created ({record.Id} in '{record.Collection}', version {record.Version}, created {RecordResults.Timestamp(record.CreatedAt)}). Nothing new was stored.")
-            : string.Create(CultureInfo.InvariantCulture, $"Created record {record.Id} in '{record.Collection}' (version 1).");
+                $"Idempotency key '{key}' was used before: this is the record it created ({record.Id} in '{record.Model}', version {record.Version}, created {RecordResults.Timestamp(record.CreatedAt)}). Nothing new was stored.")
+            : string.Create(CultureInfo.InvariantCulture, $"Created record {record.Id} in '{record.Model}' (version 1).");
         return RecordResults.Success(text, new JsonObject { ["record"] = RecordResults.ToJson(record), ["duplicate"] = duplicate });
     }
 
-    public static async ValueTask<CallToolResult> UpdateAsync(ToolInvocation invocation, TenantRecords records, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> UpdateAsync(ToolInvocation invocation, TenantEntities records, CancellationToken cancellationToken)
     {
         if (RecordArguments.Id(invocation, out var id) is { } invalid)
         {
@@ -118,12 +125,22 @@ internal static class RecordTools
             return invalidVersion;
         }
 
+        if (await records.GetAsync(id, cancellationToken) is not { } stored)
+        {
+            return RecordResults.NotFound(invocation, records, id);
+        }
+
+        if (await new EntitySchemaCheck(records.Models).CheckAsync(invocation, stored.Model, invocation.Arguments.GetProperty("data"), "data", cancellationToken) is { } mismatch)
+        {
+            return mismatch;
+        }
+
         var update = await records.UpdateAsync(id, data, expectedVersion, cancellationToken);
         switch (update.Outcome)
         {
-            case RecordUpdateOutcome.NotFound:
+            case EntityUpdateOutcome.NotFound:
                 return RecordResults.NotFound(invocation, records, id);
-            case RecordUpdateOutcome.Conflict:
+            case EntityUpdateOutcome.Conflict:
                 var current = update.Record!;
                 var message = expectedVersion is { } expected
                     ? string.Create(CultureInfo.InvariantCulture, $"Record '{id}' is at version {current.Version}, not the expected version {expected}.")
@@ -134,12 +151,12 @@ internal static class RecordTools
                     new JsonObject { ["id"] = id, ["expectedVersion"] = expectedVersion, ["currentVersion"] = current.Version });
             default:
                 var record = update.Record!;
-                return RecordResults.Success(string.Create(CultureInfo.InvariantCulture, $"Updated record {record.Id} in '{record.Collection}' to version {record.Version}."),
+                return RecordResults.Success(string.Create(CultureInfo.InvariantCulture, $"Updated record {record.Id} in '{record.Model}' to version {record.Version}."),
                     new JsonObject { ["record"] = RecordResults.ToJson(record) });
         }
     }
 
-    public static async ValueTask<CallToolResult> DeleteAsync(ToolInvocation invocation, TenantRecords records, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> DeleteAsync(ToolInvocation invocation, TenantEntities records, CancellationToken cancellationToken)
     {
         if (RecordArguments.Id(invocation, out var id) is { } invalid)
         {
@@ -163,11 +180,11 @@ internal static class RecordTools
             return RecordResults.NotFound(invocation, records, id);
         }
 
-        return RecordResults.Success($"Deleted record {deleted.Id} from '{deleted.Collection}'.",
+        return RecordResults.Success($"Deleted record {deleted.Id} from '{deleted.Model}'.",
             new JsonObject { ["deleted"] = true, ["record"] = RecordResults.ToJson(deleted) });
     }
 
-    public static async ValueTask<CallToolResult> BulkCreateAsync(ToolInvocation invocation, TenantRecords records, CancellationToken cancellationToken)
+    public static async ValueTask<CallToolResult> BulkCreateAsync(ToolInvocation invocation, TenantEntities records, CancellationToken cancellationToken)
     {
         var present = invocation.Arguments.TryGetProperty("items", out var items);
         if (!present || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() is 0 or > RecordArguments.MaxBulkItems)
@@ -176,7 +193,8 @@ internal static class RecordTools
                 $"Pass items: [{{\"collection\": \"notes\", \"data\": {{…}}}}, …]; split larger imports into calls of {RecordArguments.MaxBulkItems}.");
         }
 
-        var batch = new List<NewRecord>(items.GetArrayLength());
+        var check = new EntitySchemaCheck(records.Models);
+        var batch = new List<NewEntity>(items.GetArrayLength());
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
@@ -197,7 +215,12 @@ internal static class RecordTools
                 return invalidData;
             }
 
-            batch.Add(new NewRecord(collection!, data));
+            if (await check.CheckAsync(invocation, collection!, item.GetProperty("data"), $"{path}.data", cancellationToken) is { } mismatch)
+            {
+                return mismatch;
+            }
+
+            batch.Add(new NewEntity(collection!, data));
         }
 
         var created = await records.CreateManyAsync(batch, invocation.Call.Principal.Id, cancellationToken);

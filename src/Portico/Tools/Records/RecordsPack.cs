@@ -8,23 +8,33 @@ using Portico.Storage;
 namespace Portico.Tools.Records;
 
 /// <summary>
-/// JSON records owned by a tenant: list, get, create (idempotent with a key), update (with
-/// optimistic concurrency), delete (confirmed) and bulk create. A tenant pack: every tool needs a tenant and
-/// reaches records only through <see cref="TenantRecords"/> over that tenant's <see cref="TenantData{TEntity}"/>.
+/// A tenant's structured data (the data pack, grown from the first records pack): models — named, versioned types with a
+/// JSON Schema, from the built-in catalog or defined by the tenant — and their entities (create, get, update with
+/// optimistic concurrency, delete confirmed, bulk create and update all-or-nothing). The first pack's record tools keep
+/// their names and work on the same rows (a record is an entity whose model is its collection). A tenant pack: every tool
+/// needs a tenant and reaches data only through <see cref="TenantModels"/> and <see cref="TenantEntities"/> over that
+/// tenant's <see cref="TenantData{TEntity}"/>.
 /// </summary>
-internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : TenantPack<RecordEntity, RecordEntityConfiguration>(scopes)
+internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : TenantPack<EntityRow, EntityRowConfiguration>(scopes), IMcpPack
 {
     private static readonly string ReadScope = Scopes.Read("records");
     private static readonly string WriteScope = Scopes.Write("records");
 
     public override string Name => "records";
 
+    /// <summary>The entities table (registered by the tenant pack) and the models table beside it.</summary>
+    public static new void AddServices(IServiceCollection services)
+    {
+        TenantPack<EntityRow, EntityRowConfiguration>.AddServices(services);
+        services.AddStoreEntity(new ModelRowConfiguration());
+    }
+
     /// <summary>The records tools predate the snake_case rule; clients call them by these names.</summary>
     protected override bool KeepsLegacyToolNames => true;
 
-    protected override IEnumerable<TenantTool<RecordEntity>> Tools => Build();
+    protected override IEnumerable<TenantTool<EntityRow>> Tools => Build().Concat(ModelTools()).Concat(EntityTools()).Concat(QueryTools());
 
-    private IEnumerable<TenantTool<RecordEntity>> Build()
+    private IEnumerable<TenantTool<EntityRow>> Build()
     {
         yield return Tool(new Tool
         {
@@ -93,8 +103,164 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
             Tier.ProPlus);
     }
 
-    private TenantTool<RecordEntity> Tool(Tool tool, RecordsToolHandler handler, string scope, IReadOnlyList<JsonObject> examples, Tier minimumTier = Tier.Basic)
-        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantRecords(data, time), cancellationToken))
+    private IEnumerable<TenantTool<EntityRow>> ModelTools()
+    {
+        yield return Tool(new Tool
+        {
+            Name = "list_models",
+            Title = "List models",
+            Description = "Lists the models (typed, versioned entity types) of the active group, and the built-in catalog's models with whether each is imported. Read from the store on every call: a model imported or defined a moment ago on any instance is listed.",
+            InputSchema = ModelSchemas.List,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.ListAsync, ReadScope, [new JsonObject()]);
+
+        yield return Tool(new Tool
+        {
+            Name = "import_model",
+            Title = "Import model",
+            Description = "Imports a ready model from the built-in catalog (list_models shows them) into the active group. Usable the moment this returns. Importing a model the group already has succeeds and changes nothing. System.* models are service-managed and refused with SERVICE_MANAGED.",
+            InputSchema = ModelSchemas.Import,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.ImportAsync, WriteScope, [new JsonObject { ["modelId"] = "Basic.Contact-1" }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "define_model",
+            Title = "Define model",
+            Description = "Defines a model of the active group: its id (Name-Version, e.g. \"Acme.Machine-1\"), the JSON Schema (2020-12) of its entities' attributes, display hints and the attribute paths to index. A stored model never changes: publish a changed schema as the next version. Usable the moment this returns.",
+            InputSchema = ModelSchemas.Define,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.DefineAsync, WriteScope,
+            [new JsonObject
+            {
+                ["modelId"] = "Acme.Machine-1",
+                ["schema"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["properties"] = new JsonObject { ["serial"] = new JsonObject { ["type"] = "string" }, ["power"] = new JsonObject { ["type"] = "number" } },
+                    ["required"] = new JsonArray("serial"),
+                },
+                ["display"] = new JsonObject { ["title"] = "serial" },
+                ["indexes"] = new JsonArray("serial"),
+            }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "get_model_library_status",
+            Title = "Get model library status",
+            Description = "The state of each model of the active group (ready: stored and used by every instance for the next call), the version loaded, a newer catalog version if there is one, and the catalog models not imported yet.",
+            InputSchema = ModelSchemas.Status,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.ModelTools.StatusAsync, ReadScope, [new JsonObject()]);
+    }
+
+    private IEnumerable<TenantTool<EntityRow>> EntityTools()
+    {
+        const string Id = "507f1f77bcf86cd799439011";
+        var contact = new JsonObject { ["name"] = "Ann Lee", ["email"] = "ann@example.com" };
+        yield return Tool(new Tool
+        {
+            Name = "create_entity",
+            Title = "Create entity",
+            Description = "Creates an entity of one of the group's models; its attributes must match the model's schema (VALIDATION_FAILED names each failing path). Pass an idempotencyKey to make retries safe.",
+            InputSchema = EntitySchemas.Create,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = false },
+        }, Records.EntityTools.CreateAsync, WriteScope, [new JsonObject { ["modelId"] = "Basic.Contact-1", ["attributes"] = contact.DeepClone() }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "get_entity",
+            Title = "Get entity",
+            Description = "Returns one entity of the active group by id (24 hex characters): its model, attributes and version.",
+            InputSchema = EntitySchemas.Get,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.EntityTools.GetAsync, ReadScope, [new JsonObject { ["id"] = Id }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "update_entity",
+            Title = "Update entity",
+            Description = "Replaces an entity's attributes (validated against its model) and increments its version. Pass expected_version (from get_entity): if another writer got there first, the call fails with CONFLICT carrying the current entity and version to rebase on.",
+            InputSchema = EntitySchemas.Update,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = false },
+        }, Records.EntityTools.UpdateAsync, WriteScope, [new JsonObject { ["id"] = Id, ["attributes"] = contact.DeepClone(), ["expected_version"] = 1 }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "delete_entity",
+            Title = "Delete entity",
+            Description = "Permanently deletes an entity of the active group. Requires confirm: true; without it nothing is deleted (CONFIRMATION_REQUIRED).",
+            InputSchema = EntitySchemas.Delete,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.EntityTools.DeleteAsync, WriteScope, [new JsonObject { ["id"] = Id, ["confirm"] = true }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "bulk_create_entities",
+            Title = "Bulk create entities",
+            Description = "Creates up to 1000 entities in one call, all or none: if any item is invalid or the write fails, nothing is stored. Requires the pro_plus plan.",
+            InputSchema = EntitySchemas.BulkCreate,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = false },
+        }, Records.EntityTools.BulkCreateAsync, WriteScope,
+            [new JsonObject { ["items"] = new JsonArray(new JsonObject { ["modelId"] = "Basic.Contact-1", ["attributes"] = contact.DeepClone() }) }],
+            Tier.ProPlus);
+
+        yield return Tool(new Tool
+        {
+            Name = "bulk_update_entities",
+            Title = "Bulk update entities",
+            Description = "Updates up to 1000 entities in one call, all or none: an invalid item, a missing entity or a version conflict (CONFLICT with that entity's current version) leaves every entity unchanged. Requires the pro_plus plan.",
+            InputSchema = EntitySchemas.BulkUpdate,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = false },
+        }, Records.EntityTools.BulkUpdateAsync, WriteScope,
+            [new JsonObject { ["items"] = new JsonArray(new JsonObject { ["id"] = Id, ["attributes"] = contact.DeepClone(), ["expected_version"] = 2 }) }],
+            Tier.ProPlus);
+    }
+
+    private IEnumerable<TenantTool<EntityRow>> QueryTools()
+    {
+        yield return Tool(new Tool
+        {
+            Name = "query_entities",
+            Title = "Query entities",
+            Description = "Finds entities of one model, filtered on attribute paths (eq, ne, lt, lte, gt, gte, in, contains, exists), sorted by an attribute or newest first, a page at a time (limit 1-100, nextCursor). Runs in the database.",
+            InputSchema = QuerySchemas.Query,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.QueryTools.QueryAsync, ReadScope,
+            [new JsonObject
+            {
+                ["modelId"] = "Industry.Meter-1",
+                ["filter"] = new JsonArray(new JsonObject { ["attributePath"] = "status", ["op"] = "eq", ["value"] = "online" }),
+                ["sort"] = new JsonObject { ["attributePath"] = "power", ["direction"] = "desc" },
+                ["limit"] = 20,
+            }]);
+
+        yield return Tool(new Tool
+        {
+            Name = "aggregate_entities",
+            Title = "Aggregate entities",
+            Description = "Computes count, sum, avg, min, max or distinct over the entities of one model (optionally filtered), grouped by attribute paths. Aliases default to <function>_<sanitised-path> (e.g. avg_power). Runs in the database.",
+            InputSchema = QuerySchemas.Aggregate,
+            Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+        }, Records.QueryTools.AggregateAsync, ReadScope,
+            [new JsonObject
+            {
+                ["modelId"] = "Industry.Meter-1",
+                ["aggregations"] = new JsonArray(new JsonObject { ["function"] = "count" }, new JsonObject { ["function"] = "avg", ["attributePath"] = "power" }),
+                ["groupByAttributePaths"] = new JsonArray("site"),
+            }]);
+    }
+
+    private TenantTool<EntityRow> Tool(Tool tool, ModelToolHandler handler, string scope, IReadOnlyList<JsonObject> examples)
+        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantModels(data.Of<ModelRow>(), time), cancellationToken))
+        {
+            RequiredScope = scope,
+            Write = scope == WriteScope,
+            Examples = examples,
+        };
+
+    private TenantTool<EntityRow> Tool(Tool tool, RecordsToolHandler handler, string scope, IReadOnlyList<JsonObject> examples, Tier minimumTier = Tier.Basic)
+        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantEntities(data, time), cancellationToken))
         {
             RequiredScope = scope,
             Write = scope == WriteScope,

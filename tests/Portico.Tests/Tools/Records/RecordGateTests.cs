@@ -72,6 +72,6 @@ public sealed class RecordGateTests
     private static async Task<int> CountAsync(PorticoTestServer server)
     {
         await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<RecordEntity>().CountAsync(r => r.TenantId == server.TenantId);
+        return await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<EntityRow>().CountAsync(r => r.TenantId == server.TenantId);
     }
 }

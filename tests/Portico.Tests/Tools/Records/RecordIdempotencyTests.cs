@@ -91,6 +91,6 @@ public sealed class RecordIdempotencyTests
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-        return await db.Set<RecordEntity>().CountAsync(r => r.TenantId == tenantId && r.IdempotencyKey == key);
+        return await db.Set<EntityRow>().CountAsync(r => r.TenantId == tenantId && r.IdempotencyKey == key);
     }
 }

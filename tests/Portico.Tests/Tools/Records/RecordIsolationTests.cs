@@ -160,7 +160,7 @@ public sealed class RecordIsolationTests
     }
 
     [Fact]
-    public void Records_are_reachable_only_through_TenantRecords()
+    public void Records_are_reachable_only_through_TenantEntities()
     {
         var source = Path.Combine(RepositoryRoot(), "src", "Portico");
         var files = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
@@ -170,25 +170,26 @@ public sealed class RecordIsolationTests
         // The entity type (needed for Set<>, queries and raw SQL mapping) is named only by the pack that owns it
         // (the entity, its configuration, the registration) and the one gate.
         Assert.Equal(
-            ["Tools/Records/RecordEntity.cs", "Tools/Records/RecordEntityConfiguration.cs", "Tools/Records/RecordsPack.cs", "Tools/Records/TenantRecords.cs"],
-            files.Where(f => f.Text.Contains("RecordEntity", StringComparison.Ordinal)).Select(f => f.Path).Order(StringComparer.Ordinal));
-        // Nobody opens the table directly: the tenant pack hands TenantRecords the tenant's TenantData.
-        Assert.Empty(files.Where(f => f.Text.Contains("Set<RecordEntity>", StringComparison.Ordinal)).Select(f => f.Path));
+            ["Tools/Records/EntityRow.cs", "Tools/Records/EntityRowConfiguration.cs", "Tools/Records/RecordsPack.cs", "Tools/Records/TenantEntities.cs"],
+            files.Where(f => f.Text.Contains("EntityRow", StringComparison.Ordinal)).Select(f => f.Path).Order(StringComparer.Ordinal));
+        // Nobody opens the table directly: the tenant pack hands TenantEntities the tenant's TenantData.
+        Assert.Empty(files.Where(f => f.Text.Contains("Set<EntityRow>", StringComparison.Ordinal)).Select(f => f.Path));
         // No raw SQL against the table outside the migrations.
         Assert.Equal(
-            ["Storage/StoreMigrations.cs"],
-            files.Where(f => System.Text.RegularExpressions.Regex.IsMatch(f.Text, @"\b(FROM|INTO|UPDATE|TABLE)\s+records\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
-                .Select(f => f.Path));
+            ["Storage/StoreMigrations.cs", "Tools/Records/EntityRowConfiguration.cs"],
+            files.Where(f => System.Text.RegularExpressions.Regex.IsMatch(f.Text, @"\b(FROM|INTO|UPDATE|TABLE)\s+(records|data_entities)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+                .Select(f => f.Path).Order(StringComparer.Ordinal));
 
-        // Handlers get TenantRecords and nothing that could open another tenant's records.
-        var handlers = typeof(Portico.Tools.Records.RecordTools).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
-        Assert.Equal(6, handlers.Length);
+        // Handlers get TenantEntities and nothing that could open another tenant's records.
+        var handlers = typeof(Portico.Tools.Records.RecordTools).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Concat(typeof(Portico.Tools.Records.EntityTools).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)).ToList();
+        Assert.Equal(12, handlers.Count);
         Assert.All(handlers, h => Assert.Equal(
-            [typeof(Portico.Catalog.ToolInvocation), typeof(Portico.Tools.Records.TenantRecords), typeof(CancellationToken)],
+            [typeof(Portico.Catalog.ToolInvocation), typeof(Portico.Tools.Records.TenantEntities), typeof(CancellationToken)],
             h.GetParameters().Select(p => p.ParameterType)));
-        // TenantRecords is made only from one tenant's data (which the tenant pack binds to the resolved tenant), never from a tenant id.
-        var constructor = Assert.Single(typeof(Portico.Tools.Records.TenantRecords).GetConstructors(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic));
-        Assert.Equal([typeof(Portico.Catalog.TenantData<Portico.Tools.Records.RecordEntity>), typeof(TimeProvider)], constructor.GetParameters().Select(p => p.ParameterType));
+        // TenantEntities is made only from one tenant's data (which the tenant pack binds to the resolved tenant), never from a tenant id.
+        var constructor = Assert.Single(typeof(Portico.Tools.Records.TenantEntities).GetConstructors(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic));
+        Assert.Equal([typeof(Portico.Catalog.TenantData<Portico.Tools.Records.EntityRow>), typeof(TimeProvider)], constructor.GetParameters().Select(p => p.ParameterType));
     }
 
     private static void AssertNotAvailable(JsonObject result, string tenantId)
@@ -281,7 +282,7 @@ public sealed class RecordIsolationTests
         {
             await using var scope = Server.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
-            return await db.Set<RecordEntity>().CountAsync(r => r.TenantId == tenantId && (collection == null || r.Collection == collection));
+            return await db.Set<EntityRow>().CountAsync(r => r.TenantId == tenantId && (collection == null || r.Model == collection));
         }
 
         public ValueTask DisposeAsync() => Server.DisposeAsync();

@@ -1,6 +1,6 @@
 namespace Portico.Tools.Records;
 
-internal enum RecordUpdateOutcome
+internal enum EntityUpdateOutcome
 {
     Updated,
     NotFound,

@@ -1,4 +1,4 @@
 namespace Portico.Tools.Records;
 
 /// <summary>A record to create: its collection and its data (a JSON object, as text).</summary>
-internal sealed record NewRecord(string Collection, string Data);
+internal sealed record NewEntity(string Model, string Data);
