@@ -21,8 +21,10 @@ internal sealed class RunCredentials(IServiceScopeFactory scopes, GrantRevocatio
         run.OwnerId = principal.Id;
         run.CredentialKind = principal.Kind;
         run.CredentialId = principal.CredentialId;
-        run.Scopes = string.Join(' ', principal.Scopes.Order(StringComparer.Ordinal));
+        run.Scopes = ScopesOf(principal);
     }
+
+    public static string ScopesOf(Principal principal) => string.Join(' ', principal.Scopes.Order(StringComparer.Ordinal));
 
     /// <summary>The run's owner as its credential allows now; throws <see cref="RunStoppedException"/> when it no longer does.</summary>
     public async Task<Principal> RestoreAsync(WorkflowRunEntity run, CancellationToken cancellationToken)

@@ -11,12 +11,14 @@ namespace Portico.Tools.Workflows;
 /// because their instance died), runs them (<see cref="WorkflowRunExecutor"/>), renews the leases of the runs it works on,
 /// and stops a run here when its row says it is no longer this instance's (cancelled on any instance, or taken over).
 /// The claim is one statement: on PostgreSQL it locks the rows it takes with <c>FOR UPDATE SKIP LOCKED</c>, so engines
-/// never wait on each other; SQLite has a single writer, which serializes claims.
+/// never wait on each other; SQLite has a single writer, which serializes claims. Due schedules are fired first
+/// (<see cref="WorkflowSchedules"/>), so their runs are claimed in the same round.
 /// </summary>
 internal sealed partial class WorkflowEngine(
     IServiceScopeFactory scopes,
     StoreConnection store,
     WorkflowRunExecutor executor,
+    WorkflowSchedules schedules,
     IOptionsMonitor<WorkflowOptions> options,
     TimeProvider time,
     ILogger<WorkflowEngine> logger) : BackgroundService
@@ -64,6 +66,7 @@ internal sealed partial class WorkflowEngine(
                     renewed = time.GetTimestamp();
                 }
 
+                await schedules.FireDueAsync(stoppingToken);
                 var free = settings.MaxConcurrentRuns - _running.Count;
                 if (free > 0)
                 {

@@ -105,6 +105,6 @@ internal static class WorkflowResults
     public static string Line(WorkflowRunEntity run)
         => $"- {run.Id} of {run.WorkflowId} v{run.WorkflowVersion.ToString(CultureInfo.InvariantCulture)}: {run.Status}{(run.FailedStep is null ? "" : $" at step '{run.FailedStep}'")}";
 
-    private static string? Timestamp(DateTimeOffset? time)
+    public static string? Timestamp(DateTimeOffset? time)
         => time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

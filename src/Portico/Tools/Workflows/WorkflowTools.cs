@@ -17,7 +17,7 @@ namespace Portico.Tools.Workflows;
 /// pipeline resolved) narrowed to the caller's own: another tenant's or user's workflow or run is not found, by the same
 /// query and answer as an id that never existed.
 /// </summary>
-internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, TimeProvider time)
+internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, TimeProvider time)
 {
     public async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
@@ -47,15 +47,26 @@ internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog cata
             return WorkflowResults.WorkflowNotFound(invocation, tenantId, id);
         }
 
+        var json = WorkflowResults.ToJson(workflow, withDefinition: true);
+        var firings = await WorkflowSchedules.NextFiringsAsync(Db(scope), tenantId, workflow.Id, cancellationToken);
+        foreach (var trigger in json["triggers"]!.AsArray().OfType<JsonObject>())
+        {
+            if (firings.TryGetValue((string)trigger["id"]!, out var next))
+            {
+                trigger["next_at"] = WorkflowResults.Timestamp(next);
+            }
+        }
+
         return ToolResults.Structured($"Workflow {workflow.Id} '{workflow.Name}' version {workflow.Version}, {(workflow.ActivatedAt is null ? "inactive" : "active")}:\n{workflow.Definition}",
-            new JsonObject { ["workflow"] = WorkflowResults.ToJson(workflow, withDefinition: true) });
+            new JsonObject { ["workflow"] = json });
     }
 
     public async ValueTask<CallToolResult> CreateAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
         var arguments = Arguments(invocation);
         var definition = WorkflowDefinition.FromJson(arguments);
-        if (await CheckAsync(invocation, definition, cancellationToken) is { } invalid)
+        var triggers = Triggers(arguments) ?? [WorkflowTrigger.NewManual()];
+        if ((await CheckAsync(invocation, definition, cancellationToken) ?? CheckTriggers(invocation, triggers, definition)) is { } invalid)
         {
             return invalid;
         }
@@ -71,13 +82,14 @@ internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog cata
             Description = (string?)arguments["description"],
             Version = 1,
             Definition = definition.ToJsonText(),
-            Triggers = WorkflowTrigger.ToJsonText(Triggers(arguments) ?? [WorkflowTrigger.NewManual()]),
+            Triggers = WorkflowTrigger.ToJsonText(triggers),
             CreatedAt = now,
             UpdatedAt = now,
         };
         var rows = new TenantData<WorkflowEntity>(Db(scope), tenantId);
         rows.Add(workflow);
         await rows.SaveChangesAsync(cancellationToken);
+        await schedules.ReplaceAsync(Db(scope), workflow, invocation.Call.Principal, cancellationToken);
         return ToolResults.Structured(
             $"Created workflow {workflow.Id} '{workflow.Name}' (version 1, {definition.Steps.Count} step(s)). It is inactive: call activate_workflow to let it run.",
             new JsonObject { ["workflow"] = WorkflowResults.ToJson(workflow, withDefinition: true) });
@@ -113,11 +125,17 @@ internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog cata
             }
         }
 
+        var given = Triggers(arguments);
+        if ((given is not null || redefined) && CheckTriggers(invocation, given ?? WorkflowTrigger.Parse(current.Triggers), definition) is { } invalidTriggers)
+        {
+            return invalidTriggers;
+        }
+
         var version = redefined ? current.Version + 1 : current.Version;
         var name = (string?)arguments["name"] ?? current.Name;
         var description = arguments.ContainsKey("description") ? (string?)arguments["description"] : current.Description;
         var definitionText = definition.ToJsonText();
-        var triggers = Triggers(arguments) is { } given ? WorkflowTrigger.ToJsonText(given) : current.Triggers;
+        var triggers = given is not null ? WorkflowTrigger.ToJsonText(given) : current.Triggers;
         var now = Now();
         // Compare-and-set on the version read: a concurrent update makes this one match nothing.
         var changed = await Workflows(scope, tenantId)
@@ -135,6 +153,12 @@ internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog cata
         }
 
         var updated = (await FindAsync(scope, tenantId, ownerId, id, cancellationToken))!;
+        if (given is not null)
+        {
+            // The schedules now act as whoever last defined them.
+            await schedules.ReplaceAsync(Db(scope), updated, invocation.Call.Principal, cancellationToken);
+        }
+
         return ToolResults.Structured(
             redefined ? $"Updated workflow {id}: now version {version}. Runs already started keep the version they started with." : $"Updated workflow {id} (version {version} unchanged).",
             new JsonObject { ["workflow"] = WorkflowResults.ToJson(updated, withDefinition: true) });
@@ -403,7 +427,49 @@ internal sealed class WorkflowTools(IServiceScopeFactory scopes, McpCatalog cata
     private static JsonObject Arguments(ToolInvocation invocation) => JsonNode.Parse(invocation.Arguments.GetRawText()) as JsonObject ?? [];
 
     private static List<WorkflowTrigger>? Triggers(JsonObject arguments)
-        => arguments["triggers"] is JsonArray triggers ? [.. triggers.Select(_ => WorkflowTrigger.NewManual())] : null;
+        => arguments["triggers"] is JsonArray triggers ? [.. triggers.OfType<JsonObject>().Select(WorkflowTrigger.New)] : null;
+
+    /// <summary>Schedules need the pro plan, a cron expression and time zone that fire, and an input the workflow's input_schema accepts.</summary>
+    private CallToolResult? CheckTriggers(ToolInvocation invocation, IReadOnlyList<WorkflowTrigger> triggers, WorkflowDefinition definition)
+    {
+        var scheduled = triggers.Where(t => t.Type == WorkflowTrigger.Schedule).ToList();
+        if (scheduled.Count == 0)
+        {
+            return null;
+        }
+
+        if (invocation.Tenant.Tier < Tier.Pro)
+        {
+            return ToolError.Result(ToolGate.TierRequired, $"Schedule triggers require tier '{Plans.Name(Tier.Pro)}' (current: '{Plans.Name(invocation.Tenant.Tier)}').",
+                "Upgrade the group's plan, or start runs with execute_workflow (manual triggers work on every plan).", invocation.Call.RequestId);
+        }
+
+        var problems = new JsonArray();
+        var inputSchema = definition.InputSchema is { } schema ? JsonSchemaCompiler.Compile(WorkflowDefinition.ToElement(schema)) : null;
+        for (var index = 0; index < triggers.Count; index++)
+        {
+            var trigger = triggers[index];
+            if (trigger.Type != WorkflowTrigger.Schedule)
+            {
+                continue;
+            }
+
+            var path = string.Create(CultureInfo.InvariantCulture, $"triggers[{index}]");
+            if (WorkflowSchedules.Check(trigger, time.GetUtcNow()) is { } problem)
+            {
+                problems.Add(Problem(path, $"Schedule trigger: {problem}"));
+            }
+
+            if (inputSchema?.Validate(WorkflowDefinition.ToElement(trigger.Input ?? [])) is { Count: > 0 } violations)
+            {
+                problems.Add(Problem($"{path}.input", $"Schedule trigger: its input does not meet the input_schema: {violations[0].Message}"));
+            }
+        }
+
+        return problems.Count == 0 ? null
+            : WorkflowResults.Invalid(invocation, (string)problems[0]!["path"]!, string.Join(" ", problems.Select(p => (string)p!["message"]!)),
+                "Fix the schedule triggers and call again; see docs/workflows.md.", problems);
+    }
 
     private static int? Integer(ToolInvocation invocation, string name)
         => invocation.Arguments.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;

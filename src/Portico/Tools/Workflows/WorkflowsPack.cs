@@ -26,11 +26,13 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         services.AddStoreEntity(new WorkflowEntityConfiguration());
         services.AddStoreEntity(new WorkflowRunEntityConfiguration());
         services.AddStoreEntity(new WorkflowStepEntityConfiguration());
+        services.AddStoreEntity(new WorkflowScheduleEntityConfiguration());
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName);
         services.AddSingleton<WorkflowTools>();
         services.AddSingleton<RunCredentials>();
         services.AddSingleton<WorkflowStepCaller>();
         services.AddSingleton<WorkflowRunExecutor>();
+        services.AddSingleton<WorkflowSchedules>();
         services.AddSingleton<WorkflowEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkflowEngine>());
     }
