@@ -114,10 +114,9 @@ internal sealed partial class WorkflowEngine(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var now = time.GetUtcNow();
             await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<WorkflowRunEntity>()
                 .Where(r => ids.Contains(r.Id) && r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseHolder, (string?)null).SetProperty(r => r.LeaseUntil, now), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseHolder, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or OperationCanceledException)
         {
@@ -158,7 +157,7 @@ internal sealed partial class WorkflowEngine(
         }, CancellationToken.None);
     }
 
-    /// <summary>Takes up to <paramref name="limit"/> due runs: queued and due, or running with a lease that ran out.</summary>
+    /// <summary>Takes up to <paramref name="limit"/> due runs: queued and due, or running with a lease that was given up or ran out.</summary>
     private async Task<List<string>> ClaimAsync(int limit, WorkflowOptions settings, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -173,7 +172,8 @@ internal sealed partial class WorkflowEngine(
                 started_at = COALESCE(started_at, @now), updated_at = @now
             WHERE id IN (
                 SELECT id FROM workflow_runs
-                WHERE (status = '{RunStatuses.Queued}' AND due_at <= @now) OR (status = '{RunStatuses.Running}' AND lease_until < @now)
+                WHERE (status = '{RunStatuses.Queued}' AND due_at <= @now)
+                   OR (status = '{RunStatuses.Running}' AND (lease_holder IS NULL OR lease_until < @now))
                 ORDER BY due_at LIMIT @limit{skipLocked})
             RETURNING id
             """;

@@ -67,7 +67,12 @@ internal sealed partial class WorkflowRunExecutor(
     private async Task RunStepsAsync(WorkflowRunEntity run, WorkflowDefinition definition, List<WorkflowStepEntity> recorded, string holder, CancellationToken cancellationToken)
     {
         var outputs = new JsonObject();
-        var scope = new JsonObject { ["input"] = JsonNode.Parse(run.Input), ["steps"] = outputs };
+        var scope = new JsonObject
+        {
+            ["input"] = JsonNode.Parse(run.Input),
+            ["steps"] = outputs,
+            ["run"] = new JsonObject { ["id"] = run.Id, ["workflow_id"] = run.WorkflowId, ["workflow_version"] = run.WorkflowVersion },
+        };
         for (var index = 0; index < definition.Steps.Count; index++)
         {
             var step = definition.Steps[index];

@@ -8,7 +8,7 @@ namespace Portico.Tools.Workflows;
 
 /// <summary>
 /// The argument templates of workflow steps (docs/workflows.md): <c>{{ input.x }}</c> and <c>{{ steps.fetch.output.items[0].id }}</c>
-/// read the run's input and earlier steps' outputs. A string that is one placeholder becomes the value it names (any JSON
+/// read the run's input and earlier steps' outputs; <c>{{ run.id }}</c> names the run (an idempotency key that holds across retries and takeovers). A string that is one placeholder becomes the value it names (any JSON
 /// value); placeholders inside other text are replaced by the value's text. Paths only read: no expressions, no calls.
 /// </summary>
 internal static partial class WorkflowTemplate
@@ -99,13 +99,14 @@ internal static partial class WorkflowTemplate
         return $"Template '{{{{ {path} }}}}': {where} has no {what} ({where} is {kind}).";
     }
 
-    /// <summary><c>input…</c> or <c>steps.&lt;an earlier step&gt;.output…</c>.</summary>
+    /// <summary><c>input…</c>, <c>steps.&lt;an earlier step&gt;.output…</c>, or the run's own ids (for idempotency keys).</summary>
     private static void CheckRoot(List<object> segments, IReadOnlyCollection<string> earlierSteps)
     {
         var path = Format(segments);
         switch (segments)
         {
             case ["input", ..]:
+            case ["run", "id" or "workflow_id" or "workflow_version"]:
                 return;
             case ["steps", string step, "output", ..] when earlierSteps.Contains(step):
                 return;
@@ -114,7 +115,7 @@ internal static partial class WorkflowTemplate
             case ["steps", string, ..]:
                 throw new WorkflowTemplateException($"Template '{{{{ {path} }}}}': read a step's result as steps.<name>.output….");
             default:
-                throw new WorkflowTemplateException($"Template '{{{{ {path} }}}}' must start with 'input' or 'steps'.");
+                throw new WorkflowTemplateException($"Template '{{{{ {path} }}}}' must start with 'input' or 'steps' (or be run.id, run.workflow_id or run.workflow_version).");
         }
     }
 
