@@ -17,6 +17,7 @@ using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
 using Portico.Tools.Records;
 using Portico.Tools.Session;
+using Portico.Tools.Workflows;
 
 namespace Portico;
 
@@ -100,6 +101,7 @@ public static class Program
         services.AddMcpPack<SessionPack>();
         services.AddMcpPack<CatalogPack>();
         services.AddMcpPack<RecordsPack>();
+        services.AddMcpPack<WorkflowsPack>();
         if (conformance)
         {
             services.AddMcpPack<ConformancePack>();

@@ -59,7 +59,7 @@ internal abstract partial class TenantPack<TEntity, TConfiguration>(IServiceScop
 
             catalog.AddTool(new ToolDefinition
             {
-                Tool = WithTenantArgument(tool.Tool),
+                Tool = TenantArgument.AddTo(tool.Tool),
                 Handler = Bind(tool.Handler),
                 Owner = catalog.CurrentOwner,
                 RequiredScope = tool.RequiredScope,
@@ -79,20 +79,6 @@ internal abstract partial class TenantPack<TEntity, TConfiguration>(IServiceScop
         await using var scope = scopes.CreateAsyncScope();
         return await handler(invocation, new TenantData<TEntity>(scope.ServiceProvider.GetRequiredService<PorticoDbContext>(), tenant.TenantId), cancellationToken);
     };
-
-    /// <summary>Every tenant tool takes the optional <c>tenantId</c> the pipeline reads; the pack's schema leaves it out.</summary>
-    private static Tool WithTenantArgument(Tool tool)
-    {
-        var schema = JsonNode.Parse(tool.InputSchema.GetRawText())!.AsObject();
-        var properties = schema["properties"] as JsonObject ?? (JsonObject)(schema["properties"] = new JsonObject());
-        properties["tenantId"] ??= new JsonObject
-        {
-            ["type"] = "string",
-            ["description"] = "The group (tenant) to act on, from get-session-context.groups[].groupId. Defaults to the active group.",
-        };
-        tool.InputSchema = JsonSerializer.SerializeToElement(schema, McpJson.Options.GetTypeInfo(typeof(JsonObject)));
-        return tool;
-    }
 
     [GeneratedRegex("^[a-z][a-z0-9]*(_[a-z0-9]+)*$")]
     private static partial Regex SnakeCase();

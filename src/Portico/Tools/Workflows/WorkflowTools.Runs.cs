@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ModelContextProtocol.Protocol;
+using Portico.Access;
+using Portico.Catalog;
+using Portico.Policy;
+using Portico.Schema;
+using Portico.Storage;
+
+namespace Portico.Tools.Workflows;
+
+/// <summary>The tools of runs: execute_workflow, get_run_status, list_runs, cancel_run.</summary>
+internal sealed partial class WorkflowTools
+{
+    public async ValueTask<CallToolResult> ExecuteAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var arguments = Arguments(invocation);
+        await using var scope = Open(invocation, out var tenantId, out var ownerId);
+        var id = (string)arguments["workflow_id"]!;
+        if (await FindAsync(scope, tenantId, ownerId, id, cancellationToken) is not { } workflow)
+        {
+            return WorkflowResults.WorkflowNotFound(invocation, tenantId, id);
+        }
+
+        if (workflow.ActivatedAt is null)
+        {
+            return WorkflowResults.NotActivated(invocation, workflow);
+        }
+
+        var triggerId = (string?)arguments["trigger_id"];
+        var trigger = WorkflowTrigger.Parse(workflow.Triggers).FirstOrDefault(t => triggerId is null ? t.Type == WorkflowTrigger.Manual : t.Id == triggerId);
+        if (trigger is null)
+        {
+            return WorkflowResults.NoTrigger(invocation, workflow, triggerId);
+        }
+
+        var input = arguments["input"] as JsonObject ?? [];
+        var definition = WorkflowDefinition.Parse(workflow.Definition);
+        if (definition.InputSchema is { } inputSchema
+            && JsonSchemaCompiler.Compile(WorkflowDefinition.ToElement(inputSchema)).Validate(WorkflowDefinition.ToElement(input)) is { Count: > 0 } violations)
+        {
+            return WorkflowResults.Invalid(invocation, "input" + violations[0].Path,
+                $"The input does not meet the workflow's input_schema: {string.Join(" ", violations.Take(5).Select(v => v.Message))}",
+                "get_workflow shows the input_schema; pass input that meets it.",
+                [.. violations.Select(v => (JsonNode)new JsonObject { ["path"] = v.Path, ["message"] = v.Message })]);
+        }
+
+        var now = Now();
+        var run = new WorkflowRunEntity
+        {
+            TenantId = tenantId,
+            Id = Ids.New(),
+            WorkflowId = workflow.Id,
+            WorkflowVersion = workflow.Version,
+            Definition = workflow.Definition,
+            TriggerId = trigger.Id,
+            OwnerId = ownerId,
+            CredentialKind = "",
+            Scopes = "",
+            Status = RunStatuses.Queued,
+            Input = input.ToJsonString(),
+            DueAt = now,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        RunCredentials.Capture(invocation.Call.Principal, run);
+        var runs = new TenantData<WorkflowRunEntity>(Db(scope), tenantId);
+        runs.Add(run);
+        await runs.SaveChangesAsync(cancellationToken);
+        engine.Wake();
+        return ToolResults.Structured($"Started run {run.Id} of workflow {workflow.Id} '{workflow.Name}' (version {workflow.Version}); it is queued. Follow it with get_run_status.",
+            new JsonObject { ["run_id"] = run.Id, ["workflow_id"] = workflow.Id, ["workflow_version"] = workflow.Version, ["trigger_id"] = trigger.Id, ["status"] = run.Status });
+    }
+
+    public async ValueTask<CallToolResult> GetRunAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(invocation, out var tenantId, out var ownerId);
+        var id = invocation.GetString("run_id")!;
+        var run = await Runs(scope, tenantId).AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.OwnerId == ownerId, cancellationToken);
+        if (run is null)
+        {
+            return WorkflowResults.RunNotFound(invocation, tenantId, id);
+        }
+
+        var steps = await new TenantData<WorkflowStepEntity>(Db(scope), tenantId).Rows.AsNoTracking().Where(s => s.RunId == id).ToListAsync(cancellationToken);
+        var json = WorkflowResults.ToJson(run, steps);
+        var text = new StringBuilder($"Run {run.Id}: {run.Status}");
+        if (run.Error is not null)
+        {
+            text.Append(" — ").Append(run.Error);
+        }
+
+        foreach (var step in json["steps"]!.AsArray())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n- {(string?)step!["name"]} ({(string?)step["tool"]}): {(string?)step["status"]}");
+        }
+
+        return ToolResults.Structured(text.ToString(), new JsonObject { ["run"] = json });
+    }
+
+    public async ValueTask<CallToolResult> ListRunsAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(invocation, out var tenantId, out var ownerId);
+        var query = Runs(scope, tenantId).AsNoTracking().Where(r => r.OwnerId == ownerId);
+        if (invocation.GetString("workflow_id") is { } workflowId)
+        {
+            query = query.Where(r => r.WorkflowId == workflowId);
+        }
+
+        if (invocation.GetString("status") is { } status)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+
+        var runs = await query.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).Take(Integer(invocation, "limit") ?? 20).ToListAsync(cancellationToken);
+        var text = new StringBuilder(runs.Count == 0 ? $"No runs of yours in group '{tenantId}' match." : $"{runs.Count} run(s), newest first:");
+        foreach (var run in runs)
+        {
+            text.Append('\n').Append(WorkflowResults.Line(run));
+        }
+
+        return ToolResults.Structured(text.ToString(), new JsonObject
+        {
+            ["tenantId"] = tenantId,
+            ["runs"] = new JsonArray([.. runs.Select(r => (JsonNode)WorkflowResults.ToJson(r, null))]),
+        });
+    }
+
+    public async ValueTask<CallToolResult> CancelRunAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        await using var scope = Open(invocation, out var tenantId, out var ownerId);
+        var id = invocation.GetString("run_id")!;
+        var now = Now();
+        var cancelled = await Runs(scope, tenantId).Where(r => r.Id == id && r.OwnerId == ownerId && RunStatuses.Active.Contains(r.Status))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatuses.Cancelled)
+                .SetProperty(r => r.Error, "Cancelled with cancel_run.")
+                .SetProperty(r => r.FinishedAt, now)
+                .SetProperty(r => r.UpdatedAt, now)
+                .SetProperty(r => r.LeaseHolder, (string?)null)
+                .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        var run = await Runs(scope, tenantId).AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.OwnerId == ownerId, cancellationToken);
+        if (run is null)
+        {
+            return WorkflowResults.RunNotFound(invocation, tenantId, id);
+        }
+
+        if (cancelled == 0)
+        {
+            return ToolError.Result("RUN_ENDED", $"Run '{id}' already ended ({run.Status}); nothing was cancelled.", "get_run_status shows how it ended.", invocation.Call.RequestId,
+                new JsonObject { ["run_id"] = id, ["status"] = run.Status });
+        }
+
+        engine.CancelHere(id);
+        return ToolResults.Structured($"Cancelled run {id}: the step in progress is stopped and no further step runs.",
+            new JsonObject { ["run"] = WorkflowResults.ToJson(run, null) });
+    }
+}
