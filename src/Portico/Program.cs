@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Portico.Access;
+using Portico.Connectors;
 using Portico.Gateway;
 using Portico.Health;
 using Portico.Hosting;
@@ -68,6 +69,7 @@ public static class Program
         builder.Services.AddPorticoTasks(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
+        builder.Services.AddPorticoConnectors(builder.Configuration);
         builder.Services.AddPorticoPortal();
         AddPacks(builder.Services, settings.Conformance);
         overrideServices?.Invoke(builder.Services);
@@ -91,6 +93,7 @@ public static class Program
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
         app.MapPorticoGateway();
+        app.MapPorticoConnectors();
         app.MapPorticoIntegrations();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();

@@ -1,0 +1,15 @@
+using ModelContextProtocol.Protocol;
+
+namespace Portico.Connectors;
+
+/// <summary>One OpenAPI operation as a tool: the tool as listed, and how a call becomes the HTTP request.</summary>
+internal sealed record ConnectorOperation(Tool Tool, string OperationId, HttpMethod Method, string Path, IReadOnlyList<ConnectorParameter> Parameters, bool HasBody)
+{
+    /// <summary>The argument carrying the JSON request body.</summary>
+    public const string BodyProperty = "body";
+
+    /// <summary>The argument the pipeline's confirmation step reads on destructive tools.</summary>
+    public const string ConfirmProperty = "confirm";
+
+    public bool ReadOnly => Method == HttpMethod.Get || Method == HttpMethod.Head;
+}
