@@ -17,6 +17,9 @@ internal static class ConnectorOperations
 {
     public const int MaxOperations = 1000;
 
+    /// <summary>The <c>$defs</c> entry of an output schema for Portico's error envelope: no OpenAPI component can be named so ('/').</summary>
+    private const string ErrorDefinition = "portico/error";
+
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
     /// <summary>Names the pipeline itself reads from the arguments; a parameter so named is renamed <c>&lt;in&gt;_&lt;name&gt;</c>.</summary>
@@ -266,12 +269,22 @@ internal static class ConnectorOperations
                 return null;
             }
 
-            if (used.Count > 0)
+            // A failed call answers with Portico's error envelope as structured content, and clients check structured content
+            // against the output schema even on errors (the TypeScript SDK does): so the schema admits either.
+            var defs = used.Count > 0 ? schemas.Definitions(used) : new JsonObject();
+            defs[ErrorDefinition] = new JsonObject
             {
-                schema["$defs"] = schemas.Definitions(used);
-            }
-
-            return JsonSerializer.SerializeToElement(schema, McpJson.Options.GetTypeInfo(typeof(JsonObject)));
+                ["type"] = "object",
+                ["required"] = new JsonArray("error"),
+                ["properties"] = new JsonObject { ["error"] = new JsonObject { ["type"] = "object", ["required"] = new JsonArray("code", "message") } },
+            };
+            var output = new JsonObject
+            {
+                ["type"] = "object",
+                ["anyOf"] = new JsonArray(schema, new JsonObject { ["$ref"] = "#/$defs/portico~1error" }),
+                ["$defs"] = defs,
+            };
+            return JsonSerializer.SerializeToElement(output, McpJson.Options.GetTypeInfo(typeof(JsonObject)));
         }
 
         return null;

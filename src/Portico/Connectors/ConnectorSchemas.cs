@@ -25,15 +25,16 @@ internal sealed class ConnectorSchemas(JsonObject document)
         var pending = new Queue<string>(used);
         while (pending.TryDequeue(out var token))
         {
-            if (defs.ContainsKey(token))
+            // The reference keeps the pointer's escaped token; the key is the name it stands for.
+            var name = token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (defs.ContainsKey(name))
             {
                 continue;
             }
 
             var more = new HashSet<string>(StringComparer.Ordinal);
-            var name = token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            defs[token] = _components?[name] is { } component ? Rewrite(component, more, 0) : new JsonObject();
-            foreach (var next in more.Where(n => !defs.ContainsKey(n)))
+            defs[name] = _components?[name] is { } component ? Rewrite(component, more, 0) : new JsonObject();
+            foreach (var next in more)
             {
                 pending.Enqueue(next);
             }
