@@ -16,6 +16,7 @@ using Portico.Telemetry;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
+using Portico.Tools.Integrations;
 using Portico.Tools.Records;
 using Portico.Tools.Session;
 
@@ -107,6 +108,7 @@ public static class Program
         services.AddMcpPack<SessionPack>();
         services.AddMcpPack<CatalogPack>();
         services.AddMcpPack<RecordsPack>();
+        services.AddMcpPack<IntegrationsPack>();
         if (conformance)
         {
             services.AddMcpPack<ConformancePack>();

@@ -13,7 +13,8 @@ namespace Portico.Connectors;
 /// (<see cref="ConnectorTopics.Connectors"/>), so every instance serves the new tools without a restart. A document is
 /// parsed, normalized and built into tools before it is stored: one that cannot be served is refused with the reason.
 /// </summary>
-internal sealed partial class ConnectorAdmin(PorticoDbContext db, TimeProvider time, OutboundHttpClient http, int maxDocumentBytes)
+internal sealed partial class ConnectorAdmin(PorticoDbContext db, TimeProvider time, OutboundHttpClient http, int maxDocumentBytes,
+    Integrations.IntegrationRegistry? integrations = null)
 {
     public const string Hint = "See 'portico connectors add --help'.";
 
@@ -22,12 +23,18 @@ internal sealed partial class ConnectorAdmin(PorticoDbContext db, TimeProvider t
         var name = input.Name ?? "";
         if (!NamePattern().IsMatch(name) || name.Contains("__", StringComparison.Ordinal))
         {
-            throw new ConnectorException($"The connector name '{name}' is invalid.", "Use 1 to 32 of a-z, 0-9, '-' and '_' (no '__'), starting with a letter or digit: it prefixes the tools' names.");
+            throw new ConnectorException($"The connector name '{name}' is invalid.", "Use 1 to 32 of a-z, 0-9 and '-', starting with a letter or digit: it prefixes the tools' names and names its integration.");
         }
 
         if (await db.Set<ConnectorRecord>().AnyAsync(c => c.Name == name, cancellationToken))
         {
             throw new ConnectorException($"A connector named '{name}' already exists.", $"Reload it with 'portico connectors reload --name {name}', or remove it first.", StatusCodes.Status409Conflict);
+        }
+
+        // A connector's integration is named as the connector; a pack's own integration keeps its name.
+        if (integrations?.IsDeclared(name) == true)
+        {
+            throw new ConnectorException($"The integration name '{name}' is taken by a pack.", "Pick another name for the connector.", StatusCodes.Status409Conflict);
         }
 
         // Both prefix tools with their name: one name for two sources would make their tools collide.
@@ -127,6 +134,6 @@ internal sealed partial class ConnectorAdmin(PorticoDbContext db, TimeProvider t
     private static ConnectorException NotFound(string name)
         => new($"No connector named '{name}'.", "List the connectors with 'portico connectors list' (or GET /admin/api/connectors).", StatusCodes.Status404NotFound);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

@@ -19,13 +19,14 @@ internal sealed partial class ConnectorCalls(ConnectorHttp http, ILogger<Connect
 {
     private const int MaxMessageChars = 1000;
 
-    public async ValueTask<CallToolResult> CallAsync(ConnectorDefinition connector, ConnectorOperation operation, ToolInvocation invocation, CancellationToken cancellationToken)
+    public async ValueTask<CallToolResult> CallAsync(ConnectorDefinition connector, ConnectorOperation operation, ToolInvocation invocation, string? secret,
+        CancellationToken cancellationToken)
     {
         var requestId = invocation.Call.RequestId;
         HttpRequestMessage request;
         try
         {
-            request = Build(connector, operation, invocation.Arguments);
+            request = Build(connector, operation, invocation.Arguments, secret);
         }
         catch (ConnectorException ex)
         {
@@ -57,7 +58,7 @@ internal sealed partial class ConnectorCalls(ConnectorHttp http, ILogger<Connect
     }
 
     /// <summary>The HTTP request for these arguments; a <see cref="ConnectorException"/> names an argument that cannot be sent safely.</summary>
-    public static HttpRequestMessage Build(ConnectorDefinition connector, ConnectorOperation operation, JsonElement arguments)
+    public static HttpRequestMessage Build(ConnectorDefinition connector, ConnectorOperation operation, JsonElement arguments, string? secret)
     {
         var path = new StringBuilder(operation.Path);
         var query = new StringBuilder();
@@ -81,6 +82,8 @@ internal sealed partial class ConnectorCalls(ConnectorHttp http, ILogger<Connect
 
                     path.Replace("{" + parameter.Name + "}", Uri.EscapeDataString(segment));
                     break;
+                case "query" when secret is not null && connector.Connection is { Kind: ConnectorConnection.QueryKey } key && key.ParameterName == parameter.Name:
+                    break;
                 case "query":
                     foreach (var item in value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToArray() : [value])
                     {
@@ -101,8 +104,22 @@ internal sealed partial class ConnectorCalls(ConnectorHttp http, ILogger<Connect
             }
         }
 
+        // The tenant's secret goes where the scheme says, and no argument may stand in for it.
+        var credential = secret is not null ? connector.Connection : null;
+        if (credential is { Kind: ConnectorConnection.HeaderKey } header)
+        {
+            headers.RemoveAll(h => string.Equals(h.Item1, header.ParameterName, StringComparison.OrdinalIgnoreCase));
+        }
+
         var baseUrl = connector.BaseUrl.AbsoluteUri.TrimEnd('/');
         var request = new HttpRequestMessage(operation.Method, new Uri(baseUrl + path + query, UriKind.Absolute));
+        if (credential is not null)
+        {
+            // After the arguments' query, built apart so the secret is appended once, last.
+            var withSecret = new StringBuilder(query.ToString());
+            credential.Apply(request, withSecret, secret!);
+            request.RequestUri = new Uri(baseUrl + path + withSecret, UriKind.Absolute);
+        }
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
         foreach (var (name, text) in headers)

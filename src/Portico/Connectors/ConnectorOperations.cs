@@ -32,7 +32,8 @@ internal static class ConnectorOperations
         "Upgrade", "TE", "Trailer", "Keep-Alive", "Expect",
     };
 
-    public static (IReadOnlyList<ConnectorOperation> Operations, IReadOnlyList<(string Tool, string Problem)> Refused) Build(string connector, JsonObject document)
+    public static (IReadOnlyList<ConnectorOperation> Operations, IReadOnlyList<(string Tool, string Problem)> Refused) Build(string connector, JsonObject document,
+        ConnectorConnection? connection)
     {
         var operations = new List<ConnectorOperation>();
         var refused = new List<(string, string)>();
@@ -73,7 +74,10 @@ internal static class ConnectorOperations
 
                 try
                 {
-                    operations.Add(BuildOne(document, schemas, name, operationId, method, path, item, operation));
+                    operations.Add(BuildOne(document, schemas, name, operationId, method, path, item, operation) with
+                    {
+                        NeedsConnection = connection?.NeededBy(document, operation) == true,
+                    });
                 }
                 catch (ConnectorException ex)
                 {
@@ -239,7 +243,7 @@ internal static class ConnectorOperations
                 OpenWorldHint = true,
             },
         };
-        return new ConnectorOperation(tool, operationId, new HttpMethod(upper), path, parameters, hasBody);
+        return new ConnectorOperation(tool, operationId, new HttpMethod(upper), path, parameters, hasBody, NeedsConnection: false);
     }
 
     /// <summary>The first 2xx JSON response's schema when it is an object (MCP's structured output must be one).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Portico.Integrations;
 using Portico.Security;
 using Portico.Storage;
 
@@ -14,8 +15,11 @@ internal static class ConnectorServiceCollectionExtensions
         services.AddSingleton<ConnectorHttp>();
         services.AddSingleton<ConnectorCalls>();
         services.AddSingleton<ConnectorToolSource>();
+        // A connector's security scheme is an integration tenants connect in the portal.
+        services.AddSingleton<IIntegrationSource>(sp => sp.GetRequiredService<ConnectorToolSource>());
         services.AddScoped(sp => new ConnectorAdmin(sp.GetRequiredService<PorticoDbContext>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ConnectorHttp>().Client(), sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.MaxDocumentBytes));
+            sp.GetRequiredService<ConnectorHttp>().Client(), sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.MaxDocumentBytes,
+            sp.GetRequiredService<IntegrationRegistry>()));
         services.AddHostedService<ConnectorLoader>();
         return services.AddConnectorStoreTopics();
     }

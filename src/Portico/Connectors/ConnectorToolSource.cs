@@ -1,5 +1,6 @@
 using Portico.Access;
 using Portico.Catalog;
+using Portico.Integrations;
 using Portico.Schema;
 
 namespace Portico.Connectors;
@@ -10,8 +11,10 @@ namespace Portico.Connectors;
 /// tools/list_changed to open sessions. Calls go through the policy pipeline first (scope <c>portico/integrations.read</c> for
 /// GET and HEAD, <c>.write</c> otherwise); <see cref="ConnectorCalls"/> is only their last step.
 /// </summary>
-internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<ConnectorToolSource> logger) : IDynamicToolSource
+internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<ConnectorToolSource> logger) : IDynamicToolSource, IIntegrationSource
 {
+    private IReadOnlyList<IntegrationDefinition> _integrations = [];
+
     private readonly Lock _lock = new();
     private Dictionary<string, (ConnectorDefinition Definition, IReadOnlyList<ToolDefinition> Tools, IReadOnlyList<UnavailableTool> Refused)> _connectors = new(StringComparer.Ordinal);
     private IReadOnlyList<ToolDefinition> _tools = [];
@@ -22,6 +25,9 @@ internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<
     public IReadOnlyList<UnavailableTool> Unavailable => _unavailable;
 
     public event Action? Changed;
+
+    /// <summary>The integrations of the connectors whose documents name a supported security scheme.</summary>
+    public IReadOnlyList<IntegrationDefinition> Integrations => _integrations;
 
     /// <summary>The connectors served now.</summary>
     public IReadOnlyList<ConnectorDefinition> Connectors()
@@ -58,7 +64,7 @@ internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<
                 {
                     // A stored document that no longer builds (never expected: it built when stored) is reported, not served.
                     LogUnusable(logger, record.Name, ex.Message);
-                    next[record.Name] = (new ConnectorDefinition(record.Name, record.Name, null, new Uri("https://invalid.invalid/"), Stamp(record), [], []), [],
+                    next[record.Name] = (new ConnectorDefinition(record.Name, record.Name, null, new Uri("https://invalid.invalid/"), Stamp(record), [], [], null), [],
                         [new UnavailableTool(record.Name + VendorToolNames.Separator + "*", "CONNECTOR_UNUSABLE", $"Connector '{record.Name}' cannot be served: {ex.Message}", ex.Hint)]);
                 }
             }
@@ -72,6 +78,7 @@ internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<
             _connectors = next;
             _tools = [.. next.Values.SelectMany(c => c.Item2)];
             _unavailable = [.. next.Values.SelectMany(c => c.Item3)];
+            _integrations = [.. next.Values.Select(c => c.Item1.Integration).OfType<IntegrationDefinition>()];
         }
 
         Changed?.Invoke();
@@ -110,7 +117,11 @@ internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<
                 RequiredScope = operation.ReadOnly ? Scopes.Read("integrations") : Scopes.Write("integrations"),
                 Write = !operation.ReadOnly,
                 InputValidator = validator,
-                Handler = (invocation, cancellationToken) => calls.CallAsync(connector, operation, invocation, cancellationToken),
+                // The pipeline has checked the tenant's connection (INTEGRATION_NOT_CONFIGURED with the portal link) before this runs.
+                Integration = operation.NeedsConnection ? connector.Name : null,
+                NeedsTenant = operation.NeedsConnection,
+                Handler = async (invocation, cancellationToken) => await calls.CallAsync(connector, operation, invocation,
+                    operation.NeedsConnection ? await invocation.Integrations.GetSecretAsync(connector.Name, cancellationToken) : null, cancellationToken),
             });
         }
 
