@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using System.CommandLine;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Portico.Integrations;
 using Portico.Storage;
 
