@@ -94,6 +94,31 @@ public sealed class ConnectorConnectionTests
         Assert.Single(vault.Requests, r => r.Path == "/items");
     }
 
+    [Fact]
+    public async Task The_cli_sets_a_connector_connection_like_any_integration()
+    {
+        using var sandbox = new Portico.Tests.Cli.CliSandbox();
+        var file = Path.Combine(Path.GetTempPath(), $"vault-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, VaultDocument(new Uri("https://vault.example.com")), Ct);
+        try
+        {
+            var tenant = await sandbox.CreateTenantAsync();
+            var added = await sandbox.RunAsync("connectors", "add", "--name", "vault", "--file", file);
+            var set = await sandbox.RunAsync("integrations", "set", "--tenant", tenant, "--name", "vault", "--secret", "vk_live_9", "--json");
+            var listed = await sandbox.RunAsync("integrations", "list", "--tenant", tenant, "--json");
+
+            Assert.True(added.ExitCode == 0, added.Error);
+            Assert.True(set.ExitCode == 0, set.Error);
+            Assert.Contains("\"vault\"", listed.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("vk_live_9", listed.Output + set.Output, StringComparison.Ordinal);
+            Assert.Equal(0L, await TestStores.ScalarAsync(sandbox.Store, "SELECT COUNT(*) FROM tenant_integrations WHERE CAST(secret AS TEXT) LIKE '%vk_live_9%'"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("""{ "type": "apiKey", "in": "query", "name": "api_key" }""", "/items?q=1&api_key=s%20k", null)]
     [InlineData("""{ "type": "http", "scheme": "bearer" }""", "/items?q=1&api_key=forged", "Bearer s k")]
