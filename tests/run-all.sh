@@ -4,7 +4,8 @@
 #   bash tests/run-all.sh
 #
 # Stages, in order; the first failing stage stops the run with a message naming it:
-#   prereqs      scripts/install-prereqs.sh (idempotent; installs only what is missing)
+#   prereqs      scripts/install-prereqs.sh (idempotent; installs only what is missing), the npm tools of the
+#                portal and connector tests (tests/e2e/portal-tools.sh, tests/e2e/connector-tools.sh)
 #   build        dotnet build -c Release Portico.slnx (warnings are errors)
 #   format       dotnet format Portico.slnx --verify-no-changes
 #   unit         dotnet test Portico.slnx -c Release --no-build (xunit v3, SQLite stores)
@@ -46,7 +47,7 @@ trap 'rm -rf "$LOG_DIR"' EXIT
 
 declare -A STAGE_CMD=(
   # the packages and tools the tests need: Debian (chromium, postgresql, …) and npm (the portal tests' axe-core and client)
-  [prereqs]="bash scripts/install-prereqs.sh && bash tests/e2e/portal-tools.sh"
+  [prereqs]="bash scripts/install-prereqs.sh && bash tests/e2e/portal-tools.sh && bash tests/e2e/connector-tools.sh"
   [build]="dotnet build -c Release Portico.slnx"
   # after the build, so no second restore is needed
   [format]="dotnet format Portico.slnx --verify-no-changes --no-restore"

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Memory;
 using Portico.Access;
+using Portico.Connectors;
 using Portico.Gateway;
 using Portico.Health;
 using Portico.Hosting;
@@ -15,6 +16,7 @@ using Portico.Telemetry;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
+using Portico.Tools.Integrations;
 using Portico.Tools.Records;
 using Portico.Tools.Session;
 using Portico.Tools.Workflows;
@@ -64,6 +66,7 @@ public static class Program
         builder.Services.AddPorticoTasks(builder.Configuration);
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
+        builder.Services.AddPorticoConnectors(builder.Configuration);
         builder.Services.AddPorticoPortal();
         AddPacks(builder.Services, settings.Conformance);
         overrideServices?.Invoke(builder.Services);
@@ -88,6 +91,7 @@ public static class Program
         app.MapPorticoIdentity();
         app.MapPorticoMcp();
         app.MapPorticoGateway();
+        app.MapPorticoConnectors();
         app.MapPorticoIntegrations();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
@@ -102,6 +106,7 @@ public static class Program
         services.AddMcpPack<CatalogPack>();
         services.AddMcpPack<RecordsPack>();
         services.AddMcpPack<WorkflowsPack>();
+        services.AddMcpPack<IntegrationsPack>();
         if (conformance)
         {
             services.AddMcpPack<ConformancePack>();

@@ -1,4 +1,5 @@
 using Portico.Access;
+using Portico.Connectors;
 using Portico.Gateway;
 using Portico.Identity;
 using Portico.Integrations;
@@ -32,9 +33,9 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
         collection.AddPorticoDataProtection(configuration);
-        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities();
+        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities();
         // Running servers must hear of what a command changes.
-        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics();
+        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics().AddConnectorStoreTopics();
         collection.AddScoped<AccessAdmin>();
         GrantTypes.AddBuiltIn(collection);
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));

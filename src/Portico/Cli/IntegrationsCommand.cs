@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Portico.Integrations;
 using Portico.Storage;
 
@@ -92,7 +93,8 @@ internal static class IntegrationsCommand
     {
         var declared = new ServiceCollection();
         packs(declared);
-        var registry = new IntegrationRegistry(declared.Where(d => d.ServiceType == typeof(IntegrationDefinition)).Select(d => (IntegrationDefinition)d.ImplementationInstance!));
+        var registry = new IntegrationRegistry(declared.Where(d => d.ServiceType == typeof(IntegrationDefinition)).Select(d => (IntegrationDefinition)d.ImplementationInstance!),
+            [Connectors.ConnectorIntegrations.From([.. cli.Db.Set<Connectors.ConnectorRecord>().AsNoTracking()])]);
         return new TenantIntegrationStore(cli.Db, registry, cli.Services.GetRequiredService<IDataProtectionProvider>(), cli.Time,
             cli.Services.GetRequiredService<ILogger<TenantIntegrationStore>>());
     }

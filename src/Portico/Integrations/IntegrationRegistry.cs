@@ -1,14 +1,18 @@
 namespace Portico.Integrations;
 
 /// <summary>
-/// The one list of declared integrations, read by everything that names one (the pipeline's check, the admin API, the
-/// CLI, the portal). Built once from the declarations; a name declared twice is refused at start-up.
+/// The one list of integrations, read by everything that names one (the pipeline's check, the admin API, the CLI, the
+/// portal): those packs declare (built once; a name declared twice is refused at start-up) and those run-time sources
+/// declare (<see cref="IIntegrationSource"/>, e.g. connectors from the store), read at every lookup. A declared name
+/// always wins over a run-time one.
 /// </summary>
 internal sealed class IntegrationRegistry
 {
     private readonly Dictionary<string, IntegrationDefinition> _byName = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<IntegrationDefinition> _declared;
+    private readonly IIntegrationSource[] _sources;
 
-    public IntegrationRegistry(IEnumerable<IntegrationDefinition> definitions)
+    public IntegrationRegistry(IEnumerable<IntegrationDefinition> definitions, IEnumerable<IIntegrationSource> sources)
     {
         foreach (var definition in definitions)
         {
@@ -20,14 +24,29 @@ internal sealed class IntegrationRegistry
             }
         }
 
-        All = [.. _byName.Values.OrderBy(d => d.Name, StringComparer.Ordinal)];
+        _declared = [.. _byName.Values.OrderBy(d => d.Name, StringComparer.Ordinal)];
+        _sources = [.. sources];
     }
 
-    /// <summary>Every declared integration, by name.</summary>
-    public IReadOnlyList<IntegrationDefinition> All { get; }
+    /// <summary>Only what packs declare (the CLI's own list, and tests).</summary>
+    public IntegrationRegistry(IEnumerable<IntegrationDefinition> definitions)
+        : this(definitions, [])
+    {
+    }
 
-    public IntegrationDefinition? Find(string name) => _byName.GetValueOrDefault(name);
+    /// <summary>Every integration, by name.</summary>
+    public IReadOnlyList<IntegrationDefinition> All
+        => _sources.Length == 0
+            ? _declared
+            : [.. _declared.Concat(RunTime().Where(d => !_byName.ContainsKey(d.Name)).DistinctBy(d => d.Name)).OrderBy(d => d.Name, StringComparer.Ordinal)];
+
+    public IntegrationDefinition? Find(string name) => _byName.GetValueOrDefault(name) ?? RunTime().FirstOrDefault(d => d.Name == name);
+
+    /// <summary>Whether a pack declared <paramref name="name"/> (a run-time source may not take it).</summary>
+    public bool IsDeclared(string name) => _byName.ContainsKey(name);
 
     /// <summary>The names, for a "no such integration" answer: what could have been meant.</summary>
-    public string Names => All.Count == 0 ? "none is declared by the tools this server offers" : string.Join(", ", All.Select(d => d.Name));
+    public string Names => All is { Count: > 0 } all ? string.Join(", ", all.Select(d => d.Name)) : "none is declared by the tools this server offers";
+
+    private IEnumerable<IntegrationDefinition> RunTime() => _sources.SelectMany(s => s.Integrations);
 }

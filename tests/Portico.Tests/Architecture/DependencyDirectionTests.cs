@@ -23,6 +23,7 @@ public sealed class DependencyDirectionTests
         "Tasks",
         "Mcp",
         "Gateway",
+        "Connectors",
         "Tools",
         "Portal",
         "Program",
