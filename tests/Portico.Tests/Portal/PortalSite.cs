@@ -61,7 +61,10 @@ internal sealed class PortalSite : IAsyncDisposable
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", Password);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == Url(path).AbsolutePath);
+        // Waiting for the URL's commit, then the document: waiting for the URL with the "load" state hung once on a
+        // loaded machine after the page had arrived (Playwright saw network idle but never its load event).
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == Url(path).AbsolutePath, new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         return page;
     }
 

@@ -128,5 +128,5 @@ public sealed class WorkflowEngineTests
     }
 
     private static Task<int> CountAsync(WorkflowWorld world, string collection)
-        => world.StoreAsync(db => db.Set<RecordEntity>().CountAsync(r => r.Collection == collection));
+        => world.StoreAsync(db => db.Set<EntityRow>().CountAsync(r => r.Model == collection));
 }

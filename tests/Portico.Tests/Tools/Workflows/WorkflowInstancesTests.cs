@@ -51,7 +51,7 @@ public sealed class WorkflowInstancesTests
         Assert.Equal(0, await world.StoreAsync(db => db.Set<WorkflowRunEntity>().CountAsync(r => r.WorkflowId == workflow && r.LeaseHolder != null)));
         var steps = await world.StoreAsync(db => db.Set<WorkflowStepEntity>().AsNoTracking().Where(s => started.Contains(s.RunId)).ToListAsync());
         Assert.Equal(Runs * 3, steps.Count(s => s.Status == StepStatuses.Succeeded));
-        var records = await world.StoreAsync(db => db.Set<RecordEntity>().AsNoTracking().Where(r => r.Collection == "spread").ToListAsync());
+        var records = await world.StoreAsync(db => db.Set<EntityRow>().AsNoTracking().Where(r => r.Model == "spread").ToListAsync());
         Assert.Equal(Runs * 3, records.Count);
         Assert.Equal(Runs * 3, records.Select(r => r.IdempotencyKey).Distinct().Count());
         foreach (var run in started)

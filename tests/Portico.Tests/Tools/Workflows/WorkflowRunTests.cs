@@ -132,7 +132,7 @@ public sealed class WorkflowRunTests
         Assert.Equal("CANCELLED", (string?)run["steps"]![0]!["error"]!["code"]);
         Assert.Equal("pending", (string?)run["steps"]![1]!["status"]);
         world.Upstream.ReleaseHeld();
-        Assert.Equal(0, await world.StoreAsync(db => db.Set<RecordEntity>().CountAsync(r => r.Collection == "after_cancel")));
+        Assert.Equal(0, await world.StoreAsync(db => db.Set<EntityRow>().CountAsync(r => r.Model == "after_cancel")));
 
         // Cancelling again: it already ended.
         RecordsClient.Error(await world.Owner.CallAsync("cancel_run", new JsonObject { ["run_id"] = runId }), "RUN_ENDED");
@@ -159,6 +159,6 @@ public sealed class WorkflowRunTests
         Assert.Equal("after", (string?)run["failed_step"]);
         Assert.StartsWith("CREDENTIAL_REVOKED: The API key that started this run", (string?)run["error"], StringComparison.Ordinal);
         Assert.Equal("CREDENTIAL_REVOKED", (string?)run["steps"]![1]!["error"]!["code"]);
-        Assert.Equal(0, await world.StoreAsync(db => db.Set<RecordEntity>().CountAsync(r => r.Collection == "after_revoke")));
+        Assert.Equal(0, await world.StoreAsync(db => db.Set<EntityRow>().CountAsync(r => r.Model == "after_revoke")));
     }
 }
