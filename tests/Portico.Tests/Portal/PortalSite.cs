@@ -61,11 +61,25 @@ internal sealed class PortalSite : IAsyncDisposable
         await page.FillAsync("#email", email);
         await page.FillAsync("#password", Password);
         await page.ClickAsync("#sign-in");
-        // Waiting for the URL's commit, then the document: waiting for the URL with the "load" state hung once on a
-        // loaded machine after the page had arrived (Playwright saw network idle but never its load event).
+        // The URL's commit, then the document as the page itself reports it: waiting for Playwright's load-state events
+        // hung in full-suite runs after the page had arrived (its log: "NetworkIdle" fired, never "load" nor
+        // "DOMContentLoaded"), so readiness is read from document.readyState with the suite's polling helper.
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == Url(path).AbsolutePath, new() { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await Eventually.AssertAsync(async () => await ReadyStateAsync(page) is "interactive" or "complete", $"the page {path} to finish loading after sign-in (now at {page.Url})");
         return page;
+    }
+
+    /// <summary>The document's readyState, or "navigating" while its execution context is being replaced.</summary>
+    private static async Task<string> ReadyStateAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<string>("document.readyState");
+        }
+        catch (PlaywrightException)
+        {
+            return "navigating";
+        }
     }
 
     /// <summary>A browser without JavaScript (an HttpClient with a cookie jar), signed in as <paramref name="email"/>.</summary>
