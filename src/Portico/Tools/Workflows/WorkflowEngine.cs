@@ -100,22 +100,18 @@ internal sealed partial class WorkflowEngine(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        var ids = _running.Keys.ToList();
         foreach (var running in _running.Values)
         {
             running.Cancel();
         }
 
-        if (ids.Count == 0)
-        {
-            return;
-        }
-
+        // Every lease this instance holds, not a snapshot of the runs still going here: stopping cancels the runs, and
+        // a run that ended on that cancellation has already left the running set while its row still names this instance.
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<WorkflowRunEntity>()
-                .Where(r => ids.Contains(r.Id) && r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
+                .Where(r => r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseHolder, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or OperationCanceledException)
@@ -211,9 +207,9 @@ internal sealed partial class WorkflowEngine(
         await using var scope = scopes.CreateAsyncScope();
         var runs = scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<WorkflowRunEntity>();
         var until = time.GetUtcNow() + settings.LeaseDuration;
-        await runs.Where(r => ids.Contains(r.Id) && r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
+        await runs.Where(r => r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, until), cancellationToken);
-        var held = await runs.AsNoTracking().Where(r => ids.Contains(r.Id) && r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
+        var held = await runs.AsNoTracking().Where(r => r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
             .Select(r => r.Id).ToListAsync(cancellationToken);
         foreach (var lost in ids.Except(held, StringComparer.Ordinal))
         {
