@@ -147,19 +147,19 @@ client writes --url "$CLUSTER_URL/mcp" --key "$CLUSTER_KEY" --calls "$CALLS" \
   --kill-at $((CALLS * 3 / 10)) --start-at $((CALLS * 6 / 10)) --rejoin-at $((CALLS * 9 / 10)) --concurrency "$CONCURRENCY" \
   --cluster-sh "$CLUSTER_SH" --instance 2 --instance-url "http://127.0.0.1:${CLUSTER_PORTS[1]}/mcp" --run-id "$RUN_ID"
 # The store is the judge: exactly one record per idempotency key, none lost, none doubled.
-total="$(sql "select count(*) from records")"
-mine="$(sql "select count(*) || ' ' || count(distinct idempotency_key) from records where tenant_id = '$CLUSTER_TENANT' and collection = 'scale-out' and idempotency_key like '$RUN_ID-%'")"
+total="$(sql "select count(*) from data_entities")"
+mine="$(sql "select count(*) || ' ' || count(distinct idempotency_key) from data_entities where tenant_id = '$CLUSTER_TENANT' and model = 'scale-out' and idempotency_key like '$RUN_ID-%'")"
 if [[ "$total" == "$CALLS" && "$mine" == "$CALLS $CALLS" ]]; then
-  pass "the store holds exactly $CALLS records, one per idempotency key (psql: select count(*) from records = $total)"
+  pass "the store holds exactly $CALLS records, one per idempotency key (psql: select count(*) from data_entities = $total)"
 else
-  fail "the store holds exactly $CALLS records: select count(*) from records = $total; for this run's keys: records, distinct keys = $mine"
+  fail "the store holds exactly $CALLS records: select count(*) from data_entities = $total; for this run's keys: records, distinct keys = $mine"
 fi
 
 # ---------------------------------------------------------------- (b) a global rate limit
 echo "--- rate-limit: create-record (basic plan: 30 per minute) alternating over the instances' own ports"
 read -r BASIC_TENANT _ BASIC_KEY <<<"$(new_tenant_key "ratelimit$RUN_ID" basic)"
 client rate-limit --urls "$DIRECT_URLS" --key "$BASIC_KEY" --limit 30 --run-id "$RUN_ID"
-stored="$(sql "select count(*) from records where tenant_id = '$BASIC_TENANT'")"
+stored="$(sql "select count(*) from data_entities where tenant_id = '$BASIC_TENANT'")"
 if [[ "$stored" == 30 ]]; then
   pass "the refused call stored nothing (30 records for that tenant)"
 else
