@@ -21,6 +21,8 @@
 #                the tool calls and error codes it stored equal what was sent)
 #   scale-out    tests/e2e/scale-out.sh (3 instances on PostgreSQL behind nginx: SIGKILL under
 #                load, global rate limit, revocation; deploy/cluster.sh starts the cluster)
+#   workflow-crash tests/e2e/workflow-crash.sh (2 instances on PostgreSQL: 200 runs of a five-step workflow,
+#                one instance SIGKILLed mid-step and restarted; every run succeeds, each step completed once)
 #
 # Ends with a table of each stage's duration and, on success, one line adding up the checks
 # the stages reported: "tests: N passed, 0 failed".
@@ -33,7 +35,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth ts-gateway prometheus scale-out)
+ALL_STAGES=(prereqs build format unit unit-postgres conformance ts-client ts-oauth ts-gateway prometheus scale-out workflow-crash)
 read -r -a STAGES <<<"${PORTICO_STAGES:-${ALL_STAGES[*]}}"
 for s in "${STAGES[@]}"; do
   [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || {
@@ -60,6 +62,7 @@ declare -A STAGE_CMD=(
   [ts-gateway]="bash tests/e2e/ts-gateway.sh"
   [prometheus]="bash tests/e2e/prometheus.sh"
   [scale-out]="bash tests/e2e/scale-out.sh"
+  [workflow-crash]="bash tests/e2e/workflow-crash.sh"
 )
 
 fmt_duration() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
@@ -114,7 +117,7 @@ while read -r p f; do
 done < <(
   cat "$LOG_DIR"/*.log 2>/dev/null | sed -nE \
     -e 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' \
-    -e 's/^(conformance|ts-client|ts-oauth|ts-gateway|prometheus|scale-out): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
+    -e 's/^(conformance|ts-client|ts-oauth|ts-gateway|prometheus|scale-out|workflow-crash): ([0-9]+) passed, ([0-9]+) failed$/\2 \3/p'
 )
 echo
 echo "run-all: all ${#STAGES[@]} stage(s) passed"

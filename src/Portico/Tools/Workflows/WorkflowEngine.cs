@@ -195,7 +195,7 @@ internal sealed partial class WorkflowEngine(
         return claimed;
     }
 
-    /// <summary>Renews the leases of the runs here, and stops those whose row no longer names this instance (cancelled, or taken over).</summary>
+    /// <summary>Renews the leases of the runs in progress here (no others), and stops those whose row no longer names this instance (cancelled, or taken over).</summary>
     private async Task RenewAsync(WorkflowOptions settings, CancellationToken cancellationToken)
     {
         var ids = _running.Keys.ToList();
@@ -207,7 +207,9 @@ internal sealed partial class WorkflowEngine(
         await using var scope = scopes.CreateAsyncScope();
         var runs = scope.ServiceProvider.GetRequiredService<PorticoDbContext>().Set<WorkflowRunEntity>();
         var until = time.GetUtcNow() + settings.LeaseDuration;
-        await runs.Where(r => r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
+        // Only the runs in progress here: a run whose executor ended without ending the row (it lost a step's
+        // compare-and-set, or failed) must be left to its lease, so that it is claimed again and continued.
+        await runs.Where(r => ids.Contains(r.Id) && r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, until), cancellationToken);
         var held = await runs.AsNoTracking().Where(r => r.LeaseHolder == InstanceId && r.Status == RunStatuses.Running)
             .Select(r => r.Id).ToListAsync(cancellationToken);
