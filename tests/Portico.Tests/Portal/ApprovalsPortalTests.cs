@@ -17,7 +17,7 @@ namespace Portico.Tests.Portal;
 /// </summary>
 public sealed class ApprovalsPortalTests(HeadlessChromium chromium) : IClassFixture<HeadlessChromium>
 {
-    private const string Hostile = "</pre><img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>";
+    private const string Hostile = "</pre><img src=x onerror=window.pwned=1><script>window.pwned=2</script>&amp;";
 
     [Fact]
     public async Task An_owner_approves_in_the_browser_and_the_clients_task_completes_with_the_tools_result_and_a_denied_one_ends_denied()
@@ -80,7 +80,7 @@ public sealed class ApprovalsPortalTests(HeadlessChromium chromium) : IClassFixt
         // A form another site makes the owner's browser send: it has the cookie, not the page's token.
         using var forged = await owner.PostAsync("/portal/approvals", new FormUrlEncodedContent(new Dictionary<string, string>(approve) { ["_handler"] = "decide" }),
             TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Equal("working", (string?)(await calls.GetAsync(taskId))["status"]);
         Assert.Empty(ApprovalTestPack.Of(site.Server.Services).Runs);
 
@@ -97,7 +97,9 @@ public sealed class ApprovalsPortalTests(HeadlessChromium chromium) : IClassFixt
         site.Server.Clock.Advance(TimeSpan.FromHours(25));
         var expired = await calls.UntilAsync(lateTask, "completed");
         Assert.Equal(ApprovalGate.Expired, (string?)expired["result"]!["structuredContent"]!["error"]!["code"]);
-        var late = await PortalSite.PostFormAsync(owner, "/portal/approvals", "decide", new Dictionary<string, string> { ["Decide.Choice"] = $"approve:{lateId}" });
+        // The browser session ended with the clock's jump too; the owner signs in again.
+        using var ownerNow = await site.HttpBrowserAsync(PortalSite.OwnerEmail);
+        var late = await PortalSite.PostFormAsync(ownerNow, "/portal/approvals", "decide", new Dictionary<string, string> { ["Decide.Choice"] = $"approve:{lateId}" });
         Assert.Equal(HttpStatusCode.Conflict, late.Status);
         Assert.Single(ApprovalTestPack.Of(site.Server.Services).Runs);
     }

@@ -8,8 +8,9 @@ namespace Portico.Policy.Approvals;
 /// The approvals table. Every move of an approval is one conditional statement (<c>UPDATE … WHERE status = 'pending'</c>,
 /// <c>… WHERE consumed_at IS NULL</c>), so two deciders, two instances or a decision racing the expiry cannot both win:
 /// the store decides, not an instance's memory. The arguments column is written once, on insert, and never updated.
+/// The CLI, which has no directory of memberships, acts as a Portico administrator.
 /// </summary>
-internal sealed class ApprovalStore(IServiceScopeFactory scopes, AccessDirectory directory, TimeProvider time)
+internal sealed class ApprovalStore(IServiceScopeFactory scopes, TimeProvider time, AccessDirectory? directory = null)
 {
     /// <summary>The roles of a tenant that decide its approvals (and set its rules).</summary>
     public static readonly string[] DeciderRoles = ["owner", "admin"];
@@ -157,7 +158,7 @@ internal sealed class ApprovalStore(IServiceScopeFactory scopes, AccessDirectory
             return null;
         }
 
-        var memberships = await directory.GetMembershipsAsync(viewer.Id, cancellationToken);
+        IReadOnlyList<TenantMembership> memberships = directory is null ? [] : await directory.GetMembershipsAsync(viewer.Id, cancellationToken);
         return [.. memberships.Where(m => DeciderRoles.Contains(m.Role)).Select(m => m.TenantId)];
     }
 }
