@@ -8,6 +8,7 @@ using Portico.Identity;
 using Portico.Integrations;
 using Portico.Mcp;
 using Portico.Policy;
+using Portico.Policy.Approvals;
 using Portico.Portal;
 using Portico.Security;
 using Portico.Storage;
@@ -93,6 +94,7 @@ public static class Program
         app.MapPorticoGateway();
         app.MapPorticoConnectors();
         app.MapPorticoIntegrations();
+        app.MapPorticoApprovals();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;

@@ -46,6 +46,16 @@ internal static class AccessPolicies
 
     public const string TenantIntegrationsWrite = "portico.tenant.integrations.write";
 
+    /// <summary><c>portico/workflows.read|write</c>: approvals of gated calls (the store narrows them to the tenants the caller owns or administers).</summary>
+    public const string ApprovalsRead = "portico.approvals.read";
+
+    public const string ApprovalsWrite = "portico.approvals.write";
+
+    /// <summary><c>portico/workflows.read|write</c> and an owner or admin role in the route's tenant (or <c>portico/admin</c>): the tenant's approval rules.</summary>
+    public const string TenantApprovalRulesRead = "portico.tenant.approvals.read";
+
+    public const string TenantApprovalRulesWrite = "portico.tenant.approvals.write";
+
     /// <summary>The Prometheus scrape: a connection from this host (unless <c>Portico:Metrics:Loopback=false</c>) or a credential with <c>portico/metrics</c> (or <c>portico/admin</c>).</summary>
     public const string MetricsReader = "portico.metrics";
 
@@ -70,7 +80,11 @@ internal static class AccessPolicies
             .AddPolicy(PortalTenantManager, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
             .AddPolicy(PortalTenantMember, BrowserPolicy(new TenantRoleRequirement(TenantRouteValue, AccessAdmin.Roles)))
             .AddPolicy(TenantIntegrationsRead, Policy(new ScopeRequirement(Scopes.Read("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
-            .AddPolicy(TenantIntegrationsWrite, Policy(new ScopeRequirement(Scopes.Write("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
+            .AddPolicy(TenantIntegrationsWrite, Policy(new ScopeRequirement(Scopes.Write("integrations")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(ApprovalsRead, Policy(new ScopeRequirement(Scopes.Read("workflows"))))
+            .AddPolicy(ApprovalsWrite, Policy(new ScopeRequirement(Scopes.Write("workflows"))))
+            .AddPolicy(TenantApprovalRulesRead, Policy(new ScopeRequirement(Scopes.Read("workflows")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(TenantApprovalRulesWrite, Policy(new ScopeRequirement(Scopes.Write("workflows")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
         return services;
     }
 

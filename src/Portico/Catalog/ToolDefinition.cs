@@ -60,6 +60,12 @@ internal sealed class ToolDefinition
     /// </summary>
     public Func<CallToolRequestParams?, TaskSupport>? TaskSupportFor { get; init; }
 
+    /// <summary>
+    /// A call does not run until a tenant owner or admin approves it with its exact arguments (docs/approvals.md). Tenants
+    /// can require approval for any other tool too, by their own rules.
+    /// </summary>
+    public bool RequiresApproval { get; init; }
+
     public string Name => Tool.Name;
 
     public bool Destructive => Tool.Annotations?.DestructiveHint == true;

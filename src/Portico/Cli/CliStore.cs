@@ -5,6 +5,7 @@ using Portico.Identity;
 using Portico.Integrations;
 using Portico.Mcp;
 using Portico.Policy;
+using Portico.Policy.Approvals;
 using Portico.Security;
 using Portico.Storage;
 
@@ -33,7 +34,7 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
         collection.AddPorticoDataProtection(configuration);
-        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities();
+        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities().AddApprovalEntities();
         // Running servers must hear of what a command changes.
         collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics().AddConnectorStoreTopics();
         collection.AddScoped<AccessAdmin>();

@@ -1,3 +1,4 @@
+using Portico.Policy.Approvals;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
 using Portico.Storage;
@@ -20,6 +21,7 @@ internal static class PolicyServiceCollectionExtensions
         services.AddSingleton<ToolAvailability>();
         services.AddSingleton<InputRounds>();
         services.AddSingleton<ToolCallPipeline>();
+        services.AddPorticoApprovals(configuration);
         return services;
     }
 

@@ -11,6 +11,7 @@ using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Integrations;
 using Portico.Mcp;
+using Portico.Policy.Approvals;
 using Portico.Policy.Audit;
 using Portico.Policy.RateLimiting;
 using Portico.Schema;
@@ -33,6 +34,7 @@ internal sealed partial class ToolCallPipeline(
     ToolAvailability availability,
     IntegrationGate integrations,
     InputRounds rounds,
+    ApprovalGate approvals,
     IOptionsMonitor<PolicyOptions> policy,
     IOptionsMonitor<AuditOptions> auditOptions,
     TimeProvider time,
@@ -195,6 +197,12 @@ internal sealed partial class ToolCallPipeline(
         {
             return (ToolError.Result("CONFIRMATION_REQUIRED", $"Refusing to delete '{Target(tool, arguments)}' without confirm=true.",
                 "This cannot be undone. Check the target, then call again with \"confirm\": true.", call.RequestId), resolution);
+        }
+
+        McpSpans.Stage("approval");
+        if (await approvals.CheckAsync(tool, call, resolution, document, cancellationToken) is { } held)
+        {
+            return (held, resolution);
         }
 
         McpSpans.Stage("rate_limit");

@@ -11,6 +11,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Portico.Catalog;
+using Portico.Policy.Approvals;
 using Portico.Storage;
 
 namespace Portico.Tasks;
@@ -38,9 +39,14 @@ internal sealed partial class TaskRunner : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<TaskRunner> _logger;
     private readonly IDisposable _subscription;
+    private readonly ApprovalStore _approvals;
+    private readonly IOptionsMonitor<ApprovalOptions> _approvalOptions;
 
-    public TaskRunner(TaskStore store, StoreChanges changes, IServiceProvider services, IOptionsMonitor<TaskOptions> options, TimeProvider time, ILogger<TaskRunner> logger)
+    public TaskRunner(TaskStore store, StoreChanges changes, IServiceProvider services, IOptionsMonitor<TaskOptions> options, TimeProvider time, ILogger<TaskRunner> logger,
+        ApprovalStore approvals, IOptionsMonitor<ApprovalOptions> approvalOptions)
     {
+        _approvals = approvals;
+        _approvalOptions = approvalOptions;
         _store = store;
         _services = services;
         _options = options;
@@ -195,6 +201,21 @@ internal sealed partial class TaskRunner : BackgroundService
                     outcome = ResultOrAlternate<CallToolResult>.FromAlternate(input.Result, McpJsonUtilities.DefaultOptions.GetTypeInfo<InputRequiredResult>());
                 }
 
+                if (!outcome.IsAlternate && ApprovalGate.PendingIn(outcome.Result!) is { } approvalId)
+                {
+                    // The call needs approval: the task waits for the decision; approved, the pipeline is called again with
+                    // exactly the stored arguments (and takes the approval once); denied or expired, the task ends so.
+                    var approval = await WaitForDecisionAsync(running.Id, approvalId, outcome.Result!, token);
+                    if (approval.Status == ApprovalStatuses.Approved)
+                    {
+                        request.Params!.Arguments = JsonSerializer.Deserialize(approval.Arguments, McpJsonUtilities.DefaultOptions.GetTypeInfo<IDictionary<string, JsonElement>>());
+                        continue;
+                    }
+
+                    var requestId = McpCallContext.From(request.JsonRpcRequest).RequestId;
+                    outcome = approval.Status == ApprovalStatuses.Denied ? ApprovalGate.DeniedResult(approval, requestId) : ApprovalGate.ExpiredResult(approval, requestId);
+                }
+
                 if (!outcome.IsAlternate)
                 {
                     var result = JsonSerializer.Serialize(outcome.Result!, McpJsonUtilities.DefaultOptions.GetTypeInfo<CallToolResult>());
@@ -238,6 +259,50 @@ internal sealed partial class TaskRunner : BackgroundService
         {
             _running.TryRemove(running.Id, out _);
             running.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Waits, with the task working and saying so in its status message, until approval <paramref name="approvalId"/> is
+    /// decided, expires or is gone; returns it as it ended. Cancelling the task cancels the pending approval.
+    /// </summary>
+    private async Task<ApprovalRecord> WaitForDecisionAsync(string taskId, string approvalId, CallToolResult pending, CancellationToken cancellationToken)
+    {
+        var said = string.Join("\n", pending.Content.OfType<TextContentBlock>().Select(t => t.Text));
+        await _store.UpdateAsync(taskId, task =>
+        {
+            if (task.Status != TaskStatuses.Working)
+            {
+                return false;
+            }
+
+            task.StatusMessage = said;
+            return true;
+        }, cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var approval = await _approvals.FindAsync(approvalId, cancellationToken)
+                    ?? throw new InvalidOperationException($"Approval {approvalId} of task {taskId} is gone.");
+                if (approval.Status != ApprovalStatuses.Pending)
+                {
+                    return approval;
+                }
+
+                if (approval.ExpiresAt <= _time.GetUtcNow())
+                {
+                    await _approvals.CloseAsync(approvalId, ApprovalStatuses.Expired, cancellationToken);
+                    continue;
+                }
+
+                await Task.Delay(_approvalOptions.CurrentValue.PollInterval, _time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _approvals.CloseAsync(approvalId, ApprovalStatuses.Cancelled, CancellationToken.None);
+            throw;
         }
     }
 

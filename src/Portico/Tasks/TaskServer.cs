@@ -11,6 +11,7 @@ using ModelContextProtocol.Server;
 using Portico.Catalog;
 using Portico.Hosting;
 using Portico.Policy;
+using Portico.Policy.Approvals;
 
 namespace Portico.Tasks;
 
@@ -22,7 +23,7 @@ namespace Portico.Tasks;
 /// the SDK answers -32601.
 /// </summary>
 internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, TaskRunner runner, ToolCallPipeline pipeline,
-    IOptionsMonitor<TaskOptions> options, IEnumerable<ITaskRelay> relays, ILogger<TaskServer> logger)
+    IOptionsMonitor<TaskOptions> options, IEnumerable<ITaskRelay> relays, ApprovalGate approvals, ILogger<TaskServer> logger)
 {
     private readonly ITaskRelay[] _relays = [.. relays];
 
@@ -46,13 +47,21 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
         var name = request.Params?.Name;
         ToolDefinition? tool = null;
         var found = !string.IsNullOrEmpty(name) && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, name, out tool) : catalog.TryGetTool(name, out tool));
-        if (found && _relays.FirstOrDefault(r => r.Serves(tool!)) is { } relay)
+        // A call that needs approval waits for the decision as a Portico task (also an upstream's tool: the upstream gets the
+        // approved call, not the wait).
+        var gated = found && await approvals.RequiredForAsync(tool!, call, request.Params, cancellationToken);
+        if (found && !gated && _relays.FirstOrDefault(r => r.Serves(tool!)) is { } relay)
         {
             // Whether it becomes a task is the upstream's decision (and its -32021 for a task-only tool, the client's answer).
             return await relay.CallToolAsync(tool!, Negotiated(request.JsonRpcRequest), request, next, cancellationToken);
         }
 
         var support = found ? tool!.TaskSupportFor?.Invoke(request.Params) ?? tool.TaskSupport : TaskSupport.Forbidden;
+        if (gated && support == TaskSupport.Forbidden)
+        {
+            support = TaskSupport.Optional;
+        }
+
         if (support == TaskSupport.Forbidden)
         {
             return await next(request, cancellationToken);
