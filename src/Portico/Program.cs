@@ -13,6 +13,7 @@ using Portico.Security;
 using Portico.Storage;
 using Portico.Tasks;
 using Portico.Telemetry;
+using Portico.Toolsets;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
@@ -67,6 +68,7 @@ public static class Program
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
         builder.Services.AddPorticoConnectors(builder.Configuration);
+        builder.Services.AddPorticoToolsets();
         builder.Services.AddPorticoPortal();
         AddPacks(builder.Services, settings.Conformance);
         overrideServices?.Invoke(builder.Services);
@@ -92,6 +94,7 @@ public static class Program
         app.MapPorticoMcp();
         app.MapPorticoGateway();
         app.MapPorticoConnectors();
+        app.MapPorticoToolsets();
         app.MapPorticoIntegrations();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();

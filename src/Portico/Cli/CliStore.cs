@@ -7,6 +7,7 @@ using Portico.Mcp;
 using Portico.Policy;
 using Portico.Security;
 using Portico.Storage;
+using Portico.Toolsets;
 
 namespace Portico.Cli;
 
@@ -33,9 +34,9 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
         collection.AddPorticoDataProtection(configuration);
-        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities();
+        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities().AddToolsetEntities();
         // Running servers must hear of what a command changes.
-        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics().AddConnectorStoreTopics();
+        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics().AddConnectorStoreTopics().AddToolsetStoreTopics();
         collection.AddScoped<AccessAdmin>();
         GrantTypes.AddBuiltIn(collection);
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));

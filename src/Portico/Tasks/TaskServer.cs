@@ -45,7 +45,7 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
         var call = McpCallContext.From(request.JsonRpcRequest);
         var name = request.Params?.Name;
         ToolDefinition? tool = null;
-        var found = !string.IsNullOrEmpty(name) && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, name, out tool) : catalog.TryGetTool(name, out tool));
+        var found = !string.IsNullOrEmpty(name) && CallTools.TryFind(catalog, call, name, out tool);
         if (found && _relays.FirstOrDefault(r => r.Serves(tool!)) is { } relay)
         {
             // Whether it becomes a task is the upstream's decision (and its -32021 for a task-only tool, the client's answer).
