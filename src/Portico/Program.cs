@@ -13,7 +13,6 @@ using Portico.Security;
 using Portico.Storage;
 using Portico.Tasks;
 using Portico.Telemetry;
-using Portico.Toolsets;
 using Portico.Tools.Catalog;
 using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
@@ -21,6 +20,7 @@ using Portico.Tools.Integrations;
 using Portico.Tools.Records;
 using Portico.Tools.Session;
 using Portico.Tools.Workflows;
+using Portico.Toolsets;
 
 namespace Portico;
 
