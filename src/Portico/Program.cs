@@ -21,6 +21,7 @@ using Portico.Tools.Integrations;
 using Portico.Tools.Records;
 using Portico.Tools.Session;
 using Portico.Tools.Workflows;
+using Portico.Toolsets;
 
 namespace Portico;
 
@@ -68,6 +69,7 @@ public static class Program
         builder.Services.AddPorticoMcp(builder.Configuration);
         builder.Services.AddPorticoGateway(builder.Configuration);
         builder.Services.AddPorticoConnectors(builder.Configuration);
+        builder.Services.AddPorticoToolsets();
         builder.Services.AddPorticoPortal();
         AddPacks(builder.Services, settings.Conformance);
         overrideServices?.Invoke(builder.Services);
@@ -93,6 +95,7 @@ public static class Program
         app.MapPorticoMcp();
         app.MapPorticoGateway();
         app.MapPorticoConnectors();
+        app.MapPorticoToolsets();
         app.MapPorticoIntegrations();
         app.MapPorticoApprovals();
         app.MapPorticoPortal();

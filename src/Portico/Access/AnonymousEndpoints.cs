@@ -33,6 +33,7 @@ internal static class AnonymousEndpoints
         ["/mcp"] = "public server metadata (GET without an event stream); the transport itself needs a credential",
         [Hosting.McpResources.TenantPattern] = "public server metadata (GET without an event stream)",
         [Hosting.McpResources.VendorPattern] = "public server metadata (GET without an event stream)",
+        [Hosting.McpResources.ToolsetPattern] = "public server metadata (GET without an event stream), the same for every name: no oracle of toolsets",
         ["/gateway/upstreams/{name}/connect"] = "a browser opening the connect link from a CREDENTIALS_MISSING answer: the link says whose sign-in it is",
         ["/gateway/oauth/callback"] = "the upstream's redirect back: the single-use state says whose sign-in it is",
     };

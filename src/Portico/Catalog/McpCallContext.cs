@@ -33,6 +33,9 @@ internal sealed class McpCallContext
     /// <summary>The upstream named by the URL (<c>/vendors/{name}/mcp</c>): only its tools are served, under their own names.</summary>
     public string? Vendor { get; init; }
 
+    /// <summary>The toolset named by the URL (<c>/toolsets/{name}/mcp</c>): only its tools are served, under its overrides.</summary>
+    public ToolsetView? Toolset { get; init; }
+
     /// <summary>
     /// Fires when the client cancels this request (notifications/cancelled). The pipeline links it with the SDK's token:
     /// a cancellation that arrives before the SDK has registered the request is otherwise ignored by the SDK, and the
@@ -71,8 +74,10 @@ internal sealed class McpCallContext
         RequestId = context.TraceIdentifier,
         Session = session,
         Principal = principal,
-        UrlTenantId = context.Request.RouteValues["tenantId"] as string,
+        // A tenant's toolset serves that tenant, as /{tenantId}/mcp would (its endpoint let only the tenant's members in).
+        UrlTenantId = context.Request.RouteValues["tenantId"] as string ?? context.Features.Get<ToolsetView>()?.TenantId,
         Vendor = context.Request.RouteValues["vendor"] as string,
+        Toolset = context.Features.Get<ToolsetView>(),
         Issuer = urls.Issuer(context.Request),
         Resource = urls.Resource(context.Request, context.Request.Path),
     };

@@ -8,6 +8,7 @@ using Portico.Policy;
 using Portico.Policy.Approvals;
 using Portico.Security;
 using Portico.Storage;
+using Portico.Toolsets;
 
 namespace Portico.Cli;
 
@@ -34,9 +35,9 @@ internal sealed class CliStore(ServiceProvider services) : IAsyncDisposable
         collection.AddLogging();
         collection.AddPorticoStorage(configuration);
         collection.AddPorticoDataProtection(configuration);
-        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities().AddApprovalEntities();
+        collection.AddAccessEntities().AddIdentityEntities().AddGatewayEntities().AddAuditEntities().AddMcpEntities().AddIntegrationEntities().AddConnectorEntities().AddApprovalEntities().AddToolsetEntities();
         // Running servers must hear of what a command changes.
-        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics().AddConnectorStoreTopics();
+        collection.AddAccessStoreTopics().AddIdentityStoreTopics().AddGatewayStoreTopics().AddIntegrationStoreTopics().AddConnectorStoreTopics().AddToolsetStoreTopics();
         collection.AddScoped<AccessAdmin>();
         GrantTypes.AddBuiltIn(collection);
         var cli = new CliStore(collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));

@@ -67,6 +67,7 @@ internal static class PorticoCommandLine
         root.Subcommands.Add(UpstreamsCommand.Create());
         root.Subcommands.Add(ConnectorsCommand.Create());
         root.Subcommands.Add(ApprovalsCommand.Create());
+        root.Subcommands.Add(ToolsetsCommand.Create());
         root.Subcommands.Add(Doctor.DoctorCommand.Create());
         root.Subcommands.Add(IntegrationsCommand.Create(packs ?? (services => Program.AddPacks(services, conformance: true))));
         return root;

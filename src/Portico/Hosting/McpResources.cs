@@ -15,10 +15,12 @@ internal static partial class McpResources
 
     public const string VendorPattern = "/vendors/{vendor}/mcp";
 
+    public const string ToolsetPattern = "/toolsets/{toolset}/mcp";
+
     /// <summary>Whether <paramref name="path"/> is exactly the canonical path of an MCP resource of this server (lower case, no trailing slash).</summary>
     public static bool IsResourcePath(string path) => ResourcePath().IsMatch(path);
 
     // \z, not $: a resource must not end in a newline.
-    [GeneratedRegex(@"^/(?:mcp|[0-9a-f]{24}/mcp|vendors/[a-z0-9][a-z0-9_-]{0,31}/mcp)\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^/(?:mcp|[0-9a-f]{24}/mcp|vendors/[a-z0-9][a-z0-9_-]{0,31}/mcp|toolsets/[a-z0-9][a-z0-9_-]{0,31}/mcp)\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourcePath();
 }

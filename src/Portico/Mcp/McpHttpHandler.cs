@@ -302,7 +302,7 @@ internal sealed partial class McpHttpHandler(
         // The one place a session's own sign-in (authenticate/check_auth_status) replaces the request's credential; ownership was checked above with the credential.
         var caller = await authorizations.CallerAsync(session, principal, context.RequestAborted);
         var callContext = McpCallContext.For(context, session, caller, urls);
-        if (ScopeChallenge.Find(message, caller, principal, catalog) is { } needsScope)
+        if (ScopeChallenge.Find(message, caller, principal, catalog, context.Features.Get<ToolsetView>()) is { } needsScope)
         {
             pipeline.AuditRefused(callContext, needsScope, Policy.ToolGate.ScopeNotAllowed);
             await ScopeChallenge.WriteAsync(context, urls, needsScope, caller, parsed.Id);
@@ -367,7 +367,7 @@ internal sealed partial class McpHttpHandler(
     private async Task DispatchStatelessAsync(HttpContext context, JsonRpcMessage message, string protocolVersion, Principal principal, object? id)
     {
         var callContext = McpCallContext.For(context, null, principal, urls);
-        if (ScopeChallenge.Find(message, principal, principal, catalog) is { } needsScope)
+        if (ScopeChallenge.Find(message, principal, principal, catalog, context.Features.Get<ToolsetView>()) is { } needsScope)
         {
             pipeline.AuditRefused(callContext, needsScope, Policy.ToolGate.ScopeNotAllowed);
             await ScopeChallenge.WriteAsync(context, urls, needsScope, principal, id);

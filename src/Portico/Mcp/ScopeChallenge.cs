@@ -22,11 +22,11 @@ namespace Portico.Mcp;
 internal static class ScopeChallenge
 {
     /// <summary>The tool whose scope <paramref name="caller"/> lacks, when the answer is a 403 challenge; otherwise null (the pipeline decides).</summary>
-    public static ToolDefinition? Find(JsonRpcMessage message, Principal caller, Principal credential, McpCatalog catalog)
+    public static ToolDefinition? Find(JsonRpcMessage message, Principal caller, Principal credential, McpCatalog catalog, ToolsetView? toolset)
         => caller.Kind == Principal.OAuthKind && ReferenceEquals(caller, credential)
             && message is JsonRpcRequest { Method: RequestMethods.ToolsCall, Params: JsonObject parameters }
             && parameters["name"] is JsonValue name && name.TryGetValue<string>(out var toolName)
-            && catalog.TryGetTool(toolName, out var tool) && ToolGate.CheckScope(tool, caller) is not null
+            && CallTools.TryFind(catalog, null, toolset, toolName, out var tool) && ToolGate.CheckScope(tool, caller) is not null
                 ? tool
                 : null;
 

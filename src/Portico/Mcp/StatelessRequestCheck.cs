@@ -61,7 +61,8 @@ internal static class StatelessRequestCheck
 
         if (method == RequestMethods.ToolsCall && parameters is JsonObject call
             && call["name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var name)
-            && FindTool(catalog, request.RouteValues["vendor"] as string, name) is { } tool
+            && CallTools.TryFind(catalog, request.RouteValues["vendor"] as string, request.HttpContext.Features.Get<ToolsetView>(), name, out var found)
+            && (request.RouteValues["vendor"] is null ? found.Tool : found.UpstreamTool) is { } tool
             && McpParamHeaders.Check(request.Headers, tool, call["arguments"]) is { } custom)
         {
             return custom;
@@ -79,12 +80,6 @@ internal static class StatelessRequestCheck
                 $"Method not found: '{method}' does not exist in protocol version {protocolVersion}.", instead)
             : null;
     }
-
-    /// <summary>The tool the call names, as the route serves it: an upstream's own tool on <c>/vendors/{name}/mcp</c>.</summary>
-    private static Tool? FindTool(McpCatalog catalog, string? vendor, string name)
-        => vendor is not null
-            ? catalog.TryGetVendorTool(vendor, name, out var upstream) ? upstream.UpstreamTool : null
-            : catalog.TryGetTool(name, out var tool) ? tool.Tool : null;
 
     private static string? MissingMeta(JsonNode? parameters)
     {

@@ -197,7 +197,7 @@ internal sealed partial class InputRounds(IDataProtectionProvider protection, IO
             $"Invalid params: 'requestState' was not issued by this server for {method}, or it was altered; echo it exactly as the input_required result gave it. {StartOver}");
     }
 
-    /// <summary>The call a state belongs to besides its name: the arguments in canonical form, the URL's tenant and upstream.</summary>
+    /// <summary>The call a state belongs to besides its name: the arguments in canonical form, the URL's tenant, upstream and toolset.</summary>
     private static string Binding(McpCallContext call, JsonElement arguments)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -206,6 +206,12 @@ internal sealed partial class InputRounds(IDataProtectionProvider protection, IO
             writer.WriteStartArray();
             writer.WriteStringValue(call.UrlTenantId);
             writer.WriteStringValue(call.Vendor);
+            if (call.Toolset is { } toolset)
+            {
+                // Only then: the states of the other endpoints keep the binding they were sealed with.
+                writer.WriteStringValue(toolset.Name);
+            }
+
             WriteCanonical(writer, arguments);
             writer.WriteEndArray();
         }

@@ -51,15 +51,18 @@ internal sealed partial class ToolCallPipeline(
         var document = ToolArguments.ToDocument(request.Params?.Arguments);
         var requested = request.Params?.Name;
         ToolDefinition? tool = null;
-        var found = !string.IsNullOrEmpty(requested)
-            && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, requested, out tool) : catalog.TryGetTool(requested, out tool));
+        var found = !string.IsNullOrEmpty(requested) && CallTools.TryFind(catalog, call, requested, out tool);
         // Audited and explained under the catalog name, whichever endpoint the call came through.
         if (found && McpOperation.Current is { } operation)
         {
             operation.ToolName = tool!.Name;
         }
 
-        var name = found ? tool!.Name : call.Vendor is { } v && !string.IsNullOrEmpty(requested) ? VendorToolNames.Build(v, requested) : requested;
+        var name = found ? tool!.Name
+            : string.IsNullOrEmpty(requested) ? requested
+            : call.Toolset is { } set ? set.CatalogNameOf(requested)
+            : call.Vendor is { } v ? VendorToolNames.Build(v, requested)
+            : requested;
         if (!found && !string.IsNullOrEmpty(name) && catalog.Unavailable.FirstOrDefault(u => u.Matches(name)) is { } unavailable)
         {
             var answer = await AnswerAsync(unavailable, call, cancellationToken);
@@ -71,9 +74,10 @@ internal sealed partial class ToolCallPipeline(
         {
             McpSpans.RecordProtocolError(Activity.Current, (int)McpErrorCode.InvalidParams, "UNKNOWN_TOOL");
             MarkOperationError(((int)McpErrorCode.InvalidParams).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            await AuditAsync(call, name ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document, cancellationToken);
+            await AuditAsync(call, name ?? requested ?? "", null, null, "UNKNOWN_TOOL", started, request.Params?.Arguments, document, cancellationToken);
             throw new McpProtocolException(
                 string.IsNullOrEmpty(requested) ? "tools/call needs a tool 'name'."
+                    : call.Toolset is { } unknownSet ? $"Unknown tool: '{LogValue.Safe(requested)}' in toolset '{unknownSet.Name}'. Call tools/list for the tools it offers you."
                     : call.Vendor is { } unknownIn ? $"Unknown tool: '{LogValue.Safe(requested)}' on upstream '{unknownIn}'. Call tools/list for the tools it offers you."
                     : $"Unknown tool: '{LogValue.Safe(requested)}'. Call tools/list for the tools available to you.",
                 McpErrorCode.InvalidParams);
@@ -137,11 +141,11 @@ internal sealed partial class ToolCallPipeline(
         var call = McpCallContext.From(request.JsonRpcRequest);
         var resolution = await tenants.ResolveAsync(call.Principal, null, call.UrlTenantId, call.Session?.ActiveTenantId, cancellationToken);
         var tools = new List<Tool>(catalog.Tools.Count);
-        foreach (var tool in call.Vendor is { } vendor ? catalog.VendorTools(vendor) : catalog.Tools)
+        foreach (var (tool, listed) in CallTools.List(catalog, call))
         {
             if (ToolGate.Check(tool, call.Principal, resolution.Tier) is null && await availability.CheckAsync(tool, call.Principal, resolution, cancellationToken) is null)
             {
-                tools.Add(call.Vendor is null ? tool.Tool : tool.UpstreamTool!);
+                tools.Add(listed);
             }
         }
 

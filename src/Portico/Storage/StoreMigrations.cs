@@ -6,7 +6,7 @@ namespace Portico.Storage;
 /// </summary>
 internal static partial class StoreMigrations
 {
-    public static IReadOnlyList<StoreMigration> All { get; } = [.. Foundation, .. SecurityReview, .. Architecture, .. Tasks, .. Bridge, .. UpstreamTasks, .. Integrations, .. UpstreamHealth, .. Observe, .. Operate, .. Connectors, .. Approvals];
+    public static IReadOnlyList<StoreMigration> All { get; } = [.. Foundation, .. SecurityReview, .. Architecture, .. Tasks, .. Bridge, .. UpstreamTasks, .. Integrations, .. UpstreamHealth, .. Observe, .. Operate, .. Connectors, .. Approvals, .. Toolsets];
 
     /// <summary>Steps 1–13: sessions, access, records, limits and audit, identity, gateway.</summary>
     private static StoreMigration[] Foundation =>

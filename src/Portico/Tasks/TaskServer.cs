@@ -46,7 +46,7 @@ internal sealed partial class TaskServer(McpCatalog catalog, TaskStore store, Ta
         var call = McpCallContext.From(request.JsonRpcRequest);
         var name = request.Params?.Name;
         ToolDefinition? tool = null;
-        var found = !string.IsNullOrEmpty(name) && (call.Vendor is { } vendor ? catalog.TryGetVendorTool(vendor, name, out tool) : catalog.TryGetTool(name, out tool));
+        var found = !string.IsNullOrEmpty(name) && CallTools.TryFind(catalog, call, name, out tool);
         // A call that needs approval waits for the decision as a Portico task (also an upstream's tool: the upstream gets the
         // approved call, not the wait).
         var gated = found && await approvals.RequiredForAsync(tool!, call, request.Params, cancellationToken);

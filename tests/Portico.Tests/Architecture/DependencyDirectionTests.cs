@@ -24,6 +24,7 @@ public sealed class DependencyDirectionTests
         "Mcp",
         "Gateway",
         "Connectors",
+        "Toolsets",
         "Tools",
         "Portal",
         "Program",

@@ -83,7 +83,7 @@ public sealed class EndpointAccessTests
     public async Task An_anonymous_caller_of_the_mcp_transport_gets_the_401_challenge_under_every_spelling()
     {
         await using var server = await PorticoTestServer.StartAsync();
-        foreach (var spelling in Spellings("/mcp").Concat(Spellings($"/{server.TenantId}/mcp")).Concat(Spellings("/vendors/docs/mcp")))
+        foreach (var spelling in Spellings("/mcp").Concat(Spellings($"/{server.TenantId}/mcp")).Concat(Spellings("/vendors/docs/mcp")).Concat(Spellings("/toolsets/docs/mcp")))
         {
             var (status, response) = await RawHttp.SendAsync(server.BaseAddress, "POST", spelling, Initialize, new Dictionary<string, string>
             {
