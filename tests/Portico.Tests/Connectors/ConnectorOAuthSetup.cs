@@ -43,9 +43,9 @@ internal sealed class ConnectorOAuthSetup : IAsyncDisposable
     /// Starts both. <paramref name="providerHost"/> is how the provider is addressed: a real browser needs a host name other than
     /// the consumer's (<c>localhost</c> against <c>127.0.0.1</c>), or the two Porticos' session cookies would overwrite each other.
     /// </summary>
-    public static async Task<ConnectorOAuthSetup> StartAsync(string providerHost = "127.0.0.1")
+    public static async Task<ConnectorOAuthSetup> StartAsync(string providerHost = "127.0.0.1", ProviderTokenRequests? tokenRequests = null)
     {
-        var provider = await PorticoTestServer.StartAsync();
+        var provider = await PorticoTestServer.StartAsync(services: tokenRequests is null ? null : s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(tokenRequests));
         (await OAuthFlow.StartAsync(provider)).Dispose();
         await using (var scope = provider.Services.CreateAsyncScope())
         {
@@ -100,6 +100,18 @@ internal sealed class ConnectorOAuthSetup : IAsyncDisposable
         var answer = await response.Content.ReadAsStringAsync();
         var link = System.Text.RegularExpressions.Regex.Match(answer, "id=\"continue\"[^>]*href=\"([^\"]+)\"");
         return (response.StatusCode, link.Success ? new Uri(WebUtility.HtmlDecode(link.Groups[1].Value)) : null, answer);
+    }
+
+    /// <summary>Connects an account for the site's tenant as its owner, without JavaScript; returns its id.</summary>
+    public async Task<string> ConnectAsync(string label)
+    {
+        using var owner = await Site.HttpBrowserAsync(PortalSite.OwnerEmail);
+        var (_, authorize, html) = await StartConnectAsync(owner, label);
+        Assert.True(authorize is not null, html);
+        using var pages = new OAuthFlow(Provider);
+        using var done = await owner.GetAsync(await pages.ApproveAsync(authorize.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        return done.Headers.Location!.ToString().Split("connected=")[1];
     }
 
     public async ValueTask DisposeAsync()

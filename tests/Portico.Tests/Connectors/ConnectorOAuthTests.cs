@@ -171,6 +171,49 @@ public sealed class ConnectorOAuthTests(HeadlessChromium chromium) : IClassFixtu
         Assert.Equal("INTEGRATION_NOT_CONFIGURED", CredentialUser.ErrorCode(gone));
     }
 
+    [Fact]
+    public async Task An_expired_token_is_refreshed_once_for_concurrent_calls_and_a_refused_refresh_asks_to_connect_again()
+    {
+        var tokenRequests = new ProviderTokenRequests();
+        await using var setup = await ConnectorOAuthSetup.StartAsync(tokenRequests: tokenRequests);
+        var accountId = await setup.ConnectAsync("Ours");
+        var before = await setup.ConsumerDb(db => db.Set<TenantAccountRecord>().AsNoTracking().SingleAsync());
+
+        // Expired on both clocks: three calls at once, one refresh; every call answers as the account.
+        setup.Site.Server.Clock.Advance(TimeSpan.FromHours(2));
+        setup.Provider.Clock.Advance(TimeSpan.FromHours(2));
+        var callers = Enumerable.Range(0, 3).Select(_ => CredentialUser.Owner(setup.Site.Server)).ToList();
+        var results = await Task.WhenAll(callers.Select(c => c.CallWithAsync(ConnectorOAuthSetup.Tool, new JsonObject { ["accountId"] = accountId })));
+        var subject = await setup.ProviderUserIdAsync(PorticoTestServer.UserEmail);
+        Assert.All(results, r => Assert.Equal(subject, (string?)r["structuredContent"]?["sub"]));
+        Assert.Equal(1, tokenRequests.Refreshes);
+        var after = await setup.ConsumerDb(db => db.Set<TenantAccountRecord>().AsNoTracking().SingleAsync());
+        Assert.NotEqual(before.Stamp, after.Stamp);
+        Assert.Null(after.RefreshClaimedUntil);
+
+        // The provider revokes the sign-in: the next refresh is refused, the account must be connected again, and it is not retried.
+        await using (var scope = setup.Provider.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Portico.Storage.PorticoDbContext>();
+            foreach (var grant in await db.Set<Portico.Identity.OAuthGrantRecord>().AsNoTracking().Select(g => g.Id).ToListAsync())
+            {
+                await scope.ServiceProvider.GetRequiredService<Portico.Identity.GrantRevocations>().RevokeAsync(db, grant, CancellationToken.None);
+            }
+        }
+
+        setup.Site.Server.Clock.Advance(TimeSpan.FromHours(2));
+        setup.Provider.Clock.Advance(TimeSpan.FromHours(2));
+        var refused = await callers[0].CallWithAsync(ConnectorOAuthSetup.Tool, new JsonObject { ["accountId"] = accountId });
+        Assert.Equal("ACCOUNT_NOT_CONNECTED", CredentialUser.ErrorCode(refused));
+        Assert.Contains("connected again", (string?)refused["structuredContent"]!["error"]!["message"], StringComparison.Ordinal);
+        var again = await callers[1].CallWithAsync(ConnectorOAuthSetup.Tool, new JsonObject { ["accountId"] = accountId });
+        Assert.Equal("ACCOUNT_NOT_CONNECTED", CredentialUser.ErrorCode(again));
+        Assert.Equal(2, tokenRequests.Refreshes);
+        var listed = await callers[2].CallWithAsync("list_connected_accounts", new JsonObject());
+        Assert.False((bool)listed["structuredContent"]!["connectors"]![0]!["accounts"]![0]!["valid"]!);
+        callers.ForEach(c => c.Dispose());
+    }
+
     /// <summary>In Chromium: the owner signs in to the portal, names the account, is sent to the provider, signs in there as <paramref name="providerEmail"/> and approves.</summary>
     private async Task ConnectInChromiumAsync(ConnectorOAuthSetup setup, string label, string providerEmail)
     {
