@@ -8,15 +8,20 @@ namespace Portico.Connectors;
 /// What a tenant must provide for a connector's calls, from the document's security scheme: an API key in a header or the
 /// query, an HTTP bearer token, or HTTP basic <c>user:password</c>. It becomes the connector's integration (named as the
 /// connector), so the secret is pasted in the portal's Integrations page, encrypted like every credential, and a tenant
-/// without it gets <c>INTEGRATION_NOT_CONFIGURED</c> with the portal link. OAuth 2 and OpenID Connect schemes are not
-/// supported yet: operations that accept only those are called without a credential.
+/// without it gets <c>INTEGRATION_NOT_CONFIGURED</c> with the portal link. An <c>oauth2</c> scheme with the authorization code
+/// flow, or an <c>openIdConnect</c> scheme, makes it an integration connected by OAuth accounts (<see cref="OAuth"/>): the
+/// tenant connects accounts in the portal and each call names one (<c>accountId</c>), whose access token is the bearer.
 /// </summary>
 internal sealed record ConnectorConnection(string SchemeName, string Kind, string? ParameterName, string? Description)
 {
+    /// <summary>Where the provider's sign-in happens, for <see cref="OAuthKind"/>.</summary>
+    public ConnectorOAuthScheme? OAuth { get; init; }
+
     public const string HeaderKey = "header";
     public const string QueryKey = "query";
     public const string Bearer = "bearer";
     public const string Basic = "basic";
+    public const string OAuthKind = "oauth2";
 
     /// <summary>The first supported scheme the document's security requirements name (global first), or null.</summary>
     public static ConnectorConnection? From(JsonObject document)
@@ -40,7 +45,18 @@ internal sealed record ConnectorConnection(string SchemeName, string Kind, strin
         {
             if (ConnectorOperations.Resolve(document, schemes[name]) is JsonObject scheme && Of(name, scheme) is { } connection)
             {
-                return connection;
+                // The scopes an OAuth sign-in asks for: every scope the requirements name for this scheme.
+                return connection.OAuth is { } oauth
+                    ? connection with
+                    {
+                        OAuth = oauth with
+                        {
+                            Scopes = [.. requirements.OfType<JsonObject>().Select(r => r[name]).OfType<JsonArray>().SelectMany(a => a)
+                                .Select(v => v is JsonValue value && value.TryGetValue<string>(out var text) ? text : null).OfType<string>()
+                                .Where(text => text.Length > 0 && !text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))).Distinct(StringComparer.Ordinal)],
+                        },
+                    }
+                    : connection;
             }
         }
 
@@ -56,14 +72,18 @@ internal sealed record ConnectorConnection(string SchemeName, string Kind, strin
         Name = connector,
         Title = title,
         Description = $"Calls the {title} API for the tools {connector}__*.",
+        Accounts = Kind == OAuthKind,
         Secret = Kind switch
         {
+            OAuthKind => $"One or more {title} accounts, connected by signing in at the provider (OAuth); each call names the account it acts as (accountId)",
             HeaderKey => $"The API key, sent in the '{ParameterName}' header",
             QueryKey => $"The API key, sent as the '{ParameterName}' query parameter",
             Bearer => "The bearer token (sent as Authorization: Bearer …)",
             _ => "The user name and password as user:password (sent with HTTP basic authentication)",
         },
-        WhereToGet = string.IsNullOrWhiteSpace(Description) ? $"From the provider of the {title} API (its developer settings or API keys page)." : Description.Trim(),
+        WhereToGet = !string.IsNullOrWhiteSpace(Description) ? Description.Trim()
+            : Kind == OAuthKind ? $"Sign in at the {title} provider when you connect the account."
+            : $"From the provider of the {title} API (its developer settings or API keys page).",
     };
 
     /// <summary>Puts <paramref name="secret"/> where the scheme says.</summary>
@@ -77,7 +97,7 @@ internal sealed record ConnectorConnection(string SchemeName, string Kind, strin
             case QueryKey:
                 query.Append(query.Length == 0 ? '?' : '&').Append(Uri.EscapeDataString(ParameterName!)).Append('=').Append(Uri.EscapeDataString(secret));
                 break;
-            case Bearer:
+            case Bearer or OAuthKind:
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
                 break;
             default:
@@ -100,6 +120,17 @@ internal sealed record ConnectorConnection(string SchemeName, string Kind, strin
             };
         }
 
+        if (type == "oauth2" && scheme["flows"]?["authorizationCode"] is JsonObject flow
+            && Absolute(Text(flow, "authorizationUrl")) is { } authorize && Absolute(Text(flow, "tokenUrl")) is { } token)
+        {
+            return new ConnectorConnection(name, OAuthKind, null, description) { OAuth = new ConnectorOAuthScheme(authorize, token, null, []) };
+        }
+
+        if (type == "openIdConnect" && Absolute(Text(scheme, "openIdConnectUrl")) is { } discovery)
+        {
+            return new ConnectorConnection(name, OAuthKind, null, description) { OAuth = new ConnectorOAuthScheme(null, null, discovery, []) };
+        }
+
         return type == "http"
             ? Text(scheme, "scheme")?.ToLowerInvariant() switch
             {
@@ -109,6 +140,9 @@ internal sealed record ConnectorConnection(string SchemeName, string Kind, strin
             }
             : null;
     }
+
+    private static Uri? Absolute(string? url)
+        => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri : null;
 
     private static string? Text(JsonObject node, string key) => node[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

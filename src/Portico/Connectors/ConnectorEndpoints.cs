@@ -26,7 +26,40 @@ internal static class ConnectorEndpoints
                 await connectors.RemoveAsync(name, cancellationToken);
                 return TypedResults.NoContent();
             }));
+
+        // Where an OAuth connector's provider sends the browser back after the sign-in started in the portal: only a browser
+        // signed in to Portico reaches it (else it signs in first), and only the user who started the sign-in can finish it.
+        endpoints.MapGet(ConnectorOAuth.CallbackPath, CallbackAsync).RequireAuthorization(AccessPolicies.PortalUser).WithMetadata(BrowserPage.Instance);
         return endpoints;
+    }
+
+    private static async Task<IResult> CallbackAsync(HttpContext http, ConnectorOAuth oauth)
+    {
+        var query = http.Request.Query;
+        http.Response.Headers.CacheControl = "no-store";
+        if (query["error"].ToString() is { Length: > 0 } error)
+        {
+            await oauth.AbandonAsync(query["state"], http.RequestAborted);
+            return GatewayError.Result(StatusCodes.Status400BadRequest,
+                $"The provider did not grant access: {error}{(query["error_description"].ToString() is { Length: > 0 } description ? $" ({description})" : "")}.",
+                "Start again from the portal's Integrations page ('Connect account') and allow access on the provider's page.");
+        }
+
+        try
+        {
+            var (tenantId, account) = await oauth.FinishAsync(query["state"], query["code"], query.ContainsKey("iss") ? query["iss"].ToString() : null, http.GetPrincipal(),
+                http.RequestAborted);
+            return TypedResults.Redirect($"{Integrations.IntegrationGate.PortalPath(tenantId)}?connected={Uri.EscapeDataString(account.AccountId)}");
+        }
+        catch (AccessException ex)
+        {
+            return GatewayError.Result(ex.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest, ex.Message, ex.Hint);
+        }
+        catch (HttpRequestException ex)
+        {
+            return GatewayError.Result(StatusCodes.Status502BadGateway, $"The provider's token endpoint could not be reached: {ex.Message}",
+                "Start again from the portal in a moment.");
+        }
     }
 
     private static async Task<IResult> AddAsync(HttpContext context, ConnectorAdmin connectors, IOptions<ConnectorOptions> options, CancellationToken cancellationToken)

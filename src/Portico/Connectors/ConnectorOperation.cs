@@ -12,6 +12,9 @@ internal sealed record ConnectorOperation(Tool Tool, string OperationId, HttpMet
     /// <summary>The argument carrying the JSON request body.</summary>
     public const string BodyProperty = "body";
 
+    /// <summary>The argument naming the connected account an OAuth connector's call acts as.</summary>
+    public const string AccountProperty = "accountId";
+
     /// <summary>The argument the pipeline's confirmation step reads on destructive tools.</summary>
     public const string ConfirmProperty = "confirm";
 

@@ -23,7 +23,7 @@ internal static class ConnectorOperations
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 
     /// <summary>Names the pipeline itself reads from the arguments; a parameter so named is renamed <c>&lt;in&gt;_&lt;name&gt;</c>.</summary>
-    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { ConnectorOperation.BodyProperty, ConnectorOperation.ConfirmProperty, "tenantId" };
+    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal) { ConnectorOperation.BodyProperty, ConnectorOperation.ConfirmProperty, "tenantId", ConnectorOperation.AccountProperty };
 
     /// <summary>Headers the client or Portico sets; OpenAPI says such header parameters are ignored, and an argument must never set them.</summary>
     private static readonly HashSet<string> ForbiddenHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -74,9 +74,10 @@ internal static class ConnectorOperations
 
                 try
                 {
-                    operations.Add(BuildOne(document, schemas, name, operationId, method, path, item, operation) with
+                    var needs = connection?.NeededBy(document, operation) == true;
+                    operations.Add(BuildOne(document, schemas, name, operationId, method, path, item, operation, needs && connection!.Kind == ConnectorConnection.OAuthKind) with
                     {
-                        NeedsConnection = connection?.NeededBy(document, operation) == true,
+                        NeedsConnection = needs,
                     });
                 }
                 catch (ConnectorException ex)
@@ -106,7 +107,7 @@ internal static class ConnectorOperations
     }
 
     private static ConnectorOperation BuildOne(JsonObject document, ConnectorSchemas schemas, string name, string operationId, string method, string path,
-        JsonObject item, JsonObject operation)
+        JsonObject item, JsonObject operation, bool takesAccount)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         var properties = new JsonObject();
@@ -209,6 +210,19 @@ internal static class ConnectorOperations
                 ["type"] = "boolean",
                 ["description"] = "Must be true: this operation deletes and cannot be undone.",
             };
+        }
+
+        if (takesAccount)
+        {
+            // Always required, so which account acts is never a guess: one tenant may have connected several.
+            properties[ConnectorOperation.AccountProperty] = new JsonObject
+            {
+                ["type"] = "string",
+                ["minLength"] = 1,
+                ["maxLength"] = 64,
+                ["description"] = "The connected account to act as: an accountId from list_connected_accounts.",
+            };
+            required.Add(ConnectorOperation.AccountProperty);
         }
 
         var input = new JsonObject { ["type"] = "object", ["properties"] = properties };

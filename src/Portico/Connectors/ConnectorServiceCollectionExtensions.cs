@@ -14,7 +14,9 @@ internal static class ConnectorServiceCollectionExtensions
         services.Configure<OutboundHttpOptions>(ConnectorHttp.Key, configuration.GetSection(OutboundHttpOptions.Section(ConnectorHttp.Key)));
         services.AddSingleton<ConnectorHttp>();
         services.AddSingleton<ConnectorCalls>();
+        services.AddSingleton<ConnectorAccounts>();
         services.AddSingleton<ConnectorToolSource>();
+        services.AddScoped<ConnectorOAuth>();
         // A connector's security scheme is an integration tenants connect in the portal.
         services.AddSingleton<IIntegrationSource>(sp => sp.GetRequiredService<ConnectorToolSource>());
         services.AddScoped(sp => new ConnectorAdmin(sp.GetRequiredService<PorticoDbContext>(), sp.GetRequiredService<TimeProvider>(),
@@ -26,7 +28,9 @@ internal static class ConnectorServiceCollectionExtensions
 
     /// <summary>The table this feature owns (the CLI registers it too).</summary>
     public static IServiceCollection AddConnectorEntities(this IServiceCollection services)
-        => services.AddStoreEntity(new ConnectorRecordConfiguration());
+        => services.AddStoreEntity(new ConnectorRecordConfiguration())
+            .AddStoreEntity(new ConnectorOAuthClientRecordConfiguration())
+            .AddStoreEntity(new ConnectorOAuthStateRecordConfiguration());
 
     /// <summary>The saves every instance's connector tools follow (also registered by the CLI).</summary>
     public static IServiceCollection AddConnectorStoreTopics(this IServiceCollection services)

@@ -1,3 +1,4 @@
+using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
 using Portico.Integrations;
@@ -11,7 +12,7 @@ namespace Portico.Connectors;
 /// tools/list_changed to open sessions. Calls go through the policy pipeline first (scope <c>portico/integrations.read</c> for
 /// GET and HEAD, <c>.write</c> otherwise); <see cref="ConnectorCalls"/> is only their last step.
 /// </summary>
-internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<ConnectorToolSource> logger) : IDynamicToolSource, IIntegrationSource
+internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ConnectorAccounts accounts, ILogger<ConnectorToolSource> logger) : IDynamicToolSource, IIntegrationSource
 {
     private IReadOnlyList<IntegrationDefinition> _integrations = [];
 
@@ -120,12 +121,28 @@ internal sealed partial class ConnectorToolSource(ConnectorCalls calls, ILogger<
                 // The pipeline has checked the tenant's connection (INTEGRATION_NOT_CONFIGURED with the portal link) before this runs.
                 Integration = operation.NeedsConnection ? connector.Name : null,
                 NeedsTenant = operation.NeedsConnection,
-                Handler = async (invocation, cancellationToken) => await calls.CallAsync(connector, operation, invocation,
-                    operation.NeedsConnection ? await invocation.Integrations.GetSecretAsync(connector.Name, cancellationToken) : null, cancellationToken),
+                Handler = async (invocation, cancellationToken) => await CallAsync(connector, operation, invocation, cancellationToken),
             });
         }
 
         return (tools, refused);
+    }
+
+    private async ValueTask<CallToolResult> CallAsync(ConnectorDefinition connector, ConnectorOperation operation, ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (!operation.NeedsConnection)
+        {
+            return await calls.CallAsync(connector, operation, invocation, null, cancellationToken);
+        }
+
+        if (connector.Connection!.Kind != ConnectorConnection.OAuthKind)
+        {
+            return await calls.CallAsync(connector, operation, invocation, await invocation.Integrations.GetSecretAsync(connector.Name, cancellationToken), cancellationToken);
+        }
+
+        // The named account's access token is the bearer; an account not connected for this tenant answers instead.
+        var (token, refusal) = await accounts.AccessTokenAsync(connector, invocation, cancellationToken);
+        return refusal ?? await calls.CallAsync(connector, operation, invocation, token, cancellationToken);
     }
 
     [LoggerMessage(EventId = 1801, Level = LogLevel.Error, Message = "Connector {Connector} cannot be served: {Reason}")]

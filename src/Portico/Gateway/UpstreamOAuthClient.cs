@@ -203,40 +203,8 @@ internal sealed partial class UpstreamOAuthClient(
             return (null, $"upstream '{client.Upstream}' or its token endpoint is no longer usable");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint);
-        if (client.ClientSecret is { } protectedSecret)
-        {
-            var secret = Encoding.UTF8.GetString(Protector(client.Upstream, "client").Unprotect(protectedSecret));
-            var basic = $"{Uri.EscapeDataString(client.ClientId)}:{Uri.EscapeDataString(secret)}";
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(basic)));
-        }
-        else
-        {
-            form["client_id"] = client.ClientId;
-        }
-
-        request.Content = new FormUrlEncodedContent(form);
-        var response = await http.OAuthClient(new Uri(upstreamUrl)).SendAsync(request, cancellationToken);
-        var body = Json(response);
-        if (!response.IsSuccess)
-        {
-            if ((int)response.Status >= 500)
-            {
-                throw new HttpRequestException($"The token endpoint answered {(int)response.Status}.", null, response.Status);
-            }
-
-            return (null, $"{String(body, "error") ?? ((int)response.Status).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {String(body, "error_description") ?? "no description"}");
-        }
-
-        if (String(body, "access_token") is not { Length: > 0 } access)
-        {
-            return (null, "the token response has no access_token");
-        }
-
-        DateTimeOffset? expires = body is { ValueKind: JsonValueKind.Object } b && b.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt64(out var value)
-            ? time.GetUtcNow().AddSeconds(value)
-            : null;
-        return (new UpstreamOAuthTokens(access, String(body, "refresh_token"), expires), null);
+        var secret = client.ClientSecret is { } protectedSecret ? Encoding.UTF8.GetString(Protector(client.Upstream, "client").Unprotect(protectedSecret)) : null;
+        return await OAuthTokenRequests.RequestAsync(http.OAuthClient(new Uri(upstreamUrl)), tokenEndpoint, client.ClientId, secret, form, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Portico's registration for this upstream and callback, discovering and registering when there is none yet.</summary>
@@ -430,26 +398,11 @@ internal sealed partial class UpstreamOAuthClient(
         => new($"Portico cannot sign in at upstream '{upstream}': {problem}.",
             "The upstream must be an OAuth 2.1 protected MCP server (RFC 9728 metadata, RFC 8414 authorization server with dynamic registration); an operator can check its URL.");
 
-    private static JsonElement Json(OutboundResponse response)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(response.Body);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
-    }
+    private static JsonElement Json(OutboundResponse response) => OAuthTokenRequests.Json(response);
 
-    private static string? String(JsonElement element, string name)
-        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? String(JsonElement element, string name) => OAuthTokenRequests.String(element, name);
 
-    private static List<string> Strings(JsonElement element, string name)
-        => element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
-            ? [.. value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)]
-            : [];
+    private static List<string> Strings(JsonElement element, string name) => OAuthTokenRequests.Strings(element, name);
 
     [GeneratedRegex("resource_metadata=\"([^\"]+)\"")]
     private static partial Regex ResourceMetadataParameter();

@@ -41,6 +41,7 @@ internal static class DiscoveryEndpoints
             json.WriteString("introspection_endpoint", $"{issuer}/oauth/introspect");
             json.WriteString("device_authorization_endpoint", issuer + DeviceFlow.AuthorizationPath);
             json.WriteString("jwks_uri", $"{issuer}/oauth/jwks");
+            json.WriteString("userinfo_endpoint", issuer + UserinfoEndpoint.Path);
             OAuthJson.WriteArray(json, "response_types_supported", ["code"]);
             OAuthJson.WriteArray(json, "response_modes_supported", ["query"]);
             OAuthJson.WriteArray(json, "grant_types_supported", grants.Names);

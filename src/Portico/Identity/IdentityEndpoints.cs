@@ -28,6 +28,9 @@ internal static class IdentityEndpoints
         oauth.MapPost("/token", TokenEndpoint.HandleAsync);
         oauth.MapPost("/revoke", RevocationEndpoint.HandleAsync);
         oauth.MapPost("/introspect", IntrospectionEndpoint.HandleAsync);
+
+        // The one endpoint under /oauth that takes a bearer credential: it answers who the credential acts for.
+        app.MapGet(UserinfoEndpoint.Path, UserinfoEndpoint.HandleAsync).RequireAuthorization(AccessPolicies.Caller);
         return app;
     }
 

@@ -24,6 +24,12 @@ internal sealed partial record IntegrationDefinition
     /// <summary>Where a tenant owner gets the secret, e.g. "Dashboard → Developers → API keys".</summary>
     public required string WhereToGet { get; init; }
 
+    /// <summary>
+    /// Connected by OAuth accounts instead of a pasted secret (an OAuth connector): a tenant connects one or more accounts in the
+    /// portal (<see cref="TenantAccountStore"/>), and each call names the one to act as. <see cref="Secret"/> then says what to connect.
+    /// </summary>
+    public bool Accounts { get; init; }
+
     /// <summary>Throws, naming the definition and the rule, when a field is unusable: caught at start-up, not at the first call.</summary>
     public void Validate()
     {

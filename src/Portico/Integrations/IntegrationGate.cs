@@ -10,7 +10,7 @@ namespace Portico.Integrations;
 /// answered <c>INTEGRATION_NOT_CONFIGURED</c> with the portal link that configures it. The tool stays in <c>tools/list</c>, so
 /// a model learns it exists and how to enable it.
 /// </summary>
-internal sealed class IntegrationGate(IntegrationRegistry registry, TenantIntegrationCache secrets)
+internal sealed class IntegrationGate(IntegrationRegistry registry, TenantIntegrationCache secrets, IServiceScopeFactory scopes)
 {
     public const string NotConfigured = "INTEGRATION_NOT_CONFIGURED";
 
@@ -26,6 +26,15 @@ internal sealed class IntegrationGate(IntegrationRegistry registry, TenantIntegr
         if (tool.Integration is not { } name || tenant.Tenant is not { } membership)
         {
             return null;
+        }
+
+        if (registry.Find(name) is { Accounts: true })
+        {
+            // Read from the store, not a cache: an account connected on any instance counts at the very next call.
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<TenantAccountStore>().AnyAsync(membership.TenantId, name, cancellationToken)
+                ? null
+                : Missing(tool, membership, baseUrl);
         }
 
         return await secrets.GetSecretAsync(membership.TenantId, name, cancellationToken) is null ? Missing(tool, membership, baseUrl) : null;
@@ -44,9 +53,12 @@ internal sealed class IntegrationGate(IntegrationRegistry registry, TenantIntegr
         var definition = registry.Find(name);
         var title = definition?.Title ?? name;
         var link = (baseUrl?.TrimEnd('/') ?? "") + PortalPath(tenant.TenantId);
+        var accounts = definition?.Accounts == true;
         return new UnavailableTool(tool.Name, NotConfigured,
-            $"No {title} integration is configured for tenant '{tenant.Name}'.",
-            $"A tenant owner or admin connects it in the portal: {link} — paste the secret and save; the next call works.",
+            accounts ? $"No {title} account is connected for tenant '{tenant.Name}'." : $"No {title} integration is configured for tenant '{tenant.Name}'.",
+            accounts
+                ? $"A tenant owner or admin connects an account in the portal: {link} — 'Connect account' and sign in at the provider; the next call works (with that account's accountId from list_connected_accounts)."
+                : $"A tenant owner or admin connects it in the portal: {link} — paste the secret and save; the next call works.",
             new JsonObject
             {
                 ["integration"] = name,
@@ -55,6 +67,7 @@ internal sealed class IntegrationGate(IntegrationRegistry registry, TenantIntegr
                 ["link"] = link,
                 ["secret"] = definition?.Secret,
                 ["whereToGet"] = definition?.WhereToGet,
+                ["accounts"] = accounts,
             });
     }
 }

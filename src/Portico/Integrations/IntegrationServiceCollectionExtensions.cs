@@ -11,6 +11,7 @@ internal static class IntegrationServiceCollectionExtensions
         services.AddSingleton<TenantIntegrationCache>();
         services.AddSingleton<IntegrationGate>();
         services.AddScoped<TenantIntegrationStore>();
+        services.AddScoped<TenantAccountStore>();
         services.AddHostedService<IntegrationDeclarations>();
         return services.AddIntegrationStoreTopics();
     }
@@ -24,7 +25,7 @@ internal static class IntegrationServiceCollectionExtensions
 
     /// <summary>The table this feature owns (the CLI registers it too).</summary>
     public static IServiceCollection AddIntegrationEntities(this IServiceCollection services)
-        => services.AddStoreEntity(new TenantIntegrationRecordConfiguration());
+        => services.AddStoreEntity(new TenantIntegrationRecordConfiguration()).AddStoreEntity(new TenantAccountRecordConfiguration());
 
     /// <summary>The saves the secret cache must hear of (also registered by the CLI).</summary>
     public static IServiceCollection AddIntegrationStoreTopics(this IServiceCollection services)

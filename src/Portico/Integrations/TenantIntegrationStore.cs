@@ -24,6 +24,12 @@ internal sealed partial class TenantIntegrationStore(PorticoDbContext db, Integr
     {
         var definition = Require(integration);
         await RequireTenantAsync(tenantId, cancellationToken);
+        if (definition.Accounts)
+        {
+            throw new AccessException($"{definition.Title} is connected with OAuth accounts, not a pasted secret.",
+                $"A tenant owner or admin connects an account in the portal: {IntegrationGate.PortalPath(tenantId)} → 'Connect account'.");
+        }
+
         if (StoredSecrets.Problem(secret) is { } problem)
         {
             throw new AccessException(problem,
@@ -67,13 +73,21 @@ internal sealed partial class TenantIntegrationStore(PorticoDbContext db, Integr
     {
         await RequireTenantAsync(tenantId, cancellationToken);
         var stored = await db.Set<TenantIntegrationRecord>().AsNoTracking().Where(i => i.TenantId == tenantId).ToDictionaryAsync(i => i.Integration, cancellationToken);
-        return [.. registry.All.Select(d => IntegrationStatus.Of(d, stored.GetValueOrDefault(d.Name)))];
+        var accounts = (await db.Set<TenantAccountRecord>().AsNoTracking().Where(a => a.TenantId == tenantId).ToListAsync(cancellationToken))
+            .ToLookup(a => a.Integration, StringComparer.Ordinal);
+        return [.. registry.All.Select(d => d.Accounts ? IntegrationStatus.OfAccounts(d, [.. accounts[d.Name]]) : IntegrationStatus.Of(d, stored.GetValueOrDefault(d.Name)))];
     }
 
     public async Task<IntegrationStatus> GetStatusAsync(string tenantId, string integration, CancellationToken cancellationToken)
     {
         var definition = Require(integration);
         await RequireTenantAsync(tenantId, cancellationToken);
+        if (definition.Accounts)
+        {
+            return IntegrationStatus.OfAccounts(definition,
+                await db.Set<TenantAccountRecord>().AsNoTracking().Where(a => a.TenantId == tenantId && a.Integration == integration).ToListAsync(cancellationToken));
+        }
+
         var record = await db.Set<TenantIntegrationRecord>().AsNoTracking().FirstOrDefaultAsync(i => i.TenantId == tenantId && i.Integration == integration, cancellationToken);
         return IntegrationStatus.Of(definition, record);
     }

@@ -36,6 +36,13 @@ internal sealed class CredentialUser : IDisposable
         return new CredentialUser(email, key.Plaintext, server.CreateClient(key.Plaintext));
     }
 
+    /// <summary>A user who already belongs to a tenant (e.g. another tenant's owner), with a key of their own.</summary>
+    public static async Task<CredentialUser> WithKeyAsync(PorticoTestServer server, string email)
+    {
+        var key = await server.AdminAsync(a => a.CreateKeyAsync(email, "tests", null, new HashSet<string>(Scopes.AllAreaScopes), null, test: true, CancellationToken.None));
+        return new CredentialUser(email, key.Plaintext, server.CreateClient(key.Plaintext));
+    }
+
     /// <summary>The same user against another instance (same key).</summary>
     public CredentialUser On(PorticoTestServer server) => new(Email, ApiKey, server.CreateClient(ApiKey));
 

@@ -10,8 +10,10 @@ namespace Portico.Tools.Integrations;
 
 /// <summary>
 /// <c>list_integrations</c>: which services the tenant's tools can reach (packs' integrations and connectors' connections),
-/// whether each is connected, and where a tenant owner connects it. Deliberately read-only: secrets are set only by
-/// people in the portal, the admin API or the CLI — no MCP tool sets, connects or disconnects anything.
+/// whether each is connected, and where a tenant owner connects it; <c>list_connected_accounts</c>: the OAuth accounts the
+/// tenant connected for OAuth connectors (the <c>accountId</c>s their tools take), never their tokens. Deliberately
+/// read-only: secrets and accounts are set only by people in the portal, the admin API or the CLI — no MCP tool sets,
+/// connects or disconnects anything.
 /// </summary>
 internal sealed class IntegrationsPack(IServiceScopeFactory scopes) : IMcpPack
 {
@@ -28,7 +30,25 @@ internal sealed class IntegrationsPack(IServiceScopeFactory scopes) : IMcpPack
     public string Name => "integrations";
 
     public void Register(CatalogBuilder catalog)
-        => catalog.AddTool(new ToolDefinition
+    {
+        catalog.AddTool(new ToolDefinition
+        {
+            Tool = new Tool
+            {
+                Name = "list_connected_accounts",
+                Title = "List connected accounts",
+                Description = "Lists the accounts this tenant connected for OAuth connectors (per connector: accountId, label, when it was connected, the account's "
+                    + "subject at the provider when known). Pass an accountId to the connector's tools to act as that account. Read-only: accounts are connected "
+                    + "and disconnected by a tenant owner or admin in the portal, never through a tool.",
+                InputSchema = Schema,
+                Annotations = new ToolAnnotations { ReadOnlyHint = true, IdempotentHint = true, OpenWorldHint = false },
+            },
+            Owner = Name,
+            RequiredScope = Scopes.Read("integrations"),
+            NeedsTenant = true,
+            Handler = ListAccountsAsync,
+        });
+        catalog.AddTool(new ToolDefinition
         {
             Tool = new Tool
             {
@@ -44,6 +64,44 @@ internal sealed class IntegrationsPack(IServiceScopeFactory scopes) : IMcpPack
             NeedsTenant = true,
             Handler = ListAsync,
         });
+    }
+
+    private async ValueTask<CallToolResult> ListAccountsAsync(ToolInvocation invocation, CancellationToken cancellationToken)
+    {
+        var tenant = invocation.Tenant.Tenant!;
+        await using var scope = scopes.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<IntegrationRegistry>();
+        var accounts = (await scope.ServiceProvider.GetRequiredService<TenantAccountStore>().ListAsync(tenant.TenantId, null, cancellationToken))
+            .ToLookup(a => a.Integration, StringComparer.Ordinal);
+        var link = (invocation.Call.Issuer?.TrimEnd('/') ?? "") + IntegrationGate.PortalPath(tenant.TenantId);
+        var connectors = registry.All.Where(d => d.Accounts).ToList();
+        var text = new StringBuilder(connectors.Count == 0
+            ? $"No connector on this server connects OAuth accounts (tenant '{tenant.Name}')."
+            : $"Connected accounts of tenant '{tenant.Name}' (a tenant owner or admin connects more at {link}):");
+        var items = new JsonArray();
+        foreach (var connector in connectors)
+        {
+            var list = new JsonArray();
+            text.Append($"\n- {connector.Name} ({connector.Title}): ");
+            text.Append(accounts[connector.Name].Any() ? "" : "no account connected");
+            foreach (var account in accounts[connector.Name])
+            {
+                text.Append($"\n  - {account.AccountId}: {account.Label}{(account.Subject is { } subject ? $" (subject {subject})" : "")}{(account.Valid ? "" : " — must be connected again")}");
+                list.Add(new JsonObject
+                {
+                    ["accountId"] = account.AccountId,
+                    ["label"] = account.Label,
+                    ["connectedAt"] = account.ConnectedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["subject"] = account.Subject,
+                    ["valid"] = account.Valid,
+                });
+            }
+
+            items.Add(new JsonObject { ["connector"] = connector.Name, ["title"] = connector.Title, ["accounts"] = list });
+        }
+
+        return ToolResults.Structured(text.ToString(), new JsonObject { ["tenantId"] = tenant.TenantId, ["link"] = link, ["connectors"] = items });
+    }
 
     private async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
