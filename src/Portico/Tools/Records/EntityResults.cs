@@ -20,6 +20,25 @@ internal static class EntityResults
         ["updatedAt"] = RecordResults.Timestamp(entity.UpdatedAt),
     };
 
+    /// <summary>
+    /// The entity, and for an entity of a publishable model (<paramref name="publishedAsOf"/> not null) its publishAt,
+    /// unpublishAt and whether it is published at that time.
+    /// </summary>
+    public static JsonObject ToJson(StoredEntity entity, DateTimeOffset? publishedAsOf)
+        => ToJson(entity, publishedAsOf is { } now ? Publication.IsPublished(new PublishSchedule(entity.PublishAt, entity.UnpublishAt), now) : null);
+
+    /// <summary>The entity with its schedule and <paramref name="published"/> state, when it has one (publishable models).</summary>
+    public static JsonObject ToJson(StoredEntity entity, bool? published)
+    {
+        var json = ToJson(entity);
+        if (published is { } state)
+        {
+            Publication.AddTo(json, new PublishSchedule(entity.PublishAt, entity.UnpublishAt), state);
+        }
+
+        return json;
+    }
+
     public static JsonArray ToJson(IEnumerable<StoredEntity> entities) => [.. entities.Select(e => (JsonNode)ToJson(e))];
 
     public static string Line(StoredEntity entity) => RecordResults.Line(entity);

@@ -31,6 +31,15 @@ internal sealed class EntityRow : ITenantOwned
     /// <summary>1 when created; every update adds one (optimistic concurrency).</summary>
     public int Version { get; set; }
 
+    /// <summary>
+    /// When an entity of a publishable model is published (null: a draft, never published until a date is set). Whether it
+    /// is published is computed from the clock when read (<see cref="Publication"/>): no job flips it on time.
+    /// </summary>
+    public DateTimeOffset? PublishAt { get; set; }
+
+    /// <summary>When it stops being published (null: it stays published); always after <see cref="PublishAt"/>.</summary>
+    public DateTimeOffset? UnpublishAt { get; set; }
+
     /// <summary>The client's key for a create; unique per tenant, so a retried create returns the first entity.</summary>
     public string? IdempotencyKey { get; set; }
 }

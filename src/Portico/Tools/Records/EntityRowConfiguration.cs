@@ -63,6 +63,18 @@ internal sealed class EntityRowConfiguration : IEntityTypeConfiguration<EntityRo
         new(100202, "data_entities_jsonb_gin",
             Sqlite: "SELECT 1;",
             Postgres: "CREATE INDEX ix_data_entities_data_gin ON data_entities USING gin ((data::jsonb) jsonb_path_ops);"),
+
+        // Publishing (seed 000): the dates of entities of publishable models, in milliseconds like every store time. The
+        // published state is computed from them and the clock in each query, so it is never stored and never late.
+        new(100204, "data_entities_publish_dates",
+            Sqlite: """
+                ALTER TABLE data_entities ADD COLUMN publish_at INTEGER NULL;
+                ALTER TABLE data_entities ADD COLUMN unpublish_at INTEGER NULL;
+                """,
+            Postgres: """
+                ALTER TABLE data_entities ADD COLUMN publish_at bigint NULL;
+                ALTER TABLE data_entities ADD COLUMN unpublish_at bigint NULL;
+                """),
     ];
 
     public void Configure(EntityTypeBuilder<EntityRow> builder)
@@ -77,6 +89,8 @@ internal sealed class EntityRowConfiguration : IEntityTypeConfiguration<EntityRo
         builder.Property(r => r.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);
         builder.Property(r => r.UpdatedAt).HasColumnName("updated_at").HasConversion(StoreTime.Converter);
         builder.Property(r => r.Version).HasColumnName("version");
+        builder.Property(r => r.PublishAt).HasColumnName("publish_at").HasConversion(StoreTime.NullableConverter);
+        builder.Property(r => r.UnpublishAt).HasColumnName("unpublish_at").HasConversion(StoreTime.NullableConverter);
         builder.Property(r => r.IdempotencyKey).HasColumnName("idempotency_key");
         builder.HasIndex(r => new { r.TenantId, r.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
     }

@@ -14,9 +14,14 @@ namespace Portico.Tools.Records;
 internal sealed class EntitySchemaCheck(TenantModels models)
 {
     private readonly Dictionary<string, CompiledSchema?> _compiled = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _publishable = new(StringComparer.Ordinal);
 
     /// <summary>Whether the tenant has <paramref name="model"/> as a model (records of other collections are untyped).</summary>
     public async Task<bool> IsModelAsync(string model, CancellationToken cancellationToken) => await SchemaAsync(model, cancellationToken) is not null;
+
+    /// <summary>Whether <paramref name="model"/> is one of the tenant's models and publishable (its entities take publish dates).</summary>
+    public async Task<bool> IsPublishableAsync(string model, CancellationToken cancellationToken)
+        => await SchemaAsync(model, cancellationToken) is not null && _publishable.Contains(model);
 
     /// <summary>Null when <paramref name="attributes"/> fit the model (or the model is untyped); else <c>VALIDATION_FAILED</c> naming each path.</summary>
     public async Task<CallToolResult?> CheckAsync(ToolInvocation invocation, string model, JsonElement attributes, string path, CancellationToken cancellationToken)
@@ -60,6 +65,11 @@ internal sealed class EntitySchemaCheck(TenantModels models)
         {
             var row = ModelId.TryParse(model, out var id, out _) ? await models.FindAsync(id, cancellationToken) : null;
             schema = row is null ? null : ModelDefinition.From(row).Compile();
+            if (row is { Publishable: true })
+            {
+                _publishable.Add(model);
+            }
+
             _compiled[model] = schema;
         }
 

@@ -15,10 +15,22 @@ internal static class EntitySchemas
           "description": "Update only if the entity is still at this version (from get_entity); otherwise CONFLICT with the current entity and version to rebase on." }
         """;
 
+    private const string PublishAt = """
+        { "type": ["string", "null"],
+          "description": "Publishable models only: when the entity is published, an RFC 3339 timestamp (e.g. \"2026-03-01T10:00:00Z\"); null or absent: a draft." }
+        """;
+
+    private const string UnpublishAt = """
+        { "type": ["string", "null"],
+          "description": "Publishable models only: when it stops being published, after publishAt; null or absent: it stays published." }
+        """;
+
     public static readonly JsonElement Create = RecordSchemas.Schema($$"""
         {
           "modelId": {{ModelSchemas.ModelIdProperty}},
           "attributes": {{Attributes}},
+          "publishAt": {{PublishAt}},
+          "unpublishAt": {{UnpublishAt}},
           "idempotencyKey": { "type": "string", "minLength": 1, "maxLength": 128,
             "description": "A key unique to this create (e.g. a UUID). Retrying with the same key returns the entity the first call created (duplicate: true)." }
         }
@@ -46,6 +58,21 @@ internal static class EntitySchemas
               "type": "object",
               "properties": { "modelId": {{ModelSchemas.ModelIdProperty}}, "attributes": {{Attributes}} },
               "required": ["modelId", "attributes"],
+              "additionalProperties": false
+            }
+          }
+        }
+        """, "items");
+
+    public static readonly JsonElement BulkUpdatePublishDates = RecordSchemas.Schema($$"""
+        {
+          "items": {
+            "type": "array", "minItems": 1, "maxItems": 1000,
+            "description": "The new schedules (1-1000), one per entity of a publishable model; all are applied or, on any error or conflict, none.",
+            "items": {
+              "type": "object",
+              "properties": { "id": {{Id}}, "publishAt": {{PublishAt}}, "unpublishAt": {{UnpublishAt}}, "expected_version": {{ExpectedVersion}} },
+              "required": ["id", "publishAt"],
               "additionalProperties": false
             }
           }

@@ -30,6 +30,11 @@ internal static class EntityTools
             return invalidKey;
         }
 
+        if (Publication.Schedule(invocation, invocation.Arguments, "", out var schedule, out var scheduled) is { } invalidSchedule)
+        {
+            return invalidSchedule;
+        }
+
         var check = new EntitySchemaCheck(entities.Models);
         var model = modelId.ToString();
         if (!await check.IsModelAsync(model, cancellationToken))
@@ -42,11 +47,17 @@ internal static class EntityTools
             return mismatch;
         }
 
-        var (entity, duplicate) = await entities.CreateAsync(new NewEntity(model, attributes.GetRawText()), invocation.Call.Principal.Id, key, cancellationToken);
+        var publishable = await check.IsPublishableAsync(model, cancellationToken);
+        if (scheduled && !publishable)
+        {
+            return Publication.NotPublishable(invocation, invocation.Arguments.TryGetProperty("publishAt", out _) ? "publishAt" : "unpublishAt", model);
+        }
+
+        var (entity, duplicate) = await entities.CreateAsync(new NewEntity(model, attributes.GetRawText(), schedule.PublishAt, schedule.UnpublishAt), invocation.Call.Principal.Id, key, cancellationToken);
         var text = duplicate
             ? $"Idempotency key '{key}' was used before: this is the entity it created ({entity.Id}, {entity.Model}, version {entity.Version}). Nothing new was stored."
             : $"Created entity {entity.Id} of {entity.Model} (version 1).";
-        return ToolResults.Structured(text, new JsonObject { ["entity"] = EntityResults.ToJson(entity), ["duplicate"] = duplicate });
+        return ToolResults.Structured(text, new JsonObject { ["entity"] = EntityResults.ToJson(entity, publishable ? entities.Now() : null), ["duplicate"] = duplicate });
     }
 
     public static async ValueTask<CallToolResult> GetAsync(ToolInvocation invocation, TenantEntities entities, CancellationToken cancellationToken)
@@ -61,9 +72,14 @@ internal static class EntityTools
             return EntityResults.NotFound(invocation, entities.TenantId, id);
         }
 
+        // Published is computed now, from the dates and the clock: nothing has to have run for it to be on time.
+        DateTimeOffset? asOf = await new EntitySchemaCheck(entities.Models).IsPublishableAsync(entity.Model, cancellationToken) ? entities.Now() : null;
+        var state = asOf is { } now
+            ? Publication.IsPublished(new PublishSchedule(entity.PublishAt, entity.UnpublishAt), now) ? " (published)" : " (not published)"
+            : "";
         return ToolResults.Structured(
-            string.Create(CultureInfo.InvariantCulture, $"Entity {entity.Id} of {entity.Model}, version {entity.Version}, updated {RecordResults.Timestamp(entity.UpdatedAt)}:\n{entity.Data}"),
-            new JsonObject { ["entity"] = EntityResults.ToJson(entity) });
+            string.Create(CultureInfo.InvariantCulture, $"Entity {entity.Id} of {entity.Model}, version {entity.Version}{state}, updated {RecordResults.Timestamp(entity.UpdatedAt)}:\n{entity.Data}"),
+            new JsonObject { ["entity"] = EntityResults.ToJson(entity, asOf) });
     }
 
     public static async ValueTask<CallToolResult> UpdateAsync(ToolInvocation invocation, TenantEntities entities, CancellationToken cancellationToken)
@@ -237,6 +253,84 @@ internal static class EntityTools
 
         return ToolResults.Structured(Summary($"Updated {updated.Count} entities in group '{entities.TenantId}'", updated),
             new JsonObject { ["tenantId"] = entities.TenantId, ["entities"] = EntityResults.ToJson(updated) });
+    }
+
+    /// <summary>
+    /// bulk_update_publish_dates: sets the schedule (publishAt and unpublishAt; null or absent: none) of up to 1000
+    /// entities of publishable models, all or none. Each change is an update (version + 1), so expected_version works as
+    /// in bulk_update_entities.
+    /// </summary>
+    public static async ValueTask<CallToolResult> BulkUpdatePublishDatesAsync(ToolInvocation invocation, TenantEntities entities, CancellationToken cancellationToken)
+    {
+        if (EntityArguments.Items(invocation, "{\"id\": \"507f1f77bcf86cd799439011\", \"publishAt\": \"2026-03-01T10:00:00Z\", \"unpublishAt\": null}", out var items) is { } invalidItems)
+        {
+            return invalidItems;
+        }
+
+        var changes = new List<(string Id, PublishSchedule Schedule, int? ExpectedVersion)>(items.GetArrayLength());
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"items[{index++}]");
+            if (EntityArguments.Id(invocation, item, "id", $"{path}.id", out var id) is { } invalidId)
+            {
+                return invalidId;
+            }
+
+            if (!ids.Add(id))
+            {
+                return RecordArguments.Invalid(invocation, $"{path}.id", "an id not listed before in this batch", $"string \"{id}\" again", "Schedule each entity once per call.");
+            }
+
+            if (!item.TryGetProperty("publishAt", out _))
+            {
+                return RecordArguments.Invalid(invocation, $"{path}.publishAt", "a timestamp, or null to make the entity a draft", "missing", Publication.TimestampHint);
+            }
+
+            if (Publication.Schedule(invocation, item, $"{path}.", out var schedule, out _) is { } invalidSchedule)
+            {
+                return invalidSchedule;
+            }
+
+            if (EntityArguments.ExpectedVersion(invocation, item, $"{path}.expected_version", out var expectedVersion) is { } invalidVersion)
+            {
+                return invalidVersion;
+            }
+
+            changes.Add((id, schedule, expectedVersion));
+        }
+
+        // Every entity must exist and be of a publishable model before anything is written.
+        var check = new EntitySchemaCheck(entities.Models);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"items[{i}]");
+            if (await entities.GetAsync(changes[i].Id, cancellationToken) is not { } current)
+            {
+                return EntityResults.NotFound(invocation, entities.TenantId, changes[i].Id, $"{path}.id");
+            }
+
+            if (!await check.IsPublishableAsync(current.Model, cancellationToken))
+            {
+                return Publication.NotPublishable(invocation, $"{path}.publishAt", current.Model);
+            }
+        }
+
+        var (updated, failedAt, failure) = await entities.ScheduleManyAsync(changes, cancellationToken);
+        if (failure is not null)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"items[{failedAt}].id");
+            return failure.Outcome == EntityUpdateOutcome.NotFound
+                ? EntityResults.NotFound(invocation, entities.TenantId, changes[failedAt].Id, path)
+                : EntityResults.Conflict(invocation, failure.Record!, changes[failedAt].ExpectedVersion, path);
+        }
+
+        var now = entities.Now();
+        var published = updated.Count(e => Publication.IsPublished(new PublishSchedule(e.PublishAt, e.UnpublishAt), now));
+        return ToolResults.Structured(
+            Summary(string.Create(CultureInfo.InvariantCulture, $"Scheduled {updated.Count} entities in group '{entities.TenantId}' ({published} published now)"), updated),
+            new JsonObject { ["tenantId"] = entities.TenantId, ["entities"] = new JsonArray([.. updated.Select(e => (JsonNode)EntityResults.ToJson(e, now))]) });
     }
 
     private static CallToolResult? ItemModel(ToolInvocation invocation, JsonElement item, string path, out ModelId modelId)

@@ -58,7 +58,12 @@ internal static class ModelArguments
             return invalidIndexes;
         }
 
-        definition = new ModelDefinition(id, schema, display, indexes);
+        if (Publishable(invocation, out var publishable) is { } invalidPublishable)
+        {
+            return invalidPublishable;
+        }
+
+        definition = new ModelDefinition(id, schema, display, indexes, publishable);
         return null;
     }
 
@@ -149,6 +154,24 @@ internal static class ModelArguments
         }
 
         display = value.GetRawText();
+        return null;
+    }
+
+    private static CallToolResult? Publishable(ToolInvocation invocation, out bool publishable)
+    {
+        publishable = false;
+        if (!invocation.Arguments.TryGetProperty("publishable", out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return RecordArguments.Invalid(invocation, "publishable", "a boolean", RecordArguments.Describe(value, present: true),
+                "Pass publishable: true for content whose entities are published on a schedule (publishAt/unpublishAt); leave it out otherwise.");
+        }
+
+        publishable = value.ValueKind == JsonValueKind.True;
         return null;
     }
 

@@ -59,6 +59,24 @@ internal static class ModelCatalog
             """,
             """{ "title": "site", "columns": ["site", "power", "status"] }""",
             ["site"]),
+        Model("Basic.Article-1", "Article", "Content published on a schedule (seed 000's content items): a title, a slug, a summary and a body; publishable, so entities take publishAt/unpublishAt.",
+            """
+            {
+              "$schema": "https://json-schema.org/draft/2020-12/schema",
+              "type": "object",
+              "properties": {
+                "title": { "type": "string", "minLength": 1, "maxLength": 300 },
+                "slug": { "type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 200 },
+                "summary": { "type": "string", "maxLength": 1000 },
+                "body": { "type": "string" }
+              },
+              "required": ["title"],
+              "additionalProperties": false
+            }
+            """,
+            """{ "title": "title", "columns": ["title", "slug"] }""",
+            ["slug"],
+            publishable: true),
     ];
 
     public static CatalogModel? Find(ModelId id) => All.FirstOrDefault(m => m.Definition.Id == id);
@@ -67,8 +85,8 @@ internal static class ModelCatalog
     public static CatalogModel? Latest(string name)
         => All.Where(m => m.Definition.Id.Name == name).MaxBy(m => m.Definition.Id.Version);
 
-    private static CatalogModel Model(string id, string title, string description, string schema, string display, string[] indexes)
+    private static CatalogModel Model(string id, string title, string description, string schema, string display, string[] indexes, bool publishable = false)
         => ModelId.TryParse(id, out var parsed, out var problem)
-            ? new(new ModelDefinition(parsed, schema, display, indexes), title, description)
+            ? new(new ModelDefinition(parsed, schema, display, indexes, publishable), title, description)
             : throw new InvalidOperationException($"Catalog model id '{id}': {problem}");
 }

@@ -17,6 +17,7 @@ internal static class ModelResults
         ["schema"] = JsonNode.Parse(model.Schema),
         ["display"] = model.Display is null ? null : JsonNode.Parse(model.Display),
         ["indexes"] = JsonNode.Parse(model.Indexes),
+        ["publishable"] = model.Publishable,
         ["createdBy"] = model.CreatedBy,
         ["createdAt"] = RecordResults.Timestamp(model.CreatedAt),
     };

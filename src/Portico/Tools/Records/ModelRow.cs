@@ -27,6 +27,9 @@ internal sealed class ModelRow : ITenantOwned
     /// <summary>Attribute paths to index, as a JSON array of strings.</summary>
     public required string Indexes { get; set; }
 
+    /// <summary>Whether the model's entities carry publishAt/unpublishAt and a computed <c>published</c> state.</summary>
+    public bool Publishable { get; set; }
+
     /// <summary><c>catalog</c> (imported from the built-in catalog) or <c>defined</c> (by define_model).</summary>
     public required string Origin { get; set; }
 

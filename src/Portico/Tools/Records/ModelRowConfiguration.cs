@@ -40,6 +40,11 @@ internal sealed class ModelRowConfiguration : IEntityTypeConfiguration<ModelRow>
                     PRIMARY KEY (tenant_id, id)
                 );
                 """),
+
+        // Seed 000's content items: a publishable model's entities carry publish dates (data_entities, step 100204).
+        new(100203, "data_models_publishable",
+            Sqlite: "ALTER TABLE data_models ADD COLUMN publishable INTEGER NOT NULL DEFAULT 0;",
+            Postgres: "ALTER TABLE data_models ADD COLUMN publishable boolean NOT NULL DEFAULT false;"),
     ];
 
     public void Configure(EntityTypeBuilder<ModelRow> builder)
@@ -53,6 +58,7 @@ internal sealed class ModelRowConfiguration : IEntityTypeConfiguration<ModelRow>
         builder.Property(m => m.Schema).HasColumnName("schema");
         builder.Property(m => m.Display).HasColumnName("display");
         builder.Property(m => m.Indexes).HasColumnName("indexes");
+        builder.Property(m => m.Publishable).HasColumnName("publishable");
         builder.Property(m => m.Origin).HasColumnName("origin");
         builder.Property(m => m.CreatedBy).HasColumnName("created_by");
         builder.Property(m => m.CreatedAt).HasColumnName("created_at").HasConversion(StoreTime.Converter);

@@ -29,7 +29,9 @@ internal static class ModelSchemas
             "additionalProperties": false,
             "description": "How to show entities of this model." },
           "indexes": { "type": "array", "maxItems": 8, "items": { "type": "string" },
-            "description": "Attribute paths queries filter or sort by (e.g. [\"email\", \"address.city\"]); the store indexes them." }
+            "description": "Attribute paths queries filter or sort by (e.g. [\"email\", \"address.city\"]); the store indexes them." },
+          "publishable": { "type": "boolean", "default": false,
+            "description": "Content published on a schedule: its entities take publishAt/unpublishAt and show a published state computed from the clock." }
         }
         """, "modelId", "schema");
 }

@@ -61,8 +61,8 @@ internal static class ModelTools
         var (outcome, model) = await models.AddAsync(entry.Definition, TenantModels.CatalogOrigin, invocation.Call.Principal.Id, cancellationToken);
         return outcome switch
         {
-            ModelAddOutcome.Added => Success($"Imported model {model.Id} into group '{models.TenantId}'. It is usable now, on every instance: create entities with create_entity.", model, imported: true),
-            ModelAddOutcome.AlreadyPresent => Success($"Group '{models.TenantId}' already has model {model.Id} from the catalog; nothing changed.", model, imported: false),
+            ModelAddOutcome.Added => await SuccessAsync($"Imported model {model.Id} into group '{models.TenantId}'. It is usable now, on every instance: create entities with create_entity.", models, model, imported: true, cancellationToken),
+            ModelAddOutcome.AlreadyPresent => await SuccessAsync($"Group '{models.TenantId}' already has model {model.Id} from the catalog; nothing changed.", models, model, imported: false, cancellationToken),
             _ => Conflict(invocation, models.TenantId, model, "import_model"),
         };
     }
@@ -93,8 +93,8 @@ internal static class ModelTools
         var (outcome, model) = await models.AddAsync(definition, TenantModels.DefinedOrigin, invocation.Call.Principal.Id, cancellationToken);
         return outcome switch
         {
-            ModelAddOutcome.Added => Success($"Defined model {model.Id} in group '{models.TenantId}'. It is usable now, on every instance: create entities with create_entity.", model, imported: true),
-            ModelAddOutcome.AlreadyPresent => Success($"Group '{models.TenantId}' already has model {model.Id} with this definition; nothing changed.", model, imported: false),
+            ModelAddOutcome.Added => await SuccessAsync($"Defined model {model.Id} in group '{models.TenantId}'. It is usable now, on every instance: create entities with create_entity.", models, model, imported: true, cancellationToken),
+            ModelAddOutcome.AlreadyPresent => await SuccessAsync($"Group '{models.TenantId}' already has model {model.Id} with this definition; nothing changed.", models, model, imported: false, cancellationToken),
             _ => Conflict(invocation, models.TenantId, model, "define_model"),
         };
     }
@@ -102,22 +102,33 @@ internal static class ModelTools
     public static async ValueTask<CallToolResult> StatusAsync(ToolInvocation invocation, TenantModels models, CancellationToken cancellationToken)
     {
         var stored = await models.ListAsync(cancellationToken);
+        var existing = await models.ExistingIndexesAsync(cancellationToken);
+        var counts = await models.CountEntitiesAsync(cancellationToken);
         var statuses = new JsonArray();
         var text = new StringBuilder($"Model library of group '{models.TenantId}' (read from the store now; what every instance uses):");
         foreach (var model in stored)
         {
             var newest = model.Origin == TenantModels.CatalogOrigin ? ModelCatalog.Latest(model.Name) : null;
             var newer = newest is not null && newest.Definition.Id.Version > model.Version ? newest.Definition.Id.ToString() : null;
+            var count = counts.GetValueOrDefault(model.Id);
             statuses.Add(new JsonObject
             {
                 ["id"] = model.Id,
                 ["origin"] = model.Origin,
                 ["modelState"] = "ready",
+                ["entityCount"] = count,
+                ["publishable"] = model.Publishable,
                 ["loadedVersion"] = model.Version,
                 ["newerCatalogVersion"] = newer,
                 ["indexes"] = JsonNode.Parse(model.Indexes),
+                ["indexState"] = new JsonArray([.. ModelDefinition.From(model).Indexes.Select(path => (JsonNode)new JsonObject
+                {
+                    ["attributePath"] = path,
+                    ["index"] = AttributeIndex.Name(path),
+                    ["ready"] = existing.Contains(AttributeIndex.Name(path)),
+                })]),
             });
-            text.Append('\n').Append(string.Create(CultureInfo.InvariantCulture, $"- {model.Id}: ready (version {model.Version}, {model.Origin})"));
+            text.Append('\n').Append(string.Create(CultureInfo.InvariantCulture, $"- {model.Id}: ready (version {model.Version}, {model.Origin}, {count} entit{(count == 1 ? "y" : "ies")})"));
             if (newer is not null)
             {
                 text.Append("; the catalog has ").Append(newer);
@@ -131,17 +142,41 @@ internal static class ModelTools
             text.Append("\nNo models yet.");
         }
 
+        var untyped = counts.Where(c => !ids.Contains(c.Key)).Sum(c => c.Value);
+        if (untyped > 0)
+        {
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"\n{untyped} record(s) in collections that are not models (untyped; see list-records)."));
+        }
+
         text.Append("\nAvailable to import: ").Append(available.Count == 0 ? "none" : string.Join(", ", available)).Append('.');
         return ToolResults.Structured(text.ToString(), new JsonObject
         {
             ["tenantId"] = models.TenantId,
             ["models"] = statuses,
+            ["untypedRecords"] = untyped,
             ["availableInCatalog"] = new JsonArray([.. available.Select(a => (JsonNode)JsonValue.Create(a))]),
         });
     }
 
-    private static CallToolResult Success(string text, ModelRow model, bool imported)
-        => ToolResults.Structured(text, new JsonObject { ["model"] = ModelResults.ToJson(model), ["stored"] = imported });
+    /// <summary>
+    /// The model is stored; now its index hints become store indexes (idempotent: also when it was there already, so a
+    /// repeated import or define repairs a missing index). An index that cannot be made leaves the model usable, unindexed.
+    /// </summary>
+    private static async Task<CallToolResult> SuccessAsync(string text, TenantModels models, ModelRow model, bool imported, CancellationToken cancellationToken)
+    {
+        var unindexed = await models.EnsureIndexesAsync(model, cancellationToken);
+        if (unindexed.Count > 0)
+        {
+            text += $" The store could not index {string.Join(", ", unindexed)} (the operator's log says why): queries on them work, without an index.";
+        }
+
+        return ToolResults.Structured(text, new JsonObject
+        {
+            ["model"] = ModelResults.ToJson(model),
+            ["stored"] = imported,
+            ["unindexed"] = new JsonArray([.. unindexed.Select(p => (JsonNode)JsonValue.Create(p))]),
+        });
+    }
 
     private static CallToolResult Conflict(ToolInvocation invocation, string tenantId, ModelRow existing, string tool)
         => ToolError.Result("CONFLICT",

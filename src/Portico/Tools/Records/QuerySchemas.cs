@@ -15,6 +15,8 @@ internal static class QuerySchemas
         {
           "modelId": {{ModelSchemas.ModelIdProperty}},
           "filter": {{Filter}},
+          "published": { "type": "boolean",
+            "description": "Publishable models only: true for the entities published now (publishAt reached, unpublishAt not yet), false for the others; computed from the clock in the query." },
           "sort": { "type": "object", "properties": { "attributePath": { "type": "string" }, "direction": { "type": "string" } }, "additionalProperties": false,
             "description": "{\"attributePath\": \"power\", \"direction\": \"desc\"}: by a number or string attribute (entities without it are left out); the id breaks ties. Leave out for newest first." },
           "limit": { "type": "integer", "minimum": 1, "maximum": 100, "default": 20, "description": "Entities per page, 1-100 (default 20)." },
@@ -26,6 +28,8 @@ internal static class QuerySchemas
         {
           "modelId": {{ModelSchemas.ModelIdProperty}},
           "filter": {{Filter}},
+          "published": { "type": "boolean",
+            "description": "Publishable models only: true for the entities published now (publishAt reached, unpublishAt not yet), false for the others; computed from the clock in the query." },
           "aggregations": { "type": "array",
             "description": "The columns, at least one: {\"function\": \"count\"|\"sum\"|\"avg\"|\"min\"|\"max\"|\"distinct\", \"attributePath\": \"power\" (all but count need it), \"alias\": \"total\" (default <function>_<sanitised-path>)}.",
             "items": { "type": "object", "properties": { "function": { "type": "string" }, "attributePath": { "type": "string" }, "alias": { "type": "string" } }, "additionalProperties": false } },

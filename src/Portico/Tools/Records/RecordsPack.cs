@@ -15,7 +15,7 @@ namespace Portico.Tools.Records;
 /// needs a tenant and reaches data only through <see cref="TenantModels"/> and <see cref="TenantEntities"/> over that
 /// tenant's <see cref="TenantData{TEntity}"/>.
 /// </summary>
-internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time) : TenantPack<EntityRow, EntityRowConfiguration>(scopes), IMcpPack
+internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time, ModelIndexes indexes) : TenantPack<EntityRow, EntityRowConfiguration>(scopes), IMcpPack
 {
     private static readonly string ReadScope = Scopes.Read("records");
     private static readonly string WriteScope = Scopes.Write("records");
@@ -27,6 +27,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
     {
         TenantPack<EntityRow, EntityRowConfiguration>.AddServices(services);
         services.AddStoreEntity(new ModelRowConfiguration());
+        services.AddSingleton<ModelIndexes>();
     }
 
     /// <summary>The records tools predate the snake_case rule; clients call them by these names.</summary>
@@ -215,6 +216,17 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
         }, Records.EntityTools.BulkUpdateAsync, WriteScope,
             [new JsonObject { ["items"] = new JsonArray(new JsonObject { ["id"] = Id, ["attributes"] = contact.DeepClone(), ["expected_version"] = 2 }) }],
             Tier.ProPlus);
+
+        yield return Tool(new Tool
+        {
+            Name = "bulk_update_publish_dates",
+            Title = "Bulk update publish dates",
+            Description = "Sets publishAt/unpublishAt of up to 1000 entities of publishable models in one call, all or none. An entity is published from publishAt until unpublishAt, computed from the clock on every read: no job has to run for it to go live on time. Requires the pro_plus plan.",
+            InputSchema = EntitySchemas.BulkUpdatePublishDates,
+            Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = false },
+        }, Records.EntityTools.BulkUpdatePublishDatesAsync, WriteScope,
+            [new JsonObject { ["items"] = new JsonArray(new JsonObject { ["id"] = Id, ["publishAt"] = "2026-03-01T10:00:00Z", ["unpublishAt"] = "2026-04-01T00:00:00Z" }) }],
+            Tier.ProPlus);
     }
 
     private IEnumerable<TenantTool<EntityRow>> QueryTools()
@@ -252,7 +264,7 @@ internal sealed class RecordsPack(IServiceScopeFactory scopes, TimeProvider time
     }
 
     private TenantTool<EntityRow> Tool(Tool tool, ModelToolHandler handler, string scope, IReadOnlyList<JsonObject> examples)
-        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantModels(data.Of<ModelRow>(), time), cancellationToken))
+        => new(tool, (invocation, data, cancellationToken) => handler(invocation, new TenantModels(data.Of<ModelRow>(), time, indexes, new TenantEntities(data, time).CountByModelAsync), cancellationToken))
         {
             RequiredScope = scope,
             Write = scope == WriteScope,

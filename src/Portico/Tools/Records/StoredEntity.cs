@@ -9,4 +9,6 @@ internal sealed record StoredEntity(
     int Version,
     string CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PublishAt = null,
+    DateTimeOffset? UnpublishAt = null);

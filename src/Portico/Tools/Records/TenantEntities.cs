@@ -167,6 +167,45 @@ internal sealed class TenantEntities(TenantData<EntityRow> data, TimeProvider ti
         return (updated, -1, null);
     }
 
+    /// <summary>
+    /// Sets the publish dates of several entities, all or none (one transaction), each as an update (version + 1) at its
+    /// expected version or the version read here; the first that is missing or has moved stops the batch.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredEntity> Updated, int FailedAt, EntityUpdate? Failure)> ScheduleManyAsync(
+        IReadOnlyList<(string Id, PublishSchedule Schedule, int? ExpectedVersion)> changes, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var updated = new List<StoredEntity>(changes.Count);
+        await using var transaction = await data.BeginTransactionAsync(cancellationToken);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var (id, schedule, expectedVersion) = changes[i];
+            var current = await GetAsync(id, cancellationToken);
+            if (current is null)
+            {
+                return ([], i, new EntityUpdate(EntityUpdateOutcome.NotFound, null));
+            }
+
+            var version = expectedVersion ?? current.Version;
+            var changed = version == current.Version
+                ? await Owned.Where(r => r.Id == id && r.Version == version).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.PublishAt, schedule.PublishAt)
+                    .SetProperty(r => r.UnpublishAt, schedule.UnpublishAt)
+                    .SetProperty(r => r.Version, version + 1)
+                    .SetProperty(r => r.UpdatedAt, now), cancellationToken)
+                : 0;
+            if (changed != 1)
+            {
+                return ([], i, new EntityUpdate(EntityUpdateOutcome.Conflict, await GetAsync(id, cancellationToken) ?? current));
+            }
+
+            updated.Add(current with { PublishAt = schedule.PublishAt, UnpublishAt = schedule.UnpublishAt, Version = version + 1, UpdatedAt = now });
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (updated, -1, null);
+    }
+
     /// <summary>Which store the entities are in (the query tools write its SQL dialect).</summary>
     public StoreProvider Provider => data.Provider;
 
@@ -208,11 +247,13 @@ internal sealed class TenantEntities(TenantData<EntityRow> data, TimeProvider ti
         UpdatedAt = now,
         Version = 1,
         IdempotencyKey = idempotencyKey,
+        PublishAt = record.PublishAt,
+        UnpublishAt = record.UnpublishAt,
     };
 
     /// <summary>Now, at the store's precision (milliseconds), so a record reads back exactly as it was returned.</summary>
-    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+    public DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private static StoredEntity Snapshot(EntityRow entity)
-        => new(entity.TenantId, entity.Id, entity.Model, entity.Data, entity.Version, entity.CreatedBy, entity.CreatedAt, entity.UpdatedAt);
+        => new(entity.TenantId, entity.Id, entity.Model, entity.Data, entity.Version, entity.CreatedBy, entity.CreatedAt, entity.UpdatedAt, entity.PublishAt, entity.UnpublishAt);
 }

@@ -7,9 +7,15 @@ namespace Portico.Tools.Records;
 
 /// <summary>
 /// The models of one tenant, read from the store on every call: a model is usable on every instance the moment the call
-/// that stored it returns, because there is no copy of it anywhere to go stale.
+/// that stored it returns, because there is no copy of it anywhere to go stale. With <paramref name="indexes"/> (the model
+/// tools), storing a model also makes the store indexes its index hints ask for; with <paramref name="countEntities"/>
+/// (the same tenant's <see cref="TenantEntities.CountByModelAsync"/>), the library status counts each model's entities.
 /// </summary>
-internal sealed class TenantModels(TenantData<ModelRow> data, TimeProvider time)
+internal sealed class TenantModels(
+    TenantData<ModelRow> data,
+    TimeProvider time,
+    ModelIndexes? indexes = null,
+    Func<CancellationToken, Task<IReadOnlyDictionary<string, int>>>? countEntities = null)
 {
     public const string CatalogOrigin = "catalog";
     public const string DefinedOrigin = "defined";
@@ -22,6 +28,18 @@ internal sealed class TenantModels(TenantData<ModelRow> data, TimeProvider time)
         var rows = await data.Rows.AsNoTracking().ToListAsync(cancellationToken);
         return [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Version)];
     }
+
+    /// <summary>Makes sure the store has an index for each of the model's index hints; returns the paths it could not index.</summary>
+    public async Task<IReadOnlyList<string>> EnsureIndexesAsync(ModelRow model, CancellationToken cancellationToken)
+        => indexes is null ? [] : await indexes.EnsureAsync(ModelDefinition.From(model).Indexes, cancellationToken);
+
+    /// <summary>The names of the attribute indexes the store has now (see <see cref="AttributeIndex.Name"/>).</summary>
+    public async Task<IReadOnlySet<string>> ExistingIndexesAsync(CancellationToken cancellationToken)
+        => indexes is null ? new HashSet<string>() : await indexes.ExistingAsync(cancellationToken);
+
+    /// <summary>How many entities the tenant has per model (one grouped count in the database).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountEntitiesAsync(CancellationToken cancellationToken)
+        => countEntities is null ? new Dictionary<string, int>() : await countEntities(cancellationToken);
 
     public async Task<ModelRow?> FindAsync(ModelId id, CancellationToken cancellationToken)
     {
@@ -49,6 +67,7 @@ internal sealed class TenantModels(TenantData<ModelRow> data, TimeProvider time)
             Schema = definition.Schema,
             Display = definition.Display,
             Indexes = new JsonArray([.. definition.Indexes.Select(i => JsonValue.Create(i))]).ToJsonString(),
+            Publishable = definition.Publishable,
             Origin = origin,
             CreatedBy = createdBy,
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds()),

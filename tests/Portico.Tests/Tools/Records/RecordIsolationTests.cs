@@ -183,7 +183,7 @@ public sealed class RecordIsolationTests
         // Handlers get TenantEntities and nothing that could open another tenant's records.
         var handlers = typeof(Portico.Tools.Records.RecordTools).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Concat(typeof(Portico.Tools.Records.EntityTools).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)).ToList();
-        Assert.Equal(12, handlers.Count);
+        Assert.Equal(13, handlers.Count);
         Assert.All(handlers, h => Assert.Equal(
             [typeof(Portico.Catalog.ToolInvocation), typeof(Portico.Tools.Records.TenantEntities), typeof(CancellationToken)],
             h.GetParameters().Select(p => p.ParameterType)));
