@@ -18,6 +18,7 @@ using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
 using Portico.Tools.Integrations;
 using Portico.Tools.Records;
+using Portico.Tools.Records.Transfers;
 using Portico.Tools.Session;
 using Portico.Tools.Workflows;
 
@@ -93,6 +94,7 @@ public static class Program
         app.MapPorticoGateway();
         app.MapPorticoConnectors();
         app.MapPorticoIntegrations();
+        app.MapPorticoTransfers();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;
@@ -105,6 +107,7 @@ public static class Program
         services.AddMcpPack<SessionPack>();
         services.AddMcpPack<CatalogPack>();
         services.AddMcpPack<RecordsPack>();
+        services.AddMcpPack<TransfersPack>();
         services.AddMcpPack<WorkflowsPack>();
         services.AddMcpPack<IntegrationsPack>();
         if (conformance)
