@@ -36,6 +36,8 @@ internal static class TransferEndpoints
             .WithDisplayName("Transfer upload").RequireAuthorization(AccessPolicies.TransfersWrite);
         transfers.MapPatch("/{transferId}", (HttpContext http, string transferId) => UploadAsync(http, transferId, resume: true))
             .WithDisplayName("Transfer upload (continue)").RequireAuthorization(AccessPolicies.TransfersWrite);
+        transfers.MapGet("/{transferId}", DownloadAsync)
+            .WithDisplayName("Transfer download").RequireAuthorization(AccessPolicies.TransfersRead);
         transfers.MapMethods("/{transferId}", [HttpMethods.Head], HeadAsync)
             .WithDisplayName("Transfer status").RequireAuthorization(AccessPolicies.TransfersRead);
         return endpoints;
@@ -58,6 +60,110 @@ internal static class TransferEndpoints
             response.Headers[UploadLengthHeader] = transfer.Size.ToString(CultureInfo.InvariantCulture);
             response.StatusCode = StatusCodes.Status200OK;
         }
+        else
+        {
+            DescribeDownload(http, transfer);
+            response.ContentLength = transfer.Size;
+        }
+    }
+
+    /// <summary>
+    /// GET a download: the whole file, or one byte range (206; 416 with the length when it lies outside). The blob is opened
+    /// once, at the start, and streamed to the end: a download that has started finishes even if its reservation expires or
+    /// the sweeper deletes the blob meanwhile.
+    /// </summary>
+    private static async Task DownloadAsync(HttpContext http, string transferId)
+    {
+        if (await FindAsync(http, transferId) is not { } transfer)
+        {
+            return;
+        }
+
+        if (transfer.Kind != TransferRow.Download)
+        {
+            await ErrorAsync(http, StatusCodes.Status405MethodNotAllowed, "NOT_A_DOWNLOAD", $"Transfer '{transfer.Id}' is an upload.",
+                "PUT or PATCH its bytes; to download a file, call get_file_download and GET the URL it returns.");
+            return;
+        }
+
+        DescribeDownload(http, transfer);
+        var etag = ETagOf(transfer);
+        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
+        {
+            http.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        var (start, length) = (0L, transfer.Size);
+        var range = http.Request.GetTypedHeaders().Range;
+        var ifRange = http.Request.Headers.IfRange;
+        if (range is { Unit.Value: "bytes", Ranges.Count: 1 } && (ifRange.Count == 0 || ifRange[0] == etag))
+        {
+            var item = range.Ranges.Single();
+            (start, var end) = item.From is { } from ? (from, Math.Min(item.To ?? transfer.Size - 1, transfer.Size - 1)) : (transfer.Size - Math.Min(item.To ?? 0, transfer.Size), transfer.Size - 1);
+            if (start >= transfer.Size || end < start || (item.From is null && item.To == 0))
+            {
+                http.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes */{transfer.Size}");
+                await ErrorAsync(http, StatusCodes.Status416RangeNotSatisfiable, "RANGE_NOT_SATISFIABLE",
+                    string.Create(CultureInfo.InvariantCulture, $"The range {range} lies outside the file's {transfer.Size} bytes."),
+                    string.Create(CultureInfo.InvariantCulture, $"Ask for bytes 0-{Math.Max(transfer.Size - 1, 0)}, e.g. Range: bytes=<bytes you have>- to resume."));
+                return;
+            }
+
+            length = end - start + 1;
+            http.Response.StatusCode = StatusCodes.Status206PartialContent;
+            http.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end}/{transfer.Size}");
+        }
+
+        var blobs = http.RequestServices.GetRequiredService<IBlobStore>();
+        await using var source = await blobs.OpenReadAsync(transfer.BlobId, start, http.RequestAborted);
+        if (source is null)
+        {
+            http.Response.Headers.Remove("Content-Range");
+            await ErrorAsync(http, StatusCodes.Status410Gone, "TRANSFER_EXPIRED", $"The file of transfer '{transfer.Id}' is no longer stored.",
+                "Call get_file_download (or export_entities) again to get a fresh transferId, then GET the new URL.");
+            return;
+        }
+
+        http.Response.ContentLength = length;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        try
+        {
+            var left = length;
+            while (left > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), http.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+                left -= read;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client went away; it may resume with a Range request.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string ETagOf(TransferRow transfer) => $"\"{transfer.Sha256}\"";
+
+    private static void DescribeDownload(HttpContext http, TransferRow transfer)
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.ETag = ETagOf(transfer);
+        headers.AcceptRanges = "bytes";
+        headers.ContentType = transfer.ContentType;
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(transfer.Name);
+        headers.ContentDisposition = disposition.ToString();
     }
 
     private static async Task UploadAsync(HttpContext http, string transferId, bool resume)

@@ -14,4 +14,10 @@ internal static class TransferSchemas
             "description": "The file's media type, e.g. \"application/x-ndjson\" or \"text/csv\" (default application/octet-stream)." }
         }
         """, "name", "size", "sha256");
+
+    public static readonly JsonElement GetDownload = Records.RecordSchemas.Schema("""
+        {
+          "fileId": { "type": "string", "pattern": "^[0-9a-fA-F]{32}$", "description": "The id of an uploaded file: the transferId of a completed upload (prepare_file_upload)." }
+        }
+        """, "fileId");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using Portico.Catalog;
@@ -85,6 +86,62 @@ internal sealed class TransferTools(TimeProvider time, IOptions<TransferOptions>
             ["expiresAt"] = row.ExpiresAt,
             ["maxBytes"] = cap,
         });
+    }
+
+    public async ValueTask<CallToolResult> GetDownloadAsync(ToolInvocation invocation, TenantData<TransferRow> transfers, CancellationToken cancellationToken)
+    {
+        var fileId = invocation.GetString("fileId")?.ToLowerInvariant();
+        if (!BlobIds.IsValid(fileId))
+        {
+            return RecordArguments.Invalid(invocation, "fileId", "a file id, 32 hex characters",
+                RecordArguments.Describe(invocation.Arguments.TryGetProperty("fileId", out var f) ? f : default, invocation.Arguments.TryGetProperty("fileId", out _)),
+                "Pass the transferId of a completed upload (prepare_file_upload, then PUT).");
+        }
+
+        var now = time.GetUtcNow();
+        // A completed upload is the tenant's file, like its entities: any member with read access may download it.
+        var file = await transfers.Rows.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.Id == fileId && t.Kind == TransferRow.Upload && t.CompletedAt != null, cancellationToken);
+        if (file is null || file.ExpiresAt <= now)
+        {
+            return ToolError.Result("NOT_FOUND", $"No file '{fileId}' in group '{transfers.TenantId}'{(file is null ? "" : " any more: it expired")}.",
+                "A file is an upload whose every byte arrived and matched its SHA-256 (the PUT answered complete: true); files are kept for a limited time. Upload it again with prepare_file_upload.",
+                invocation.Call.RequestId);
+        }
+
+        var expires = now + options.Value.ReservationLifetime < file.ExpiresAt ? now + options.Value.ReservationLifetime : file.ExpiresAt;
+        var id = BlobIds.New();
+        transfers.Add(new TransferRow
+        {
+            TenantId = transfers.TenantId,
+            Id = id,
+            Kind = TransferRow.Download,
+            OwnerId = invocation.Call.Principal.Id,
+            Name = file.Name,
+            ContentType = file.ContentType,
+            Size = file.Size,
+            Sha256 = file.Sha256,
+            BlobId = file.BlobId,
+            CreatedAt = now,
+            CompletedAt = now,
+            ExpiresAt = expires,
+        });
+        await transfers.SaveChangesAsync(cancellationToken);
+        var url = UrlOf(invocation, id);
+        return ToolResults.Structured(
+            string.Create(CultureInfo.InvariantCulture, $"Download reserved: GET {url} with the same Authorization header as this call, until {expires:yyyy-MM-ddTHH:mm:ssZ}. '{file.Name}', {file.Size} bytes, SHA-256 {file.Sha256}. Range requests resume a download; a download that has started finishes even if the reservation expires meanwhile."),
+            new JsonObject
+            {
+                ["transferId"] = id,
+                ["downloadUrl"] = url,
+                ["method"] = "GET",
+                ["fileId"] = file.Id,
+                ["name"] = file.Name,
+                ["size"] = file.Size,
+                ["sha256"] = file.Sha256,
+                ["contentType"] = file.ContentType,
+                ["expiresAt"] = expires,
+            });
     }
 
     /// <summary>The transfer's URL on this server as the client reached it (the issuer), or the path alone.</summary>

@@ -14,6 +14,8 @@ namespace Portico.Tools.Records.Transfers;
 /// </summary>
 internal sealed class TransfersPack(IServiceScopeFactory scopes, TransferTools tools) : TenantPack<TransferRow, TransferRowConfiguration>(scopes), IMcpPack
 {
+    private static readonly string ReadScope = Scopes.Read("records");
+
     private static readonly string WriteScope = Scopes.Write("records");
 
     public override string Name => "transfers";
@@ -45,6 +47,19 @@ internal sealed class TransfersPack(IServiceScopeFactory scopes, TransferTools t
                 RequiredScope = WriteScope,
                 Write = true,
                 Examples = [new JsonObject { ["name"] = "contacts.ndjson", ["size"] = 1048576, ["sha256"] = new string('0', 64), ["contentType"] = "application/x-ndjson" }],
+            };
+
+            yield return new TenantTool<TransferRow>(new Tool
+            {
+                Name = "get_file_download",
+                Title = "Get file download",
+                Description = "Reserves a download of an uploaded file of the active group for 30 minutes: returns a downloadUrl to GET with this call's credential (Range requests supported, ETag is the SHA-256). A download that has started finishes even if the reservation expires meanwhile.",
+                InputSchema = TransferSchemas.GetDownload,
+                Annotations = new ToolAnnotations { ReadOnlyHint = false, DestructiveHint = false, IdempotentHint = false, OpenWorldHint = false },
+            }, tools.GetDownloadAsync)
+            {
+                RequiredScope = ReadScope,
+                Examples = [new JsonObject { ["fileId"] = "0123456789abcdef0123456789abcdef" }],
             };
         }
     }
