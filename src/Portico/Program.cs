@@ -19,6 +19,7 @@ using Portico.Tools.Conformance;
 using Portico.Tools.Diagnostics;
 using Portico.Tools.Integrations;
 using Portico.Tools.Records;
+using Portico.Tools.Records.Transfers;
 using Portico.Tools.Session;
 using Portico.Tools.Workflows;
 using Portico.Toolsets;
@@ -98,6 +99,7 @@ public static class Program
         app.MapPorticoToolsets();
         app.MapPorticoIntegrations();
         app.MapPorticoApprovals();
+        app.MapPorticoTransfers();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;
@@ -110,6 +112,7 @@ public static class Program
         services.AddMcpPack<SessionPack>();
         services.AddMcpPack<CatalogPack>();
         services.AddMcpPack<RecordsPack>();
+        services.AddMcpPack<TransfersPack>();
         services.AddMcpPack<WorkflowsPack>();
         services.AddMcpPack<IntegrationsPack>();
         if (conformance)

@@ -59,6 +59,12 @@ internal static class AccessPolicies
     /// <summary>The Prometheus scrape: a connection from this host (unless <c>Portico:Metrics:Loopback=false</c>) or a credential with <c>portico/metrics</c> (or <c>portico/admin</c>).</summary>
     public const string MetricsReader = "portico.metrics";
 
+    /// <summary><c>portico/records.read</c>: <c>/transfers/{id}</c> downloads and an upload's offset; the handler checks the transfer's user and tenant.</summary>
+    public const string TransfersRead = "portico.transfers.read";
+
+    /// <summary><c>portico/records.write</c>: <c>/transfers/{id}</c> uploads; the handler checks the transfer's user and tenant.</summary>
+    public const string TransfersWrite = "portico.transfers.write";
+
     public const string TenantRouteValue = "tenantId";
 
     public static IServiceCollection AddPorticoAuthorization(this IServiceCollection services)
@@ -84,7 +90,9 @@ internal static class AccessPolicies
             .AddPolicy(ApprovalsRead, Policy(new ScopeRequirement(Scopes.Read("workflows"))))
             .AddPolicy(ApprovalsWrite, Policy(new ScopeRequirement(Scopes.Write("workflows"))))
             .AddPolicy(TenantApprovalRulesRead, Policy(new ScopeRequirement(Scopes.Read("workflows")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
-            .AddPolicy(TenantApprovalRulesWrite, Policy(new ScopeRequirement(Scopes.Write("workflows")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])));
+            .AddPolicy(TenantApprovalRulesWrite, Policy(new ScopeRequirement(Scopes.Write("workflows")), new TenantRoleRequirement(TenantRouteValue, ["owner", "admin"])))
+            .AddPolicy(TransfersRead, Policy(new ScopeRequirement(Scopes.Read("records"))))
+            .AddPolicy(TransfersWrite, Policy(new ScopeRequirement(Scopes.Write("records"))));
         return services;
     }
 
