@@ -93,6 +93,7 @@ public static class Program
         app.MapPorticoGateway();
         app.MapPorticoConnectors();
         app.MapPorticoIntegrations();
+        app.MapPorticoWorkflowHooks();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;

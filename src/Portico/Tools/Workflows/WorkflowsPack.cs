@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
@@ -27,12 +29,19 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         services.AddStoreEntity(new WorkflowRunEntityConfiguration());
         services.AddStoreEntity(new WorkflowStepEntityConfiguration());
         services.AddStoreEntity(new WorkflowScheduleEntityConfiguration());
+        services.AddStoreEntity(new WorkflowHookEntityConfiguration());
+        services.AddStoreEntity(new WorkflowHookDeliveryEntityConfiguration());
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName);
         services.AddSingleton<WorkflowTools>();
         services.AddSingleton<RunCredentials>();
         services.AddSingleton<WorkflowStepCaller>();
         services.AddSingleton<WorkflowRunExecutor>();
         services.AddSingleton<WorkflowSchedules>();
+        services.AddSingleton<WorkflowHooks>();
+        // POST /hooks/{id}: the signature is the credential, checked by its own scheme under its own policy.
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, WorkflowHookAuthentication>(WorkflowHookAuthentication.SchemeName, null);
+        services.AddAuthorization(o => o.AddPolicy(WorkflowHookAuthentication.PolicyName,
+            new AuthorizationPolicyBuilder(WorkflowHookAuthentication.SchemeName).RequireAuthenticatedUser().Build()));
         services.AddSingleton<WorkflowEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkflowEngine>());
     }
