@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portico.Access;
 using Portico.Hosting;
 using Portico.Policy;
@@ -17,6 +18,8 @@ namespace Portico.Tools.Workflows;
 /// </summary>
 internal static class WorkflowHookEndpoint
 {
+    private const string RetryAfterSeconds = "30";
+
     public static IEndpointRouteBuilder MapPorticoWorkflowHooks(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(WorkflowTrigger.HookPath($"{{{WorkflowHookAuthentication.RouteValue}}}"), HandleAsync)
@@ -25,7 +28,7 @@ internal static class WorkflowHookEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, PorticoDbContext db, WorkflowEngine engine, TimeProvider time)
+    private static async Task<IResult> HandleAsync(HttpContext http, PorticoDbContext db, WorkflowEngine engine, IOptionsMonitor<WorkflowOptions> options, TimeProvider time)
     {
         var delivery = http.Features.Get<WorkflowHookDelivery>()
             ?? throw new InvalidOperationException("A webhook delivery reached its endpoint without the signature scheme's verification.");
@@ -36,11 +39,11 @@ internal static class WorkflowHookEndpoint
             return Accepted(delivery, earlier, duplicate: true);
         }
 
-        var plan = await db.Set<TenantRecord>().AsNoTracking().Where(t => t.Id == hook.TenantId).Select(t => t.PlanKey).FirstOrDefaultAsync(cancellationToken);
-        if (plan is null || Plans.TierOf(plan) < Tier.Pro)
+        var tier = await WorkflowRunLimit.TierAsync(db, hook.TenantId, cancellationToken);
+        if (tier < Tier.Pro)
         {
             return Error(http, StatusCodes.Status403Forbidden, ToolGate.TierRequired,
-                $"Webhook triggers require tier '{Plans.Name(Tier.Pro)}' (current: '{Plans.Name(Plans.TierOf(plan ?? ""))}').",
+                $"Webhook triggers require tier '{Plans.Name(Tier.Pro)}' (current: '{Plans.Name(tier)}').",
                 "The group's owner can upgrade its plan; until then start runs with execute_workflow.");
         }
 
@@ -67,6 +70,14 @@ internal static class WorkflowHookEndpoint
             return Error(http, StatusCodes.Status400BadRequest, "validation_failed",
                 $"The body does not meet the workflow's input_schema: {string.Join(" ", violations.Take(5).Select(v => $"{v.Path}: {v.Message}"))}",
                 "get_workflow shows the input_schema; send a body that meets it.");
+        }
+
+        // Over the plan's concurrent runs: 429, so a sender retries later (the delivery id is not used up).
+        if (await WorkflowRunLimit.RefusalAsync(db, hook.TenantId, tier, options.CurrentValue.ConcurrentRunsBelowProPlus, cancellationToken) is { } refusal)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return Error(http, StatusCodes.Status429TooManyRequests, ToolGate.TierRequired, refusal,
+                $"Retry the same delivery later (after {RetryAfterSeconds} s or more); " + WorkflowRunLimit.Hint);
         }
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());

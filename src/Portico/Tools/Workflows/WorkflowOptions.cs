@@ -28,4 +28,7 @@ internal sealed class WorkflowOptions
 
     /// <summary>How far a webhook's signed timestamp may be from now, either way; older deliveries are refused as replays.</summary>
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Runs a group below the pro_plus plan may have queued or running at once; one more is refused with TIER_REQUIRED.</summary>
+    public int ConcurrentRunsBelowProPlus { get; set; } = 5;
 }

@@ -48,6 +48,11 @@ internal sealed partial class WorkflowTools
                 [.. violations.Select(v => (JsonNode)new JsonObject { ["path"] = v.Path, ["message"] = v.Message })]);
         }
 
+        if (await WorkflowRunLimit.RefusalAsync(Db(scope), tenantId, invocation.Tenant.Tier, options.CurrentValue.ConcurrentRunsBelowProPlus, cancellationToken) is { } refusal)
+        {
+            return ToolError.Result(ToolGate.TierRequired, refusal, WorkflowRunLimit.Hint, invocation.Call.RequestId);
+        }
+
         var now = Now();
         var run = new WorkflowRunEntity
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
@@ -17,7 +18,7 @@ namespace Portico.Tools.Workflows;
 /// pipeline resolved) narrowed to the caller's own: another tenant's or user's workflow or run is not found, by the same
 /// query and answer as an id that never existed.
 /// </summary>
-internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, WorkflowHooks hooks, TimeProvider time)
+internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, WorkflowHooks hooks, IOptionsMonitor<WorkflowOptions> options, TimeProvider time)
 {
     public async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
