@@ -77,8 +77,8 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         Add(catalog, "delete_workflow", "Delete workflow", "Permanently deletes a workflow and all its runs (a run in progress stops). Requires confirm: true.",
             WorkflowSchemas.Delete, WriteScope, readOnly: false, (t, i, c) => t.DeleteAsync(i, c), destructive: true);
         Add(catalog, "execute_workflow", "Execute workflow",
-            "Starts a run of an active workflow with the given input (by its manual trigger, or trigger_id) and returns its run_id at once; follow it with get_run_status.",
-            WorkflowSchemas.Execute, WriteScope, readOnly: false, (t, i, c) => t.ExecuteAsync(i, c));
+            "Starts a run of an active workflow with the given input (by its manual trigger, or trigger_id) and returns its run_id at once; follow it with get_run_status. Called as a task (the tasks extension), the task ends with the run and its result; cancelling the task cancels the run.",
+            WorkflowSchemas.Execute, WriteScope, readOnly: false, (t, i, c) => t.ExecuteAsync(i, c), taskSupport: TaskSupport.Optional);
         Add(catalog, "get_run_status", "Get run status", "Returns a run: its status, the failing step and error if it failed, and every step's attempts, output and error.",
             WorkflowSchemas.RunStatus, ReadScope, readOnly: true, (t, i, c) => t.GetRunAsync(i, c));
         Add(catalog, "list_runs", "List runs", "Lists your runs in the active group, newest first, optionally of one workflow or status.",
@@ -88,7 +88,7 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
     }
 
     private void Add(CatalogBuilder catalog, string name, string title, string description, System.Text.Json.JsonElement schema, string scope, bool readOnly,
-        Func<WorkflowTools, ToolInvocation, CancellationToken, ValueTask<CallToolResult>> handler, IReadOnlyList<JsonObject>? examples = null, bool destructive = false)
+        Func<WorkflowTools, ToolInvocation, CancellationToken, ValueTask<CallToolResult>> handler, IReadOnlyList<JsonObject>? examples = null, bool destructive = false, TaskSupport taskSupport = TaskSupport.Forbidden)
         => catalog.AddTool(new ToolDefinition
         {
             Tool = TenantArgument.AddTo(new Tool
@@ -106,5 +106,6 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
             Write = !readOnly,
             NeedsTenant = true,
             Examples = examples ?? [],
+            TaskSupport = taskSupport,
         });
 }
