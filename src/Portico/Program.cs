@@ -100,6 +100,7 @@ public static class Program
         app.MapPorticoIntegrations();
         app.MapPorticoApprovals();
         app.MapPorticoTransfers();
+        app.MapPorticoWorkflowHooks();
         app.MapPorticoPortal();
         app.UsePorticoShutdownDrain();
         return app;

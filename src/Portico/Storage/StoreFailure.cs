@@ -22,13 +22,16 @@ internal static class StoreFailure
     /// <summary>SQLITE_CONSTRAINT_UNIQUE, the extended result code of a unique index violation.</summary>
     private const int SqliteUniqueConstraint = 2067;
 
+    /// <summary>SQLITE_CONSTRAINT_PRIMARYKEY: the same race on a table whose primary key is the unique key.</summary>
+    private const int SqlitePrimaryKeyConstraint = 1555;
+
     /// <summary>PostgreSQL's unique_violation SQLSTATE.</summary>
     private const string PostgresUniqueViolation = "23505";
 
-    /// <summary>Whether a write lost to a unique index (two callers racing to insert one key), on either store.</summary>
+    /// <summary>Whether a write lost to a unique index or primary key (two callers racing to insert one key), on either store.</summary>
     public static bool IsUniqueViolation(Exception exception) => Of(exception) switch
     {
-        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteUniqueConstraint,
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteUniqueConstraint or SqlitePrimaryKeyConstraint,
         { } other => other.SqlState == PostgresUniqueViolation,
         null => false,
     };

@@ -22,4 +22,13 @@ internal sealed class WorkflowOptions
 
     /// <summary>The largest step output kept (bytes of JSON); a larger one fails the step.</summary>
     public int MaxOutputBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The largest webhook body accepted (bytes); checked before reading, chunked bodies included.</summary>
+    public int WebhookMaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How far a webhook's signed timestamp may be from now, either way; older deliveries are refused as replays.</summary>
+    public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Runs a group below the pro_plus plan may have queued or running at once; one more is refused with TIER_REQUIRED.</summary>
+    public int ConcurrentRunsBelowProPlus { get; set; } = 5;
 }

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Cronos;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portico.Access;
+using Portico.Policy;
 using Portico.Storage;
 
 namespace Portico.Tools.Workflows;
@@ -12,7 +14,7 @@ namespace Portico.Tools.Workflows;
 /// in the same transaction as the run it creates, which engine fires it — so an occurrence starts one run however many
 /// instances there are. Occurrences missed while no instance ran fire once, not once each.
 /// </summary>
-internal sealed partial class WorkflowSchedules(IServiceScopeFactory scopes, TimeProvider time, ILogger<WorkflowSchedules> logger)
+internal sealed partial class WorkflowSchedules(IServiceScopeFactory scopes, IOptionsMonitor<WorkflowOptions> options, TimeProvider time, ILogger<WorkflowSchedules> logger)
 {
     /// <summary>The problem with a schedule trigger, or null when it can fire.</summary>
     public static string? Check(WorkflowTrigger trigger, DateTimeOffset now)
@@ -90,8 +92,16 @@ internal sealed partial class WorkflowSchedules(IServiceScopeFactory scopes, Tim
 
             var workflow = await db.Set<WorkflowEntity>().AsNoTracking()
                 .FirstOrDefaultAsync(w => w.TenantId == schedule.TenantId && w.Id == schedule.WorkflowId, cancellationToken);
-            if (workflow?.ActivatedAt is not null)
+            var tier = await WorkflowRunLimit.TierAsync(db, schedule.TenantId, cancellationToken);
+            if (workflow?.ActivatedAt is not null && tier < Tier.Pro)
             {
+                // The group dropped below the plan schedules need: its occurrences pass without a run until it is back.
+                LogBelowPlan(logger, schedule.WorkflowId, schedule.TriggerId, tier);
+            }
+            else if (workflow?.ActivatedAt is not null)
+            {
+                // Over the plan's concurrent runs the occurrence is recorded as a run that failed at once, saying why.
+                var refusal = await WorkflowRunLimit.RefusalAsync(db, schedule.TenantId, tier, options.CurrentValue.ConcurrentRunsBelowProPlus, cancellationToken);
                 db.Set<WorkflowRunEntity>().Add(new WorkflowRunEntity
                 {
                     TenantId = workflow.TenantId,
@@ -104,7 +114,9 @@ internal sealed partial class WorkflowSchedules(IServiceScopeFactory scopes, Tim
                     CredentialKind = schedule.CredentialKind,
                     CredentialId = schedule.CredentialId,
                     Scopes = schedule.Scopes,
-                    Status = RunStatuses.Queued,
+                    Status = refusal is null ? RunStatuses.Queued : RunStatuses.Failed,
+                    Error = refusal is null ? null : $"{ToolGate.TierRequired}: {refusal} {WorkflowRunLimit.Hint}",
+                    FinishedAt = refusal is null ? null : now,
                     Input = schedule.Input,
                     DueAt = now,
                     CreatedAt = now,
@@ -152,4 +164,7 @@ internal sealed partial class WorkflowSchedules(IServiceScopeFactory scopes, Tim
 
     [LoggerMessage(EventId = 1620, Level = LogLevel.Information, Message = "Schedule {TriggerId} of workflow {WorkflowId} started a run")]
     private static partial void LogFired(ILogger logger, string workflowId, string triggerId);
+
+    [LoggerMessage(EventId = 1621, Level = LogLevel.Information, Message = "Schedule {TriggerId} of workflow {WorkflowId} did not fire: its group's tier is {Tier}, schedules need pro")]
+    private static partial void LogBelowPlan(ILogger logger, string workflowId, string triggerId, Tier tier);
 }

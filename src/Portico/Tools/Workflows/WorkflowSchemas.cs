@@ -46,11 +46,11 @@ internal static class WorkflowSchemas
     private const string Triggers = """
         {
           "type": "array", "maxItems": 10,
-          "description": "How runs may start; default: one manual trigger (execute_workflow). A workflow without a trigger cannot run. Schedule triggers need the pro plan.",
+          "description": "How runs may start; default: one manual trigger (execute_workflow). A workflow without a trigger cannot run. Schedule and webhook triggers need the pro plan. Giving triggers replaces them all: a webhook given again gets a new id and secret.",
           "items": {
             "type": "object",
             "properties": {
-              "type": { "enum": ["manual", "schedule"], "description": "manual: started with execute_workflow. schedule: started at every occurrence of 'cron' in 'time_zone'." },
+              "type": { "enum": ["manual", "schedule", "webhook"], "description": "manual: started with execute_workflow. schedule: started at every occurrence of 'cron' in 'time_zone'. webhook: started by a signed POST /hooks/{trigger id} whose JSON body is the input; its signing secret is shown once, in this call's answer." },
               "cron": { "type": "string", "minLength": 1, "maxLength": 100, "description": "For a schedule: five fields (minute hour day month weekday) or six with seconds first, e.g. \"0 9 * * 1-5\"." },
               "time_zone": { "type": "string", "minLength": 1, "maxLength": 64, "description": "For a schedule: an IANA time zone such as \"Europe/Paris\"; default UTC." },
               "input": { "type": "object", "description": "For a schedule: the input of the runs it starts (checked against input_schema)." }

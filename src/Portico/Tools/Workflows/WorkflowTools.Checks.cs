@@ -77,19 +77,23 @@ internal sealed partial class WorkflowTools
 
     private static JsonObject Problem(string path, string message) => new() { ["path"] = path, ["message"] = message };
 
-    /// <summary>Schedules need the pro plan, a cron expression and time zone that fire, and an input the workflow's input_schema accepts.</summary>
+    /// <summary>
+    /// Schedules and webhooks need the pro plan; a schedule needs a cron expression and time zone that fire, and an input
+    /// the workflow's input_schema accepts.
+    /// </summary>
     private CallToolResult? CheckTriggers(ToolInvocation invocation, IReadOnlyList<WorkflowTrigger> triggers, WorkflowDefinition definition)
     {
+        if (invocation.Tenant.Tier < Tier.Pro && triggers.FirstOrDefault(t => t.Type is WorkflowTrigger.Schedule or WorkflowTrigger.Webhook) is { } gated)
+        {
+            return ToolError.Result(ToolGate.TierRequired,
+                $"{(gated.Type == WorkflowTrigger.Schedule ? "Schedule" : "Webhook")} triggers require tier '{Plans.Name(Tier.Pro)}' (current: '{Plans.Name(invocation.Tenant.Tier)}').",
+                "Upgrade the group's plan, or start runs with execute_workflow (manual triggers work on every plan).", invocation.Call.RequestId);
+        }
+
         var scheduled = triggers.Where(t => t.Type == WorkflowTrigger.Schedule).ToList();
         if (scheduled.Count == 0)
         {
             return null;
-        }
-
-        if (invocation.Tenant.Tier < Tier.Pro)
-        {
-            return ToolError.Result(ToolGate.TierRequired, $"Schedule triggers require tier '{Plans.Name(Tier.Pro)}' (current: '{Plans.Name(invocation.Tenant.Tier)}').",
-                "Upgrade the group's plan, or start runs with execute_workflow (manual triggers work on every plan).", invocation.Call.RequestId);
         }
 
         var problems = new JsonArray();

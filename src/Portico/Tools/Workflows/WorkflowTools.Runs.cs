@@ -9,6 +9,7 @@ using Portico.Catalog;
 using Portico.Policy;
 using Portico.Schema;
 using Portico.Storage;
+using Portico.Tasks;
 
 namespace Portico.Tools.Workflows;
 
@@ -48,6 +49,11 @@ internal sealed partial class WorkflowTools
                 [.. violations.Select(v => (JsonNode)new JsonObject { ["path"] = v.Path, ["message"] = v.Message })]);
         }
 
+        if (await WorkflowRunLimit.RefusalAsync(Db(scope), tenantId, invocation.Tenant.Tier, options.CurrentValue.ConcurrentRunsBelowProPlus, cancellationToken) is { } refusal)
+        {
+            return ToolError.Result(ToolGate.TierRequired, refusal, WorkflowRunLimit.Hint, invocation.Call.RequestId);
+        }
+
         var now = Now();
         var run = new WorkflowRunEntity
         {
@@ -71,8 +77,66 @@ internal sealed partial class WorkflowTools
         runs.Add(run);
         await runs.SaveChangesAsync(cancellationToken);
         engine.Wake();
+        if (invocation.Call.TaskId is { } taskId)
+        {
+            return await AwaitRunAsync(invocation, tenantId, run.Id, taskId, cancellationToken);
+        }
+
         return ToolResults.Structured($"Started run {run.Id} of workflow {workflow.Id} '{workflow.Name}' (version {workflow.Version}); it is queued. Follow it with get_run_status.",
             new JsonObject { ["run_id"] = run.Id, ["workflow_id"] = workflow.Id, ["workflow_version"] = workflow.Version, ["trigger_id"] = trigger.Id, ["status"] = run.Status });
+    }
+
+    /// <summary>
+    /// execute_workflow as a task: waits for the run to end (reading its row, so it ends on whichever instance runs it),
+    /// reports each finished step as the task's progress, and answers with the run. A task cancelled with tasks/cancel
+    /// cancels the run; an instance stopping leaves the run to the engine.
+    /// </summary>
+    private async Task<CallToolResult> AwaitRunAsync(ToolInvocation invocation, string tenantId, string runId, string taskId, CancellationToken cancellationToken)
+    {
+        var reported = -1;
+        try
+        {
+            while (true)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var run = await Runs(scope, tenantId).AsNoTracking().FirstAsync(r => r.Id == runId, cancellationToken);
+                var steps = await new TenantData<WorkflowStepEntity>(Db(scope), tenantId).Rows.AsNoTracking().Where(s => s.RunId == runId).ToListAsync(cancellationToken);
+                var finished = steps.Count(s => s.FinishedAt is not null);
+                if (finished != reported && invocation.Call.TaskProgress is { } progress)
+                {
+                    reported = finished;
+                    await progress.ReportAsync(finished, WorkflowDefinition.Parse(run.Definition).Steps.Count, $"Run {runId}: {finished} step(s) finished, {run.Status}.", cancellationToken);
+                }
+
+                if (RunStatuses.IsTerminal(run.Status))
+                {
+                    var json = WorkflowResults.ToJson(run, steps);
+                    return ToolResults.Structured($"Run {run.Id} of workflow {run.WorkflowId} ended {run.Status}{(run.Error is null ? "." : " — " + run.Error)}",
+                        new JsonObject { ["run_id"] = run.Id, ["status"] = run.Status, ["run"] = json }, isError: run.Status != RunStatuses.Succeeded);
+                }
+
+                await Task.Delay(options.CurrentValue.PollInterval, time, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if ((await taskStore.FindAsync(taskId, CancellationToken.None))?.Status == TaskStatuses.Cancelled)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var now = Now();
+                await Runs(scope, tenantId).Where(r => r.Id == runId && RunStatuses.Active.Contains(r.Status))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.Status, RunStatuses.Cancelled)
+                        .SetProperty(r => r.Error, "Cancelled with its task (tasks/cancel).")
+                        .SetProperty(r => r.FinishedAt, now)
+                        .SetProperty(r => r.UpdatedAt, now)
+                        .SetProperty(r => r.LeaseHolder, (string?)null)
+                        .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+                engine.CancelHere(runId);
+            }
+
+            throw;
+        }
     }
 
     public async ValueTask<CallToolResult> GetRunAsync(ToolInvocation invocation, CancellationToken cancellationToken)

@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
 using Portico.Policy;
 using Portico.Schema;
 using Portico.Storage;
+using Portico.Tasks;
 
 namespace Portico.Tools.Workflows;
 
@@ -17,7 +19,7 @@ namespace Portico.Tools.Workflows;
 /// pipeline resolved) narrowed to the caller's own: another tenant's or user's workflow or run is not found, by the same
 /// query and answer as an id that never existed.
 /// </summary>
-internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, TimeProvider time)
+internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, WorkflowHooks hooks, TaskStore taskStore, IOptionsMonitor<WorkflowOptions> options, TimeProvider time)
 {
     public async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
@@ -90,9 +92,10 @@ internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCata
         rows.Add(workflow);
         await rows.SaveChangesAsync(cancellationToken);
         await schedules.ReplaceAsync(Db(scope), workflow, invocation.Call.Principal, cancellationToken);
-        return ToolResults.Structured(
+        var secrets = await hooks.ReplaceAsync(Db(scope), workflow, invocation.Call.Principal, cancellationToken);
+        return WithHookSecrets(ToolResults.Structured(
             $"Created workflow {workflow.Id} '{workflow.Name}' (version 1, {definition.Steps.Count} step(s)). It is inactive: call activate_workflow to let it run.",
-            new JsonObject { ["workflow"] = WorkflowResults.ToJson(workflow, withDefinition: true) });
+            new JsonObject { ["workflow"] = WorkflowResults.ToJson(workflow, withDefinition: true) }), secrets);
     }
 
     public async ValueTask<CallToolResult> UpdateAsync(ToolInvocation invocation, CancellationToken cancellationToken)
@@ -153,15 +156,17 @@ internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCata
         }
 
         var updated = (await FindAsync(scope, tenantId, ownerId, id, cancellationToken))!;
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         if (given is not null)
         {
-            // The schedules now act as whoever last defined them.
+            // The schedules and webhooks now act as whoever last defined them; every webhook given gets a new id and secret.
             await schedules.ReplaceAsync(Db(scope), updated, invocation.Call.Principal, cancellationToken);
+            secrets = await hooks.ReplaceAsync(Db(scope), updated, invocation.Call.Principal, cancellationToken);
         }
 
-        return ToolResults.Structured(
+        return WithHookSecrets(ToolResults.Structured(
             redefined ? $"Updated workflow {id}: now version {version}. Runs already started keep the version they started with." : $"Updated workflow {id} (version {version} unchanged).",
-            new JsonObject { ["workflow"] = WorkflowResults.ToJson(updated, withDefinition: true) });
+            new JsonObject { ["workflow"] = WorkflowResults.ToJson(updated, withDefinition: true) }), secrets);
     }
 
     public async ValueTask<CallToolResult> SetActiveAsync(ToolInvocation invocation, bool active, CancellationToken cancellationToken)
@@ -200,6 +205,27 @@ internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCata
         }
 
         return ToolResults.Structured($"Deleted workflow {id} '{workflow.Name}' and its runs.", new JsonObject { ["deleted"] = id });
+    }
+
+    /// <summary>Adds each new webhook's path and signing secret to the answer: the only time a secret is shown.</summary>
+    private static CallToolResult WithHookSecrets(CallToolResult result, Dictionary<string, string> secrets)
+    {
+        if (secrets.Count == 0 || result.StructuredContent is not { } structured)
+        {
+            return result;
+        }
+
+        var webhooks = new JsonArray();
+        var text = new StringBuilder("\nWebhook signing secrets (shown only now; store them where the sender signs deliveries):");
+        foreach (var (triggerId, secret) in secrets)
+        {
+            webhooks.Add(new JsonObject { ["trigger_id"] = triggerId, ["path"] = WorkflowTrigger.HookPath(triggerId), ["secret"] = secret });
+            text.Append(CultureInfo.InvariantCulture, $"\n- POST {WorkflowTrigger.HookPath(triggerId)}: {secret}");
+        }
+
+        var json = JsonNode.Parse(structured.GetRawText())!.AsObject();
+        json["webhooks"] = webhooks;
+        return ToolResults.Structured(string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text)) + text, json);
     }
 
     private AsyncServiceScope Open(ToolInvocation invocation, out string tenantId, out string ownerId)

@@ -3,13 +3,18 @@ using System.Text.Json.Nodes;
 namespace Portico.Tools.Workflows;
 
 /// <summary>
-/// How a run may start: <c>manual</c> (execute_workflow), or <c>schedule</c> (a cron expression in a time zone; its runs
-/// get <see cref="Input"/>).
+/// How a run may start: <c>manual</c> (execute_workflow), <c>schedule</c> (a cron expression in a time zone; its runs
+/// get <see cref="Input"/>), or <c>webhook</c> (a signed <c>POST /hooks/{id}</c>, whose JSON body is the run's input; the
+/// trigger id is the hook id).
 /// </summary>
 internal sealed record WorkflowTrigger(string Id, string Type, string? Cron = null, string? TimeZone = null, JsonObject? Input = null)
 {
     public const string Manual = "manual";
     public const string Schedule = "schedule";
+    public const string Webhook = "webhook";
+
+    /// <summary>The path a webhook trigger is delivered to.</summary>
+    public static string HookPath(string triggerId) => "/hooks/" + triggerId;
 
     /// <summary>A trigger as the pack's input schema admitted it, with a new id.</summary>
     public static WorkflowTrigger New(JsonObject given) => new(
@@ -36,6 +41,10 @@ internal sealed record WorkflowTrigger(string Id, string Type, string? Cron = nu
             json["cron"] = Cron;
             json["time_zone"] = TimeZone;
             json["input"] = Input?.DeepClone();
+        }
+        else if (Type == Webhook)
+        {
+            json["path"] = HookPath(Id);
         }
 
         return json;

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
@@ -27,12 +29,19 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         services.AddStoreEntity(new WorkflowRunEntityConfiguration());
         services.AddStoreEntity(new WorkflowStepEntityConfiguration());
         services.AddStoreEntity(new WorkflowScheduleEntityConfiguration());
+        services.AddStoreEntity(new WorkflowHookEntityConfiguration());
+        services.AddStoreEntity(new WorkflowHookDeliveryEntityConfiguration());
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName);
         services.AddSingleton<WorkflowTools>();
         services.AddSingleton<RunCredentials>();
         services.AddSingleton<WorkflowStepCaller>();
         services.AddSingleton<WorkflowRunExecutor>();
         services.AddSingleton<WorkflowSchedules>();
+        services.AddSingleton<WorkflowHooks>();
+        // POST /hooks/{id}: the signature is the credential, checked by its own scheme under its own policy.
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, WorkflowHookAuthentication>(WorkflowHookAuthentication.SchemeName, null);
+        services.AddAuthorization(o => o.AddPolicy(WorkflowHookAuthentication.PolicyName,
+            new AuthorizationPolicyBuilder(WorkflowHookAuthentication.SchemeName).RequireAuthenticatedUser().Build()));
         services.AddSingleton<WorkflowEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkflowEngine>());
     }
@@ -68,8 +77,8 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         Add(catalog, "delete_workflow", "Delete workflow", "Permanently deletes a workflow and all its runs (a run in progress stops). Requires confirm: true.",
             WorkflowSchemas.Delete, WriteScope, readOnly: false, (t, i, c) => t.DeleteAsync(i, c), destructive: true);
         Add(catalog, "execute_workflow", "Execute workflow",
-            "Starts a run of an active workflow with the given input (by its manual trigger, or trigger_id) and returns its run_id at once; follow it with get_run_status.",
-            WorkflowSchemas.Execute, WriteScope, readOnly: false, (t, i, c) => t.ExecuteAsync(i, c));
+            "Starts a run of an active workflow with the given input (by its manual trigger, or trigger_id) and returns its run_id at once; follow it with get_run_status. Called as a task (the tasks extension), the task ends with the run and its result; cancelling the task cancels the run.",
+            WorkflowSchemas.Execute, WriteScope, readOnly: false, (t, i, c) => t.ExecuteAsync(i, c), taskSupport: TaskSupport.Optional);
         Add(catalog, "get_run_status", "Get run status", "Returns a run: its status, the failing step and error if it failed, and every step's attempts, output and error.",
             WorkflowSchemas.RunStatus, ReadScope, readOnly: true, (t, i, c) => t.GetRunAsync(i, c));
         Add(catalog, "list_runs", "List runs", "Lists your runs in the active group, newest first, optionally of one workflow or status.",
@@ -79,7 +88,7 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
     }
 
     private void Add(CatalogBuilder catalog, string name, string title, string description, System.Text.Json.JsonElement schema, string scope, bool readOnly,
-        Func<WorkflowTools, ToolInvocation, CancellationToken, ValueTask<CallToolResult>> handler, IReadOnlyList<JsonObject>? examples = null, bool destructive = false)
+        Func<WorkflowTools, ToolInvocation, CancellationToken, ValueTask<CallToolResult>> handler, IReadOnlyList<JsonObject>? examples = null, bool destructive = false, TaskSupport taskSupport = TaskSupport.Forbidden)
         => catalog.AddTool(new ToolDefinition
         {
             Tool = TenantArgument.AddTo(new Tool
@@ -97,5 +106,6 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
             Write = !readOnly,
             NeedsTenant = true,
             Examples = examples ?? [],
+            TaskSupport = taskSupport,
         });
 }

@@ -18,6 +18,8 @@ public sealed class WorkflowInstancesTests
     {
         // 72 writes within the minute: the steps are rate-limited like any caller's writes (30 a minute by default).
         await using var world = await WorkflowWorld.StartAsync(new Dictionary<string, string?> { ["Portico:RateLimits:WriteCallsPerMinute"] = "1000" });
+        // Many runs at once: the plan without a concurrent-run limit (docs/workflows.md "Plan limits on runs").
+        await world.Server.AdminAsync(a => a.SetPlanAsync(world.Server.TenantId, "pro_plus", CancellationToken.None));
         await using var peer = await world.Server.StartPeerAsync();
         using var onPeer = await RecordsClient.ConnectAsync(peer);
         JsonObject Save(string name) => Step(name, "create-record", new JsonObject
