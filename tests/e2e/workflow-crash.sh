@@ -268,14 +268,12 @@ if "$CLUSTER_SH" status >"$WORK/status.txt" 2>&1; then
 else
   fail "both instances and nginx are up and ready at the end: $(tr '\n' ' ' <"$WORK/status.txt")"
 fi
-# A lost race to start a step is handled (the loser gives the run up; it is claimed again when its lease runs out), but
-# EF Core logs the unique violation behind it at fail level. It happens when a live instance's lease runs out: with 3 s
-# leases on a loaded machine an engine can stall past one. Counted and shown, not an error.
-races="$(grep -hE ' fail: Microsoft\.EntityFrameworkCore\.Update\[10000\] .*"workflow_run_steps_pkey"' "$CLUSTER_DIR"/portico-*.log | wc -l || true)"
+# A lost race to start a step is handled (the loser gives the run up; it is claimed again when its lease runs out) and
+# logged by Portico at Information. It happens when a live instance's lease runs out: with 3 s leases on a loaded machine
+# an engine can stall past one. Counted and shown, not an error; no fail/crit line at all is allowed.
+races="$(grep -hE 'was started by another instance first' "$CLUSTER_DIR"/portico-*.log | wc -l || true)"
 echo "steps whose start two instances raced (a live instance's lease ran out; the loser gave the run up): $races"
-errors="$(grep -hE ' (fail|crit): ' "$CLUSTER_DIR"/portico-*.log \
-  | grep -vE 'Microsoft\.EntityFrameworkCore\.Database\.Command\[20102\] .*INSERT INTO workflow_run_steps |Microsoft\.EntityFrameworkCore\.Update\[10000\] .*"workflow_run_steps_pkey"' \
-  | head -n 5 || true)"
+errors="$(grep -hE ' (fail|crit): ' "$CLUSTER_DIR"/portico-*.log | head -n 5 || true)"
 if [[ -z "$errors" ]]; then
   pass "no fail/crit lines in the instances' logs"
 else

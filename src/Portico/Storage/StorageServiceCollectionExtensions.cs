@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Portico.Storage;
@@ -29,6 +30,12 @@ internal static class StorageServiceCollectionExtensions
 
             ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(new StoreModelExtension([.. sp.GetServices<StoreEntity>()]));
             options.AddInterceptors(sp.GetRequiredService<StoreMetrics>(), sp.GetRequiredService<StoreSpans>(), sp.GetRequiredService<StoreChangeInterceptor>());
+            // EF Core logs a failed save and a failed command at Error before the exception reaches the code that made the
+            // call. Some failures are expected and handled there (a unique key that lost a race: an idempotency key, a
+            // workflow step another instance started), and an unhandled one still surfaces as the exception and is logged
+            // where it ends, with the request's context. EF's own copies would put a `fail:` line with a stack trace in the
+            // log for every lost race, so they are Debug.
+            options.ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug)));
         });
         services.AddStoreEntity(new StoreChangeRecordConfiguration());
         services.AddStoreEntity(new StoreLeaseRecordConfiguration());

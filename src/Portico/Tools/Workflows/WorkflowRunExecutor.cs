@@ -216,7 +216,9 @@ internal sealed partial class WorkflowRunExecutor(
             }
             catch (DbUpdateException ex) when (StoreFailure.IsUniqueViolation(ex))
             {
-                return false; // another instance started this step first
+                // Another instance started this step first: its lease had run out here and it took the run over.
+                LogStepStartLost(logger, run.Id, step.Name);
+                return false;
             }
         }
 
@@ -314,6 +316,9 @@ internal sealed partial class WorkflowRunExecutor(
 
     [LoggerMessage(EventId = 1601, Level = LogLevel.Debug, Message = "Run {RunId} step {Step} attempt {Attempt}: {Outcome}")]
     private static partial void LogStep(ILogger logger, string runId, string step, int attempt, string outcome);
+
+    [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "Run {RunId} step {Step} was started by another instance first (this instance's lease had run out); giving the run up")]
+    private static partial void LogStepStartLost(ILogger logger, string runId, string step);
 
     [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} (failed step: {FailedStep})")]
     private static partial void LogFinished(ILogger logger, string runId, string status, string? failedStep);
