@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Portico.Access;
+using Portico.Connectors;
 using Portico.Gateway;
 using Portico.Storage;
 
@@ -23,7 +24,7 @@ internal static class UpstreamsCommand
         return command;
     }
 
-    private static UpstreamAdmin Admin(AdminContext cli) => new(cli.Db, cli.Time);
+    private static UpstreamAdmin Admin(AdminContext cli) => new(cli.Db, cli.Time, [new ConnectorPrefixes(cli.Db)]);
 
     /// <summary><c>portico upstreams allow --tenant ID [--tools 'a,b*' | --clear]</c>: shows, sets or removes a tenant's upstream tool allowlist.</summary>
     private static Command Allow()

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Portico.Catalog;
 using Portico.Integrations;
 using Portico.Security;
 using Portico.Storage;
@@ -17,6 +18,7 @@ internal static class ConnectorServiceCollectionExtensions
         services.AddSingleton<ConnectorAccounts>();
         services.AddSingleton<ConnectorToolSource>();
         services.AddScoped<ConnectorOAuth>();
+        services.AddScoped<IToolPrefixOwner, ConnectorPrefixes>();
         // A connector's security scheme is an integration tenants connect in the portal.
         services.AddSingleton<IIntegrationSource>(sp => sp.GetRequiredService<ConnectorToolSource>());
         services.AddScoped(sp => new ConnectorAdmin(sp.GetRequiredService<PorticoDbContext>(), sp.GetRequiredService<TimeProvider>(),

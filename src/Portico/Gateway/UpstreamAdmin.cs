@@ -1,14 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Portico.Access;
+using Portico.Catalog;
 using Portico.Storage;
 
 namespace Portico.Gateway;
 
 /// <summary>
 /// Adds, lists and removes upstreams in the store. Every save is a store change (<see cref="GatewayTopics.Upstreams"/>),
-/// so every running instance applies it without a restart.
+/// so every running instance applies it without a restart. A name another source uses as its tools' prefix (a connector:
+/// <paramref name="prefixOwners"/>) is refused, since their tools would collide.
 /// </summary>
-internal sealed class UpstreamAdmin(PorticoDbContext db, TimeProvider time)
+internal sealed class UpstreamAdmin(PorticoDbContext db, TimeProvider time, IEnumerable<IToolPrefixOwner> prefixOwners)
 {
     public const string Hint = "See 'portico upstreams add --help' for the options.";
 
@@ -23,6 +25,15 @@ internal sealed class UpstreamAdmin(PorticoDbContext db, TimeProvider time)
         {
             throw new AccessException($"An upstream named '{upstream.Name}' already exists.",
                 $"Pick another name, or remove it first with 'portico upstreams remove --name {upstream.Name}'.");
+        }
+
+        foreach (var owner in prefixOwners)
+        {
+            if (await owner.UsedByAsync(upstream.Name, cancellationToken) is { } user)
+            {
+                throw new AccessException($"{user} named '{upstream.Name}' already exists; its tools use the prefix '{upstream.Name}__'.",
+                    "Pick another name for the upstream: two sources with one name would serve colliding tools.");
+            }
         }
 
         db.Set<UpstreamRecord>().Add(upstream.ToRecord(time.GetUtcNow()));

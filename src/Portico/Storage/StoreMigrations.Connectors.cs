@@ -2,7 +2,7 @@ namespace Portico.Storage;
 
 internal static partial class StoreMigrations
 {
-    /// <summary>Steps 200–239: connectors (REST APIs described by OpenAPI, served as tools) and their OAuth accounts.</summary>
+    /// <summary>Step 200: connectors (REST APIs described by OpenAPI, served as tools).</summary>
     private static StoreMigration[] Connectors =>
     [
         new(200, "connectors",
@@ -30,6 +30,11 @@ internal static partial class StoreMigrations
                     updated_by text NULL
                 );
                 """),
+    ];
+
+    /// <summary>Step 230: connectors' OAuth accounts (after approvals, 210, and toolsets, 220).</summary>
+    private static StoreMigration[] ConnectorAccounts =>
+    [
         // OAuth connectors (step 230): the accounts a tenant connected (tokens are Data Protection ciphertext bound to the row),
         // Portico's client registration at each connector's provider, and the sign-ins under way (state hashed, used once).
         new(230, "connector_oauth_accounts",

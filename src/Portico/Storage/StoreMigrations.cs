@@ -6,7 +6,7 @@ namespace Portico.Storage;
 /// </summary>
 internal static partial class StoreMigrations
 {
-    public static IReadOnlyList<StoreMigration> All { get; } = [.. Foundation, .. SecurityReview, .. Architecture, .. Tasks, .. Bridge, .. UpstreamTasks, .. Integrations, .. UpstreamHealth, .. Observe, .. Operate, .. Connectors, .. Approvals, .. Toolsets];
+    public static IReadOnlyList<StoreMigration> All { get; } = [.. Foundation, .. SecurityReview, .. Architecture, .. Tasks, .. Bridge, .. UpstreamTasks, .. Integrations, .. UpstreamHealth, .. Observe, .. Operate, .. Connectors, .. Approvals, .. Toolsets, .. ConnectorAccounts];
 
     /// <summary>Steps 1–13: sessions, access, records, limits and audit, identity, gateway.</summary>
     private static StoreMigration[] Foundation =>

@@ -190,6 +190,24 @@ public sealed class ConnectorTests
     }
 
     [Fact]
+    public async Task An_upstream_cannot_take_a_connectors_name_since_their_tools_would_collide()
+    {
+        await using var api = await PetsApi.StartAsync();
+        await using var portico = await ConnectorHarness.StartAsync();
+        await portico.AddOkAsync(new { name = "pets", document = api.Document });
+        using var admin = portico.Server.CreateClient(portico.AdminKey);
+
+        using var taken = await admin.PostAsJsonAsync("/admin/api/upstreams", new { name = "pets", url = "https://pets.example.com/mcp" }, Ct);
+        using var free = await admin.PostAsJsonAsync("/admin/api/upstreams", new { name = "docs", url = "https://docs.example.com/mcp" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        var refusal = (await taken.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+        Assert.Equal("A connector named 'pets' already exists; its tools use the prefix 'pets__'.", (string?)refusal["error"]);
+        Assert.NotNull(refusal["hint"]);
+        Assert.Equal(HttpStatusCode.Created, free.StatusCode);
+    }
+
+    [Fact]
     public async Task The_cli_adds_lists_reloads_and_removes_connectors()
     {
         using var sandbox = new CliSandbox();
