@@ -31,7 +31,8 @@ internal sealed class WorkflowRunResource(IServiceScopeFactory scopes, TenantRes
         var uri = request.Params!.Uri;
         var call = McpCallContext.From(request.JsonRpcRequest);
         var id = variables["id"];
-        if (!Scopes.Allows(call.Principal.Scopes, Scopes.Read(WorkflowsPack.PackName)))
+        // A run id is 24 hex characters; anything else (a NUL byte PostgreSQL refuses, say) is not found without a query.
+        if (!Ids.IsWellFormed(id) || !Scopes.Allows(call.Principal.Scopes, Scopes.Read(WorkflowsPack.PackName)))
         {
             throw McpServerFactory.ResourceNotFound(request, uri);
         }
