@@ -97,7 +97,7 @@ internal sealed class McpServerFactory(McpCatalog catalog, ToolCallPipeline pipe
     }
 
     /// <summary>SEP-2164: from 2026-07-28 an unknown URI is Invalid params naming the URI in data; sessions of earlier revisions keep -32002.</summary>
-    private static McpProtocolException ResourceNotFound(RequestContext<ReadResourceRequestParams> request, string uri)
+    internal static McpProtocolException ResourceNotFound(RequestContext<ReadResourceRequestParams> request, string uri)
     {
         var notFound = new McpProtocolException($"Resource not found: '{LogValue.Safe(uri)}'. Call resources/list or resources/templates/list for what exists.",
             McpProtocol.IsStateless(request.Server.NegotiatedProtocolVersion) ? McpErrorCode.InvalidParams : McpErrorCode.ResourceNotFound);

@@ -33,6 +33,7 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         services.AddStoreEntity(new WorkflowHookDeliveryEntityConfiguration());
         services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.SectionName);
         services.AddSingleton<WorkflowTools>();
+        services.AddSingleton<WorkflowRunResource>();
         services.AddSingleton<RunCredentials>();
         services.AddSingleton<WorkflowStepCaller>();
         services.AddSingleton<WorkflowRunExecutor>();
@@ -85,6 +86,8 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
             WorkflowSchemas.ListRuns, ReadScope, readOnly: true, (t, i, c) => t.ListRunsAsync(i, c));
         Add(catalog, "cancel_run", "Cancel run", "Cancels a queued or running run: the step in progress is stopped and no further step runs.",
             WorkflowSchemas.CancelRun, WriteScope, readOnly: false, (t, i, c) => t.CancelRunAsync(i, c));
+        catalog.AddResourceTemplate(WorkflowRunResource.Template,
+            (request, variables, cancellationToken) => services.GetRequiredService<WorkflowRunResource>().ReadAsync(request, variables, cancellationToken));
     }
 
     private void Add(CatalogBuilder catalog, string name, string title, string description, System.Text.Json.JsonElement schema, string scope, bool readOnly,
