@@ -1,6 +1,6 @@
 namespace Portico.Tools.Workflows;
 
-/// <summary>The statuses of a run. <c>waiting_approval</c> is reserved for approval-gated steps (not built yet).</summary>
+/// <summary>The statuses of a run. <c>waiting_approval</c>: a step's tool needs approval; no instance holds the run until it is decided.</summary>
 internal static class RunStatuses
 {
     public const string Queued = "queued";

@@ -7,6 +7,9 @@ internal sealed record StepOutcome(JsonNode? Output, string? ErrorCode, string? 
 {
     public bool Succeeded => ErrorCode is null;
 
+    /// <summary>Set when the call got <c>APPROVAL_PENDING</c>: the approval the step waits for.</summary>
+    public string? ApprovalId { get; init; }
+
     public static StepOutcome Success(JsonNode? output) => new(output, null, null);
 
     public static StepOutcome Failure(string code, string message) => new(null, code, message);

@@ -10,4 +10,7 @@ internal static class StepStatuses
 
     /// <summary>Failed after its retries; with <c>continue_on_error</c> the run went on.</summary>
     public const string Failed = "failed";
+
+    /// <summary>Its tool needs approval: the row holds the rendered arguments (output) and the approval id (error) until a decision.</summary>
+    public const string WaitingApproval = "waiting_approval";
 }

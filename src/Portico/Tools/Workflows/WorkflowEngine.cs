@@ -19,6 +19,7 @@ internal sealed partial class WorkflowEngine(
     StoreConnection store,
     WorkflowRunExecutor executor,
     WorkflowSchedules schedules,
+    WorkflowApprovalWaits approvalWaits,
     IOptionsMonitor<WorkflowOptions> options,
     TimeProvider time,
     ILogger<WorkflowEngine> logger) : BackgroundService
@@ -67,6 +68,7 @@ internal sealed partial class WorkflowEngine(
                 }
 
                 await schedules.FireDueAsync(stoppingToken);
+                await approvalWaits.SettleAsync(stoppingToken);
                 var free = settings.MaxConcurrentRuns - _running.Count;
                 if (free > 0)
                 {

@@ -89,7 +89,9 @@ internal sealed partial class WorkflowRunExecutor(
                     $"Step '{step.Name}' started (attempt {row.Attempt}) on an instance that stopped before recording its outcome, and it is marked not idempotent: it is not run again blindly. Check what it did, then run the workflow again.");
             }
 
-            var outcome = await RunStepAsync(run, index, step, row?.Attempt ?? 0, scope, holder, cancellationToken);
+            // A step that waited for approval runs with exactly the arguments it asked approval for: never rendered again.
+            var approved = row is { Status: StepStatuses.WaitingApproval, Output: { } held } ? JsonNode.Parse(held) as JsonObject : null;
+            var outcome = await RunStepAsync(run, index, step, row?.Attempt ?? 0, approved, scope, holder, cancellationToken);
             if (outcome is null)
             {
                 return; // the run is no longer this instance's
@@ -108,7 +110,8 @@ internal sealed partial class WorkflowRunExecutor(
     }
 
     /// <summary>Calls the step's tool until it succeeds or its retries are spent; null when the run was taken from this instance meanwhile.</summary>
-    private async Task<StepOutcome?> RunStepAsync(WorkflowRunEntity run, int index, WorkflowStep step, int previousAttempt, JsonObject scope, string holder, CancellationToken cancellationToken)
+    private async Task<StepOutcome?> RunStepAsync(WorkflowRunEntity run, int index, WorkflowStep step, int previousAttempt, JsonObject? approved, JsonObject scope, string holder,
+        CancellationToken cancellationToken)
     {
         var attempt = previousAttempt;
         while (true)
@@ -133,15 +136,22 @@ internal sealed partial class WorkflowRunExecutor(
 
             StepOutcome outcome;
             var retryable = true;
+            JsonObject arguments = [];
             try
             {
-                var arguments = WorkflowTemplate.Render(step.Arguments, scope) as JsonObject ?? [];
+                arguments = approved ?? WorkflowTemplate.Render(step.Arguments, scope) as JsonObject ?? [];
                 outcome = await CallAsync(run, index, step, attempt, principal, arguments, cancellationToken);
             }
             catch (WorkflowTemplateException template)
             {
                 outcome = StepOutcome.Failure("TEMPLATE_ERROR", template.Message);
                 retryable = false;
+            }
+
+            if (outcome.ApprovalId is { } approvalId)
+            {
+                await WaitForApprovalAsync(run, index, step, attempt, arguments, approvalId, outcome.ErrorMessage ?? "", holder);
+                return null;
             }
 
             if (outcome.Succeeded && outcome.Output is { } output && Encoding.UTF8.GetByteCount(output.ToJsonString()) > options.CurrentValue.MaxOutputBytes)
@@ -186,6 +196,38 @@ internal sealed partial class WorkflowRunExecutor(
         }
     }
 
+    /// <summary>
+    /// The step's tool needs approval: the step row keeps the rendered arguments the approval holds and the approval's id, and
+    /// the run gives up its lease in <c>waiting_approval</c> (<see cref="WorkflowApprovalWaits"/> makes it due again).
+    /// </summary>
+    private async Task WaitForApprovalAsync(WorkflowRunEntity run, int index, WorkflowStep step, int attempt, JsonObject arguments, string approvalId, string message, string holder)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
+        var held = arguments.ToJsonString();
+        var error = WorkflowApprovalWaits.WaitingError(approvalId, message).ToJsonString();
+        // Not cancellable: the approval exists now, so the run records that it waits for it.
+        if (await db.Set<WorkflowStepEntity>()
+            .Where(s => s.RunId == run.Id && s.StepIndex == index && s.Attempt == attempt && s.Status == StepStatuses.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, StepStatuses.WaitingApproval).SetProperty(x => x.Output, held).SetProperty(x => x.Error, error), CancellationToken.None) != 1)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var changed = await db.Set<WorkflowRunEntity>()
+            .Where(r => r.Id == run.Id && r.LeaseHolder == holder && r.Status == RunStatuses.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, RunStatuses.WaitingApproval)
+                .SetProperty(r => r.UpdatedAt, now)
+                .SetProperty(r => r.LeaseHolder, (string?)null)
+                .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+        if (changed == 1)
+        {
+            LogWaiting(logger, run.Id, step.Name, approvalId);
+        }
+    }
+
     /// <summary>Records that <paramref name="attempt"/> starts; false when another instance took the run (or the step) meanwhile.</summary>
     private async Task<bool> StartStepAsync(WorkflowRunEntity run, int index, WorkflowStep step, int attempt, string holder, CancellationToken cancellationToken)
     {
@@ -224,8 +266,8 @@ internal sealed partial class WorkflowRunExecutor(
 
         var previous = attempt - 1;
         return await db.Set<WorkflowStepEntity>()
-            .Where(s => s.RunId == run.Id && s.StepIndex == index && s.Attempt == previous && s.Status == StepStatuses.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Attempt, attempt).SetProperty(x => x.StartedAt, now), cancellationToken) == 1;
+            .Where(s => s.RunId == run.Id && s.StepIndex == index && s.Attempt == previous && (s.Status == StepStatuses.Running || s.Status == StepStatuses.WaitingApproval))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Attempt, attempt).SetProperty(x => x.Status, StepStatuses.Running).SetProperty(x => x.StartedAt, now), cancellationToken) == 1;
     }
 
     /// <summary>Records the attempt's outcome (final: the step's completion) if the step is still at this attempt; false otherwise.</summary>
@@ -319,6 +361,9 @@ internal sealed partial class WorkflowRunExecutor(
 
     [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "Run {RunId} step {Step} was started by another instance first (this instance's lease had run out); giving the run up")]
     private static partial void LogStepStartLost(ILogger logger, string runId, string step);
+
+    [LoggerMessage(EventId = 1647, Level = LogLevel.Information, Message = "Run {RunId} waits at step {Step} for approval {ApprovalId}")]
+    private static partial void LogWaiting(ILogger logger, string runId, string step, string approvalId);
 
     [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} (failed step: {FailedStep})")]
     private static partial void LogFinished(ILogger logger, string runId, string status, string? failedStep);

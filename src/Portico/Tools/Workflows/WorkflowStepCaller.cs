@@ -6,6 +6,7 @@ using ModelContextProtocol.Server;
 using Portico.Access;
 using Portico.Catalog;
 using Portico.Mcp;
+using Portico.Policy.Approvals;
 
 namespace Portico.Tools.Workflows;
 
@@ -110,7 +111,7 @@ internal sealed class WorkflowStepCaller(McpServerFactory servers)
             var envelope = call.StructuredContent is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : default;
             var code = envelope.ValueKind == JsonValueKind.Object && envelope.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "TOOL_ERROR";
             var said = envelope.ValueKind == JsonValueKind.Object && envelope.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : text;
-            return StepOutcome.Failure(code, said.Length == 0 ? "The tool reported an error without a message." : said);
+            return StepOutcome.Failure(code, said.Length == 0 ? "The tool reported an error without a message." : said) with { ApprovalId = ApprovalGate.PendingIn(call) };
         }
 
         return StepOutcome.Success(call.StructuredContent is { } structured

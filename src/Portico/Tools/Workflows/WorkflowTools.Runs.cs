@@ -7,6 +7,7 @@ using ModelContextProtocol.Protocol;
 using Portico.Access;
 using Portico.Catalog;
 using Portico.Policy;
+using Portico.Policy.Approvals;
 using Portico.Schema;
 using Portico.Storage;
 using Portico.Tasks;
@@ -132,6 +133,7 @@ internal sealed partial class WorkflowTools
                         .SetProperty(r => r.UpdatedAt, now)
                         .SetProperty(r => r.LeaseHolder, (string?)null)
                         .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+                await approvalWaits.CancelAsync(runId, CancellationToken.None);
                 engine.CancelHere(runId);
             }
 
@@ -155,6 +157,14 @@ internal sealed partial class WorkflowTools
         if (run.Error is not null)
         {
             text.Append(" — ").Append(run.Error);
+        }
+
+        if (run.Status == RunStatuses.WaitingApproval && steps.FirstOrDefault(s => s.Status == StepStatuses.WaitingApproval) is { } waiting
+            && WorkflowApprovalWaits.ApprovalIdOf(waiting) is { } approvalId)
+        {
+            var link = (invocation.Call.Issuer?.TrimEnd('/') ?? "") + ApprovalGate.PortalPath + "#approval-" + approvalId;
+            json["approval"] = new JsonObject { ["approval_id"] = approvalId, ["step"] = waiting.StepName, ["link"] = link };
+            text.Append(CultureInfo.InvariantCulture, $"\nStep '{waiting.StepName}' waits for approval {approvalId}: an owner or admin decides at {link} (or: portico approvals approve {approvalId}).");
         }
 
         foreach (var step in json["steps"]!.AsArray())
@@ -218,6 +228,7 @@ internal sealed partial class WorkflowTools
                 new JsonObject { ["run_id"] = id, ["status"] = run.Status });
         }
 
+        await approvalWaits.CancelAsync(id, CancellationToken.None);
         engine.CancelHere(id);
         return ToolResults.Structured($"Cancelled run {id}: the step in progress is stopped and no further step runs.",
             new JsonObject { ["run"] = WorkflowResults.ToJson(run, null) });

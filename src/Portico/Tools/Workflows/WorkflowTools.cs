@@ -19,7 +19,7 @@ namespace Portico.Tools.Workflows;
 /// pipeline resolved) narrowed to the caller's own: another tenant's or user's workflow or run is not found, by the same
 /// query and answer as an id that never existed.
 /// </summary>
-internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, WorkflowHooks hooks, TaskStore taskStore, IOptionsMonitor<WorkflowOptions> options, TimeProvider time)
+internal sealed partial class WorkflowTools(IServiceScopeFactory scopes, McpCatalog catalog, ToolAvailability availability, WorkflowEngine engine, WorkflowSchedules schedules, WorkflowHooks hooks, WorkflowApprovalWaits approvalWaits, TaskStore taskStore, IOptionsMonitor<WorkflowOptions> options, TimeProvider time)
 {
     public async ValueTask<CallToolResult> ListAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {

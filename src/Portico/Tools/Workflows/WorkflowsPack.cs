@@ -37,6 +37,7 @@ internal sealed class WorkflowsPack(IServiceProvider services) : IMcpPack
         services.AddSingleton<RunCredentials>();
         services.AddSingleton<WorkflowStepCaller>();
         services.AddSingleton<WorkflowRunExecutor>();
+        services.AddSingleton<WorkflowApprovalWaits>();
         services.AddSingleton<WorkflowSchedules>();
         services.AddSingleton<WorkflowHooks>();
         // POST /hooks/{id}: the signature is the credential, checked by its own scheme under its own policy.
