@@ -35,7 +35,7 @@ public sealed class McpSpanTests
         Assert.Null(server.GetTagItem(McpSpans.ErrorType));
         Assert.Equal(
             ["portico.policy.scope", "portico.policy.tenant", "portico.policy.tier", "portico.policy.availability", "portico.policy.integration",
-                "portico.policy.schema", "portico.policy.confirmation", "portico.policy.rate_limit", "portico.policy.invoke", "portico.policy.audit"],
+                "portico.policy.schema", "portico.policy.confirmation", "portico.policy.approval", "portico.policy.rate_limit", "portico.policy.invoke", "portico.policy.audit"],
             server.Events.Select(e => e.Name));
 
         var upstreamCall = await SpanAsync(() => PorticoSpans(spans, trace).FirstOrDefault(s => s.Kind == ActivityKind.Client), "the client span of the upstream call");

@@ -32,7 +32,7 @@ internal sealed partial class WorkflowApprovalWaits(IServiceScopeFactory scopes,
             var db = scope.ServiceProvider.GetRequiredService<PorticoDbContext>();
             var runIds = db.Set<WorkflowRunEntity>().Where(r => r.Status == RunStatuses.WaitingApproval).Select(r => r.Id);
             waiting = await db.Set<WorkflowStepEntity>().AsNoTracking().TagWith(StoreMetrics.BackgroundTag)
-                .Where(s => s.Status == StepStatuses.WaitingApproval && runIds.Contains(s.RunId)).Take(100).ToListAsync(cancellationToken);
+                .Where(s => s.Status == StepStatuses.WaitingApproval && runIds.Contains(s.RunId)).OrderBy(s => s.RunId).ThenBy(s => s.StepIndex).Take(100).ToListAsync(cancellationToken);
         }
 
         var now = time.GetUtcNow();

@@ -24,7 +24,10 @@ public sealed class WorkflowTaskTests
         // Cancelling the task cancels the run (its first step is held).
         var cancelled = await calls.StartAsync("execute_workflow", new JsonObject { ["workflow_id"] = workflow });
         Assert.Equal("working", (string?)(await calls.GetAsync(cancelled))["status"]);
-        var before = RecordsClient.Ok(await world.Owner.CallAsync("list_runs", new JsonObject { ["workflow_id"] = workflow }))["runs"]!.AsArray();
+        // The task's call creates the run in the background: wait until list_runs shows it beside the direct one.
+        var before = await Eventually.ReturnsAsync(
+            async () => RecordsClient.Ok(await world.Owner.CallAsync("list_runs", new JsonObject { ["workflow_id"] = workflow }))["runs"]!.AsArray(),
+            runs => runs.Count == 2, "the task's run listed beside the direct one");
         var cancelledRun = before.Select(r => (string)r!["run_id"]!).Single(id => id != (string?)direct["structuredContent"]!["run_id"]);
         TaskCalls.Result(await calls.SendAsync("tasks/cancel", new JsonObject { ["taskId"] = cancelled }));
         await WaitForAsync(world.Owner, cancelledRun, "cancelled");
